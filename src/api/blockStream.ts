@@ -1,0 +1,52 @@
+import { Repeater } from 'graphql-yoga';
+import type { StoredBlock } from '../chain/store.js';
+import type { Node } from '../node/node.js';
+
+/** Most blocks a subscriber may fall behind before its stream ends with an error (memory stays bounded). */
+export const MAX_SUBSCRIBER_BACKLOG = 10_000;
+
+/**
+ * Every block that joins the best chain from now on; with `afterIndex`, first the best-chain blocks after that
+ * index. Listens before replaying, so nothing connected during the replay is missed or sent twice. Each push waits
+ * for the consumer, so a replay of any length holds one block at a time.
+ */
+export function newBlockStream(node: Node, afterIndex: number | null | undefined): Repeater<StoredBlock> {
+  return new Repeater<StoredBlock>(async (push, stop) => {
+    const live: StoredBlock[] = [];
+    let wake: () => void = () => {};
+    let stopped = false;
+    void stop.then(() => {
+      stopped = true;
+      wake();
+    });
+    const startHeight = node.chain.height;
+    const unsubscribe = node.events.on('blockConnected', (block) => {
+      if (live.length >= MAX_SUBSCRIBER_BACKLOG) {
+        stop(new Error(`subscriber fell more than ${MAX_SUBSCRIBER_BACKLOG} blocks behind; resubscribe with afterIndex`));
+        return;
+      }
+      live.push(block);
+      wake();
+    });
+    const replayed = new Set<string>();
+    try {
+      if (afterIndex !== null && afterIndex !== undefined) {
+        for (let index = Math.max(afterIndex, 0) + 1; index <= node.chain.height && !stopped; index++) {
+          const block = node.chain.getBlockAt(index)!;
+          if (index > startHeight) replayed.add(block.hash);
+          await push(block);
+        }
+      }
+      while (!stopped) {
+        const block = live.shift();
+        if (block === undefined) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        if (!replayed.has(block.hash)) await push(block);
+      }
+    } finally {
+      unsubscribe();
+    }
+  });
+}

@@ -1,0 +1,63 @@
+import { builder } from '../builder.js';
+import { badQueryInput } from '../inputErrors.js';
+import { AccountRef, TransactionRef } from '../refs.js';
+import { SafeIntScalar } from '../scalars.js';
+import { findTransaction, readAddress } from './transaction.js';
+import { InvalidInputError } from '../errors.js';
+
+AccountRef.implement({
+  description: 'An address in the account model: its balance and nonce at the tip, and what is pending for it.',
+  fields: (t) => ({
+    address: t.exposeString('address', { description: 'The address: a hex Ed25519 public key.' }),
+    balance: t.field({
+      type: SafeIntScalar,
+      description: 'Coins held at the tip of the best chain.',
+      resolve: (a, _args, ctx) => ctx.node.chain.getAccount(a.address).balance,
+    }),
+    nonce: t.field({
+      type: SafeIntScalar,
+      description: 'Transfers sent in the best chain: the nonce of the next transfer when nothing is pending.',
+      resolve: (a, _args, ctx) => ctx.node.chain.getAccount(a.address).nonce,
+    }),
+    pendingBalance: t.field({
+      type: SafeIntScalar,
+      description: "Balance once the mempool's transactions are mined.",
+      resolve: (a, _args, ctx) => ctx.node.mempool.pendingAccount(a.address).balance,
+    }),
+    pendingNonce: t.field({
+      type: SafeIntScalar,
+      description: 'The nonce the next transfer must carry, counting pending transfers.',
+      resolve: (a, _args, ctx) => ctx.node.mempool.pendingAccount(a.address).nonce,
+    }),
+    transactions: t.field({
+      type: [TransactionRef],
+      description: 'Best-chain transactions sent or received, newest first.',
+      args: { first: t.arg.int({ defaultValue: 20, description: 'How many, 1 to 100 (default 20).' }) },
+      resolve: (a, args, ctx) => {
+        const first = args.first ?? 20;
+        if (first < 1 || first > 100) badQueryInput(`first must be from 1 to 100, got ${first}`);
+        const ids = ctx.node.chain.getAccountTransactionIds(a.address);
+        return ids
+          .slice(-first)
+          .reverse()
+          .map((id) => findTransaction(ctx, id)!);
+      },
+    }),
+  }),
+});
+
+builder.queryField('account', (t) =>
+  t.field({
+    type: AccountRef,
+    description: 'Balance, nonce and history of an address (every well-formed address exists, with balance 0).',
+    args: { address: t.arg.string({ required: true, description: 'Hex Ed25519 public key, 64 characters.' }) },
+    resolve: (_root, args) => {
+      try {
+        return { address: readAddress('address', args.address) };
+      } catch (error) {
+        if (error instanceof InvalidInputError) badQueryInput(error.message);
+        throw error;
+      }
+    },
+  }),
+);

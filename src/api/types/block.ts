@@ -1,0 +1,223 @@
+import type { StoredBlock } from '../../chain/store.js';
+import type { Block, Transaction } from '../../chain/types.js';
+import { isHex } from '../../chain/hex.js';
+import { builder } from '../builder.js';
+import { newBlockStream } from '../blockStream.js';
+import { BlockRejectedError, InvalidInputError } from '../errors.js';
+import { badQueryInput } from '../inputErrors.js';
+import { BlockRef, TransactionRef } from '../refs.js';
+import { BigIntScalar, SafeIntScalar } from '../scalars.js';
+
+BlockRef.implement({
+  description:
+    'A block: a header (index, timestamp, previous hash, merkle root, difficulty, proof) and its transactions, ' +
+    'the first of which is always the mining reward. Its hash is SHA-256 of the 85-byte header (docs/PROTOCOL.md).',
+  fields: (t) => ({
+    index: t.int({ description: 'Height of the block; the genesis block is 1.', resolve: (b) => b.block.header.index }),
+    hash: t.exposeString('hash', { description: 'SHA-256 of the encoded header, 64 hex characters.' }),
+    previousHash: t.string({
+      description: 'Hash of the parent block (64 zeros for genesis).',
+      resolve: (b) => b.block.header.previousHash,
+    }),
+    timestamp: t.field({
+      type: SafeIntScalar,
+      description: 'When the block was mined, in milliseconds since the Unix epoch.',
+      resolve: (b) => b.block.header.timestamp,
+    }),
+    merkleRoot: t.string({
+      description: 'Merkle root over the transaction ids; binds the transactions to the proof of work.',
+      resolve: (b) => b.block.header.merkleRoot,
+    }),
+    difficulty: t.int({
+      description: 'Leading zero bits the hash must have (16 = the tutorial\'s "0000" hex prefix).',
+      resolve: (b) => b.block.header.difficulty,
+    }),
+    proof: t.field({
+      type: SafeIntScalar,
+      description: 'The proof-of-work nonce that makes the hash meet the difficulty.',
+      resolve: (b) => b.block.header.proof,
+    }),
+    transactions: t.field({
+      type: [TransactionRef],
+      description: 'Transactions in block order; the first is the reward from sender "0".',
+      resolve: (b) =>
+        b.block.transactions.map((transaction, position) => ({
+          id: b.transactionIds[position]!,
+          transaction,
+          block: b,
+          position,
+        })),
+    }),
+    transactionCount: t.int({ description: 'Number of transactions, the reward included.', resolve: (b) => b.block.transactions.length }),
+    size: t.int({ description: 'Size of the block encoding in bytes.', resolve: (b) => b.size }),
+    totalWork: t.field({
+      type: BigIntScalar,
+      description: 'Cumulative work from genesis to this block, Σ 2^difficulty: what fork choice compares.',
+      resolve: (b) => b.totalWork,
+    }),
+    isBest: t.boolean({
+      description: 'True when the block is on the best chain (false for a stored side-branch block).',
+      resolve: (b, _args, context) => context.node.chain.isBest(b.hash),
+    }),
+    confirmations: t.int({
+      description: 'Best-chain blocks from this one to the tip, itself included; 0 when off the best chain.',
+      resolve: (b, _args, context) =>
+        context.node.chain.isBest(b.hash) ? context.node.chain.height - b.block.header.index + 1 : 0,
+    }),
+    parent: t.field({
+      type: BlockRef,
+      nullable: true,
+      description: 'The parent block; null for genesis.',
+      resolve: (b, _args, context) => context.node.chain.getBlock(b.block.header.previousHash) ?? null,
+    }),
+  }),
+});
+
+builder.queryField('block', (t) =>
+  t.field({
+    type: BlockRef,
+    nullable: true,
+    description: 'One block by best-chain `index` or by `hash` (any branch): give exactly one. Null when not found.',
+    args: {
+      index: t.arg.int({ description: 'Best-chain height, from 1.' }),
+      hash: t.arg.string({ description: 'Block hash, 64 hex characters.' }),
+    },
+    resolve: (_root, args, context) => {
+      const hasIndex = args.index !== null && args.index !== undefined;
+      const hasHash = args.hash !== null && args.hash !== undefined;
+      if (hasIndex === hasHash) badQueryInput('block needs exactly one argument: index or hash');
+      if (hasIndex) {
+        if (args.index! < 1) badQueryInput(`index must be at least 1, got ${args.index}`);
+        return context.node.chain.getBlockAt(args.index!) ?? null;
+      }
+      const hash = args.hash!.trim().toLowerCase();
+      if (!isHex(hash, 32)) badQueryInput('hash must be 64 hex characters');
+      return context.node.chain.getBlock(hash) ?? null;
+    },
+  }),
+);
+
+const BlockTransactionInput = builder.inputType('BlockTransactionInput', {
+  description: 'A transaction inside a submitted block. The reward has sender "0" and no signature.',
+  fields: (t) => ({
+    sender: t.string({ required: true, description: 'Sender address, or "0" for the reward.' }),
+    recipient: t.string({ required: true, description: 'Recipient address.' }),
+    amount: t.field({ type: SafeIntScalar, required: true, description: 'Coins moved.' }),
+    nonce: t.field({ type: SafeIntScalar, required: true, description: "Sender's nonce; the block index for the reward." }),
+    signature: t.string({ required: false, description: 'Ed25519 signature; null for the reward.' }),
+  }),
+});
+
+const BlockInput = builder.inputType('BlockInput', {
+  description: 'A complete block as peers push it (see `Block` for the meaning of each field).',
+  fields: (t) => ({
+    index: t.int({ required: true }),
+    timestamp: t.field({ type: SafeIntScalar, required: true }),
+    previousHash: t.string({ required: true }),
+    merkleRoot: t.string({ required: true }),
+    difficulty: t.int({ required: true }),
+    proof: t.field({ type: SafeIntScalar, required: true }),
+    transactions: t.field({ type: [BlockTransactionInput], required: true }),
+  }),
+});
+
+const BlockAcceptance = builder.enumType('BlockAcceptance', {
+  description: 'What the node did with a valid submitted block.',
+  values: {
+    EXTENDED: { description: 'It extends the best chain and is the new tip.' },
+    REORGANIZED: { description: 'It completes a branch with more work; the best chain switched to it.' },
+    SIDE: { description: 'Valid and stored on a branch with no more work than the best chain.' },
+    DUPLICATE: { description: 'Already known.' },
+    ORPHAN: { description: 'Its parent is unknown here; nothing was stored. Sync from the sender.' },
+  },
+});
+
+const SubmitBlockSuccess = builder.objectRef<{ status: typeof BlockAcceptance.$inferType; hash: string; block: StoredBlock | null }>(
+  'SubmitBlockSuccess',
+);
+SubmitBlockSuccess.implement({
+  description: 'The block passed every rule it could be checked against.',
+  fields: (t) => ({
+    status: t.field({ type: BlockAcceptance, description: 'What the node did with it.', resolve: (r) => r.status }),
+    hash: t.exposeString('hash', { description: 'The block hash.' }),
+    block: t.field({
+      type: BlockRef,
+      nullable: true,
+      description: 'The stored block; null for an orphan.',
+      resolve: (r) => r.block,
+    }),
+  }),
+});
+
+/** Converts a submitted block to the engine's form, lowercasing hex. */
+function toBlock(input: typeof BlockInput.$inferInput): Block {
+  const transactions: Transaction[] = input.transactions.map((tx) => ({
+    sender: tx.sender.trim().toLowerCase(),
+    recipient: tx.recipient.trim().toLowerCase(),
+    amount: tx.amount,
+    nonce: tx.nonce,
+    signature: tx.signature === null || tx.signature === undefined ? null : tx.signature.trim().toLowerCase(),
+  }));
+  return {
+    header: {
+      index: input.index,
+      timestamp: input.timestamp,
+      previousHash: input.previousHash.trim().toLowerCase(),
+      merkleRoot: input.merkleRoot.trim().toLowerCase(),
+      difficulty: input.difficulty,
+      proof: input.proof,
+    },
+    transactions,
+  };
+}
+
+builder.mutationField('submitBlock', (t) =>
+  t.field({
+    type: SubmitBlockSuccess,
+    description: 'How peers push blocks. The block is validated in full; a refusal names the consensus rule.',
+    args: {
+      block: t.arg({ type: BlockInput, required: true }),
+      hash: t.arg.string({ description: 'The hash the sender claims; must match the header when given.' }),
+    },
+    errors: {
+      types: [InvalidInputError, BlockRejectedError],
+      directResult: true,
+      union: { name: 'SubmitBlockResult', description: 'What happened to the block, or why it was refused.' },
+    },
+    resolve: (_root, args, context) => {
+      const limit = context.node.chain.params.maxTransactionsPerBlock;
+      if (args.block.transactions.length > limit) {
+        throw new BlockRejectedError('TOO_MANY_TRANSACTIONS', `block.transactions may hold at most ${limit} entries`);
+      }
+      const claimed = args.hash === null || args.hash === undefined ? undefined : args.hash.trim().toLowerCase();
+      if (claimed !== undefined && !isHex(claimed, 32)) throw new InvalidInputError('hash', 'hash must be 64 hex characters');
+      const result = context.node.submitBlock(toBlock(args.block), claimed);
+      switch (result.status) {
+        case 'invalid':
+          throw new BlockRejectedError(result.rejection.code, result.rejection.message);
+        case 'extended':
+          return { status: 'EXTENDED' as const, hash: result.tip.hash, block: result.tip };
+        case 'reorg':
+          return { status: 'REORGANIZED' as const, hash: result.tip.hash, block: result.tip };
+        case 'side':
+          return { status: 'SIDE' as const, hash: result.added[0]!.hash, block: result.added[0]! };
+        case 'duplicate':
+          return { status: 'DUPLICATE' as const, hash: result.hash, block: context.node.chain.getBlock(result.hash) ?? null };
+        case 'orphan':
+          return { status: 'ORPHAN' as const, hash: result.hash, block: null };
+      }
+    },
+  }),
+);
+
+builder.subscriptionField('newBlock', (t) =>
+  t.field({
+    type: BlockRef,
+    description:
+      'Each block that joins the best chain (mined here or adopted from a peer). With `afterIndex`, first replays ' +
+      'the best-chain blocks after that index, so a client that reconnects misses nothing.',
+    args: { afterIndex: t.arg.int({ description: 'Replay best-chain blocks with a greater index first.' }) },
+    subscribe: (_root, args, context) => newBlockStream(context.node, args.afterIndex),
+    resolve: (block) => block,
+  }),
+);

@@ -1,0 +1,90 @@
+import type { StoredBlock } from '../../chain/store.js';
+import { builder } from '../builder.js';
+import { badQueryInput } from '../inputErrors.js';
+import { BlockRef, ChainRef } from '../refs.js';
+import { BigIntScalar } from '../scalars.js';
+
+/** Default and largest page of `chain.blocks`. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+interface PageArgs {
+  readonly first?: number | null;
+  readonly after?: string | null;
+  readonly last?: number | null;
+  readonly before?: string | null;
+}
+
+/** A block cursor is its index in decimal; this reads one, naming the argument on error. */
+function readCursor(name: string, cursor: string): number {
+  if (!/^\d{1,10}$/.test(cursor)) badQueryInput(`${name} must be a block cursor (a block index in decimal)`);
+  return Number(cursor);
+}
+
+function readPageSize(name: string, value: number): number {
+  if (value < 0) badQueryInput(`${name} must not be negative`);
+  if (value > MAX_PAGE_SIZE) badQueryInput(`${name} must be at most ${MAX_PAGE_SIZE}, got ${value}`);
+  return value;
+}
+
+/**
+ * The best-chain index range [from, to] a Relay page selects: `after`/`before` narrow the chain, then `first` takes
+ * from the start or `last` from the end (default: the first 20). Sizes over the cap are errors, never truncated.
+ */
+export function selectBlockPage(height: number, args: PageArgs): { from: number; to: number } {
+  let from = 1;
+  let to = height;
+  if (args.after !== null && args.after !== undefined) from = Math.max(from, readCursor('after', args.after) + 1);
+  if (args.before !== null && args.before !== undefined) to = Math.min(to, readCursor('before', args.before) - 1);
+  const first = args.first === null || args.first === undefined ? undefined : readPageSize('first', args.first);
+  const last = args.last === null || args.last === undefined ? undefined : readPageSize('last', args.last);
+  if (first === undefined && last === undefined) to = Math.min(to, from + DEFAULT_PAGE_SIZE - 1);
+  if (first !== undefined) to = Math.min(to, from + first - 1);
+  if (last !== undefined) from = Math.max(from, to - last + 1);
+  return { from, to };
+}
+
+ChainRef.implement({
+  description: "The node's best chain: the valid chain with the most cumulative work it knows.",
+  fields: (t) => ({
+    length: t.int({ description: 'Number of blocks, genesis included (the tip\'s index).', resolve: (_c, _a, ctx) => ctx.node.chain.height }),
+    tip: t.field({ type: BlockRef, description: 'The newest block.', resolve: (_c, _a, ctx) => ctx.node.chain.tip }),
+    genesis: t.field({ type: BlockRef, description: 'Block 1, derived from the chain parameters.', resolve: (_c, _a, ctx) => ctx.node.chain.genesis }),
+    totalWork: t.field({
+      type: BigIntScalar,
+      description: 'Cumulative work Σ 2^difficulty of the best chain (what fork choice compares).',
+      resolve: (_c, _a, ctx) => ctx.node.chain.tip.totalWork,
+    }),
+    blocks: t.connection({
+      type: BlockRef,
+      description:
+        `Best-chain blocks, oldest first, as a Relay connection. Page with first/after or last/before ` +
+        `(default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}: larger pages are an error). A cursor is the block index.`,
+      resolve: (_c, args, ctx) => {
+        const height = ctx.node.chain.height;
+        const { from, to } = selectBlockPage(height, args);
+        const edges: { cursor: string; node: StoredBlock }[] = [];
+        for (let index = from; index <= to; index++) {
+          edges.push({ cursor: String(index), node: ctx.node.chain.getBlockAt(index)! });
+        }
+        return {
+          edges,
+          pageInfo: {
+            hasPreviousPage: edges.length > 0 ? from > 1 : false,
+            hasNextPage: edges.length > 0 ? to < height : false,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges[edges.length - 1]?.cursor ?? null,
+          },
+        };
+      },
+    }),
+  }),
+});
+
+builder.queryField('chain', (t) =>
+  t.field({
+    type: ChainRef,
+    description: "The best chain: length, tip, total work and its blocks (the tutorial's GET /chain).",
+    resolve: () => ({}),
+  }),
+);

@@ -1,0 +1,201 @@
+import { REWARD_SENDER } from '../../chain/types.js';
+import type { TransactionSubmission } from '../../node/node.js';
+import { isHex } from '../../chain/hex.js';
+import { builder } from '../builder.js';
+import { InvalidInputError, TransactionRejectedError } from '../errors.js';
+import { BlockRef, TransactionRef, type TransactionView } from '../refs.js';
+import { SafeIntScalar } from '../scalars.js';
+import type { ApiContext } from '../context.js';
+
+const TransactionStatus = builder.enumType('TransactionStatus', {
+  description: 'Where a transaction is.',
+  values: {
+    PENDING: { description: 'Accepted into the mempool, waiting for a block.' },
+    CONFIRMED: { description: 'In a block of the best chain.' },
+  },
+});
+
+TransactionRef.implement({
+  description:
+    'A transfer of coins in the account model, or the mining reward (sender "0", the first transaction of every ' +
+    'block). Transfers are signed with Ed25519 by the sender over the canonical encoding (docs/PROTOCOL.md).',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'SHA-256 of the canonical 81-byte encoding (the signature is not covered).' }),
+    sender: t.string({
+      description: 'Address (hex Ed25519 public key) of the sender, or "0" for the mining reward.',
+      resolve: (view) => view.transaction.sender,
+    }),
+    recipient: t.string({ description: 'Address receiving the coins.', resolve: (view) => view.transaction.recipient }),
+    amount: t.field({ type: SafeIntScalar, description: 'Coins moved; a positive integer.', resolve: (view) => view.transaction.amount }),
+    nonce: t.field({
+      type: SafeIntScalar,
+      description: "The sender's sequence number (replay protection); for the reward, the block index.",
+      resolve: (view) => view.transaction.nonce,
+    }),
+    signature: t.string({
+      nullable: true,
+      description: 'Ed25519 signature (128 hex characters) of the sender; null for the reward.',
+      resolve: (view) => view.transaction.signature,
+    }),
+    isReward: t.boolean({
+      description: 'True for the mining reward from sender "0".',
+      resolve: (view) => view.transaction.sender === REWARD_SENDER,
+    }),
+    status: t.field({
+      type: TransactionStatus,
+      description: 'PENDING in the mempool or CONFIRMED in the best chain.',
+      resolve: (view) => (view.block === null ? 'PENDING' : 'CONFIRMED'),
+    }),
+    block: t.field({
+      type: BlockRef,
+      nullable: true,
+      description: 'The best-chain block holding it; null while pending.',
+      resolve: (view) => view.block,
+    }),
+    blockIndex: t.int({
+      nullable: true,
+      description: 'Index of the block holding it; null while pending.',
+      resolve: (view) => view.block?.block.header.index ?? null,
+    }),
+    position: t.int({
+      nullable: true,
+      description: 'Position inside its block (0 is the reward); null while pending.',
+      resolve: (view) => view.position,
+    }),
+  }),
+});
+
+/** A transaction, found in the best chain or the mempool. */
+export function findTransaction(context: ApiContext, id: string): TransactionView | null {
+  const confirmed = context.node.chain.getTransaction(id);
+  if (confirmed !== undefined) {
+    return { id, transaction: confirmed.transaction, block: confirmed.block, position: confirmed.position };
+  }
+  const pending = context.node.mempool.get(id);
+  return pending === undefined ? null : { id, transaction: pending.transaction, block: null, position: null };
+}
+
+/** Reads a user-supplied address: trimmed, lowercased, 64 hex characters. @throws {InvalidInputError} */
+export function readAddress(field: string, value: string): string {
+  const address = value.trim().toLowerCase();
+  if (!isHex(address, 32)) {
+    throw new InvalidInputError(field, `${field} must be an address: 64 hex characters (an Ed25519 public key)`);
+  }
+  return address;
+}
+
+const TransactionInput = builder.inputType('TransactionInput', {
+  description:
+    'A transfer signed outside the node. Sign the 81-byte canonical encoding (docs/PROTOCOL.md) with the ' +
+    "sender's Ed25519 key, e.g. with `signTransfer` from src/wallet/wallet.ts.",
+  fields: (t) => ({
+    sender: t.string({ required: true, description: "Sender's address (hex Ed25519 public key)." }),
+    recipient: t.string({ required: true, description: "Recipient's address." }),
+    amount: t.field({ type: SafeIntScalar, required: true, description: 'Positive integer number of coins.' }),
+    nonce: t.field({
+      type: SafeIntScalar,
+      required: true,
+      description: "The sender's next nonce: `account(address) { pendingNonce }`.",
+    }),
+    signature: t.string({ required: true, description: 'Ed25519 signature, 128 hex characters.' }),
+  }),
+});
+
+const TransactionReceiptRef = builder.objectRef<{ view: TransactionView; expectedBlockIndex: number }>('TransactionAccepted');
+TransactionReceiptRef.implement({
+  description: 'A transaction the mempool accepted, and the block it is expected to join.',
+  fields: (t) => ({
+    transaction: t.field({ type: TransactionRef, description: 'The queued transaction.', resolve: (r) => r.view }),
+    expectedBlockIndex: t.int({
+      description: "Index of the block it will join when blocks are mined from this node's mempool in order.",
+      resolve: (r) => r.expectedBlockIndex,
+    }),
+  }),
+});
+
+/** Turns the node's answer into the mutation's result, or throws the typed refusal. */
+function toReceipt(result: TransactionSubmission): { view: TransactionView; expectedBlockIndex: number } {
+  if (!result.ok) throw new TransactionRejectedError(result.rejection.code, result.rejection.message);
+  const { pending, expectedBlockIndex } = result;
+  return { view: { id: pending.id, transaction: pending.transaction, block: null, position: null }, expectedBlockIndex };
+}
+
+builder.queryFields((t) => ({
+  transaction: t.field({
+    type: TransactionRef,
+    nullable: true,
+    description: 'A transaction by id, confirmed or pending; null when unknown.',
+    args: { id: t.arg.id({ required: true, description: 'Transaction id (64 hex characters).' }) },
+    resolve: (_root, args, context) => findTransaction(context, String(args.id).trim().toLowerCase()),
+  }),
+  pendingTransactions: t.field({
+    type: [TransactionRef],
+    description: 'The mempool in the order blocks will take it (oldest first), at most `first` entries.',
+    args: {
+      first: t.arg.int({ defaultValue: 100, description: 'How many to return, 1 to 1000 (default 100).' }),
+    },
+    resolve: (_root, args, context) => {
+      const first = args.first ?? 100;
+      if (first < 1 || first > 1000) {
+        throw new InvalidInputError('first', 'first must be from 1 to 1000');
+      }
+      return context.node.mempool
+        .list()
+        .slice(0, first)
+        .map((pending) => ({ id: pending.id, transaction: pending.transaction, block: null, position: null }));
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  submitTransaction: t.field({
+    type: TransactionReceiptRef,
+    description: 'Queues a transfer signed by the client. Refusals come back as typed errors; nothing is queued then.',
+    args: { input: t.arg({ type: TransactionInput, required: true }) },
+    errors: {
+      types: [InvalidInputError, TransactionRejectedError],
+      directResult: true,
+      union: { name: 'SubmitTransactionResult', description: 'The accepted transaction, or why it was refused.' },
+    },
+    resolve: (_root, { input }, context) => {
+      if (input.sender.trim() === REWARD_SENDER) {
+        throw new TransactionRejectedError('REWARD_NOT_ALLOWED', 'input.sender "0" is reserved for the block reward');
+      }
+      const signature = input.signature.trim().toLowerCase();
+      if (!isHex(signature, 64)) {
+        throw new InvalidInputError('input.signature', 'input.signature must be 128 hex characters (Ed25519)');
+      }
+      return toReceipt(
+        context.node.submitTransaction({
+          sender: readAddress('input.sender', input.sender),
+          recipient: readAddress('input.recipient', input.recipient),
+          amount: input.amount,
+          nonce: input.nonce,
+          signature,
+        }),
+      );
+    },
+  }),
+  send: t.field({
+    type: TransactionReceiptRef,
+    description:
+      "The tutorial's one-step transaction: the node signs a transfer from its own wallet (with its next nonce) " +
+      'and queues it.',
+    args: {
+      recipient: t.arg.string({ required: true, description: "Recipient's address (64 hex characters)." }),
+      amount: t.arg({ type: SafeIntScalar, required: true, description: 'Positive integer number of coins.' }),
+    },
+    errors: {
+      types: [InvalidInputError, TransactionRejectedError],
+      directResult: true,
+      union: { name: 'SendResult', description: 'The accepted transaction, or why it was refused.' },
+    },
+    resolve: (_root, args, context) => {
+      const recipient = readAddress('recipient', args.recipient);
+      if (args.amount <= 0) {
+        throw new TransactionRejectedError('INVALID_AMOUNT', `amount must be a positive integer, got ${args.amount}`);
+      }
+      return toReceipt(context.node.send(recipient, args.amount));
+    },
+  }),
+}));

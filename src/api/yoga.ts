@@ -1,0 +1,49 @@
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Node } from '../node/node.js';
+import type { ApiContext } from './context.js';
+import { schema } from './schema.js';
+
+/** Options of the GraphQL app. */
+export interface YogaOptions {
+  /** Show GraphiQL at the endpoint (default true). */
+  readonly graphiql?: boolean;
+}
+
+/**
+ * Builds the GraphQL app around a node: POST/GET queries and mutations, SSE subscriptions (graphql-ws is attached
+ * by the HTTP server on the same path), GraphiQL at /graphql. It does not listen; tests call `yoga.fetch` directly.
+ */
+export function createYogaApp(node: Node, options: YogaOptions = {}): YogaServerInstance<Record<string, never>, ApiContext> {
+  return createYoga<Record<string, never>, ApiContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: () => ({ node }),
+    // Unexpected errors are masked (yoga's default); domain failures are typed results in the schema.
+    maskedErrors: true,
+    graphiql:
+      options.graphiql === false
+        ? false
+        : {
+            title: 'GraphQL blockchain node',
+            subscriptionsProtocol: 'WS',
+            defaultQuery: DEFAULT_QUERY,
+          },
+    landingPage: false,
+    logging: false,
+  });
+}
+
+const DEFAULT_QUERY = `# The tutorial, as GraphQL. Run one operation at a time (▶ lets you pick).
+
+query Node {
+  node { address height genesisHash difficulty mining peerCount pendingTransactionCount }
+}
+
+mutation Mine {
+  mine { ... on MineSuccess { block { index hash proof transactions { sender recipient amount } } } ... on Error { code message } }
+}
+
+query Chain {
+  chain { length totalWork blocks(last: 5) { edges { node { index hash previousHash proof transactionCount } } } }
+}
+`;

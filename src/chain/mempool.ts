@@ -1,0 +1,136 @@
+import { LedgerOverlay, type AccountState, type LedgerReader } from './ledger.js';
+import { reject, type TransactionRejection } from './rejections.js';
+import { transactionId } from './transaction.js';
+import type { Transaction } from './types.js';
+import { checkTransferIntrinsic } from './validateTransaction.js';
+
+/** A transaction waiting for a block. */
+export interface PendingTransaction {
+  readonly id: string;
+  readonly transaction: Transaction;
+  /** Node clock (ms) when it was accepted. */
+  readonly receivedAt: number;
+}
+
+/** The outcome of offering a transaction to the mempool. */
+export type MempoolAddResult =
+  | { readonly ok: true; readonly pending: PendingTransaction }
+  | { readonly ok: false; readonly rejection: TransactionRejection };
+
+/** A transaction the mempool let go on a tip change, and why. */
+export interface DroppedTransaction {
+  readonly id: string;
+  readonly transaction: Transaction;
+  readonly rejection: TransactionRejection;
+}
+
+/** Default bound on pending transactions. */
+export const DEFAULT_MEMPOOL_SIZE = 10_000;
+
+/**
+ * Transactions waiting for a block, kept in arrival order as a sequence that applies cleanly on top of the tip's
+ * ledger: each accepted transaction was checked against the tip *and every pending transaction before it* (so
+ * nonces follow on and balances count pending spends and receipts), which also makes any prefix a valid block body.
+ */
+export class Mempool {
+  readonly #entries = new Map<string, PendingTransaction>();
+  readonly #maxSize: number;
+  #ledger: LedgerOverlay;
+
+  constructor(tipLedger: LedgerReader, options: { readonly maxSize?: number } = {}) {
+    this.#ledger = new LedgerOverlay(tipLedger);
+    this.#maxSize = options.maxSize ?? DEFAULT_MEMPOOL_SIZE;
+  }
+
+  /** Number of pending transactions. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** A pending transaction by id. */
+  get(id: string): PendingTransaction | undefined {
+    return this.#entries.get(id);
+  }
+
+  /** Pending transactions in arrival order. */
+  list(): PendingTransaction[] {
+    return [...this.#entries.values()];
+  }
+
+  /** An account's state once every pending transaction is applied (its next nonce, its spendable balance). */
+  pendingAccount(address: string): AccountState {
+    return this.#ledger.getAccount(address);
+  }
+
+  /** Position (0-based) of a pending transaction in the queue, or -1. */
+  positionOf(id: string): number {
+    let position = 0;
+    for (const key of this.#entries.keys()) {
+      if (key === id) return position;
+      position++;
+    }
+    return -1;
+  }
+
+  /**
+   * Validates and queues a transfer: intrinsic rules, then nonce and balance against the tip plus the pending queue.
+   * `isConfirmed` tells whether an id is already in the best chain. Nothing changes when it is refused.
+   */
+  add(tx: Transaction, receivedAt: number, isConfirmed: (id: string) => boolean): MempoolAddResult {
+    const intrinsic = checkTransferIntrinsic(tx);
+    if (intrinsic !== undefined) return { ok: false, rejection: intrinsic };
+    const id = transactionId(tx);
+    if (this.#entries.has(id) || isConfirmed(id)) {
+      return { ok: false, rejection: reject('ALREADY_KNOWN', `transaction ${id} is already pending or in a block`) };
+    }
+    if (this.#entries.size >= this.#maxSize) {
+      return { ok: false, rejection: reject('MEMPOOL_FULL', `the mempool holds its maximum of ${this.#maxSize}`) };
+    }
+    const problem = this.#ledger.applyTransaction(tx);
+    if (problem !== undefined) {
+      return { ok: false, rejection: reject(problem.code, `${problem.message} (counting pending transactions)`) };
+    }
+    const pending: PendingTransaction = { id, transaction: tx, receivedAt };
+    this.#entries.set(id, pending);
+    return { ok: true, pending };
+  }
+
+  /** The first transactions in arrival order that fit in `maxCount` transactions. */
+  selectForBlock(maxCount: number): Transaction[] {
+    const selected: Transaction[] = [];
+    for (const entry of this.#entries.values()) {
+      if (selected.length >= maxCount) break;
+      selected.push(entry.transaction);
+    }
+    return selected;
+  }
+
+  /**
+   * Re-validates against a new tip: `returned` (transfers of blocks that left the best chain, in chain order) go
+   * first, then the queue in arrival order; transactions now in the best chain leave, the rest are re-applied and
+   * those that no longer apply are dropped and reported.
+   */
+  reset(
+    tipLedger: LedgerReader,
+    returned: readonly Transaction[],
+    isConfirmed: (id: string) => boolean,
+    receivedAt: number,
+  ): DroppedTransaction[] {
+    const candidates: PendingTransaction[] = [];
+    for (const transaction of returned) {
+      const id = transactionId(transaction);
+      if (!this.#entries.has(id)) candidates.push({ id, transaction, receivedAt });
+    }
+    candidates.push(...this.#entries.values());
+    this.#entries.clear();
+    this.#ledger = new LedgerOverlay(tipLedger);
+    const dropped: DroppedTransaction[] = [];
+    for (const candidate of candidates) {
+      if (isConfirmed(candidate.id) || this.#entries.has(candidate.id)) continue;
+      const problem = this.#ledger.applyTransaction(candidate.transaction);
+      if (problem === undefined) this.#entries.set(candidate.id, candidate);
+      else dropped.push({ id: candidate.id, transaction: candidate.transaction, rejection: problem });
+    }
+    return dropped;
+  }
+}

@@ -1,0 +1,34 @@
+import { encodeTransactionPayload } from './encoding.js';
+import { sha256Hex } from './hash.js';
+import { isValidSignature, signMessage } from './keys.js';
+import { REWARD_SENDER, type Transaction } from './types.js';
+
+/** A transaction before it is signed. */
+export type UnsignedTransaction = Omit<Transaction, 'signature'>;
+
+/** The transaction id: SHA-256 of the 81-byte canonical payload (the signature is not covered). */
+export function transactionId(tx: UnsignedTransaction): string {
+  return sha256Hex(encodeTransactionPayload({ ...tx, signature: null }));
+}
+
+/** Signs a transfer with the sender's hex private key and returns the complete transaction. */
+export function signTransaction(tx: UnsignedTransaction, privateKey: string): Transaction {
+  const signature = signMessage(privateKey, encodeTransactionPayload({ ...tx, signature: null }));
+  return { ...tx, signature };
+}
+
+/** True when the transfer's signature is a valid Ed25519 signature by its sender over its payload. */
+export function hasValidSignature(tx: Transaction): boolean {
+  if (tx.sender === REWARD_SENDER || tx.signature === null) return false;
+  return isValidSignature(tx.sender, encodeTransactionPayload(tx), tx.signature);
+}
+
+/** True for the mining reward (sender "0"). */
+export function isRewardTransaction(tx: Transaction): boolean {
+  return tx.sender === REWARD_SENDER;
+}
+
+/** The reward transaction of block `index`: from "0" to the miner; its nonce is the block index (unique per block). */
+export function createRewardTransaction(index: number, minerAddress: string, reward: number): Transaction {
+  return { sender: REWARD_SENDER, recipient: minerAddress, amount: reward, nonce: index, signature: null };
+}

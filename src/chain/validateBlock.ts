@@ -1,0 +1,160 @@
+import { blockHash, blockSize, transactionIds } from './block.js';
+import { expectedDifficulty, medianTimePast } from './difficulty.js';
+import { isHex } from './hex.js';
+import type { AccountState, BlockUndo, LedgerOverlay } from './ledger.js';
+import { computeMerkleRoot } from './merkle.js';
+import type { ChainParams } from './params.js';
+import { meetsDifficulty } from './pow.js';
+import { reject, type BlockRejection, type BlockRejectionCode } from './rejections.js';
+import { isRewardTransaction } from './transaction.js';
+import type { Block, BlockHeader } from './types.js';
+import { checkTransferIntrinsic, isValidAmount, isValidNonce } from './validateTransaction.js';
+
+/** What intrinsic validation computes on the way: reused by contextual validation and storage. */
+export interface IntrinsicFacts {
+  readonly hash: string;
+  readonly transactionIds: readonly string[];
+  readonly size: number;
+}
+
+/** The outcome of a validation step: the facts, or the named rule that failed. */
+export type ValidationResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejection: BlockRejection };
+
+/**
+ * Intrinsic validation: the rules a block must meet on its own (well-formed fields, size and count limits, claimed
+ * hash, proof of work, reward first and only first, transfer fields and signatures, unique ids, merkle root).
+ * Cheap checks run first; signatures last.
+ */
+export function validateBlockIntrinsic(
+  block: Block,
+  params: ChainParams,
+  claimedHash?: string,
+): ValidationResult<IntrinsicFacts> {
+  const fail = (code: BlockRejectionCode, message: string): ValidationResult<IntrinsicFacts> => ({
+    ok: false,
+    rejection: reject(code, message),
+  });
+  const malformed = checkHeaderFields(block.header);
+  if (malformed !== undefined) return fail('MALFORMED_BLOCK', malformed);
+  const { header, transactions } = block;
+  if (transactions.length === 0) return fail('MISSING_REWARD', 'a block must start with the reward transaction');
+  if (transactions.length > params.maxTransactionsPerBlock) {
+    return fail(
+      'TOO_MANY_TRANSACTIONS',
+      `a block holds at most ${params.maxTransactionsPerBlock} transactions, got ${transactions.length}`,
+    );
+  }
+  const size = blockSize(block);
+  if (size > params.maxBlockBytes) {
+    return fail('BLOCK_TOO_LARGE', `a block encodes to at most ${params.maxBlockBytes} bytes, got ${size}`);
+  }
+  const hash = blockHash(header);
+  if (claimedHash !== undefined && claimedHash !== hash) {
+    return fail('HASH_MISMATCH', `hash ${claimedHash} does not match the header, whose hash is ${hash}`);
+  }
+  if (!meetsDifficulty(hash, header.difficulty)) {
+    return fail('INSUFFICIENT_PROOF_OF_WORK', `hash ${hash} has fewer than ${header.difficulty} leading zero bits`);
+  }
+
+  const reward = transactions[0]!;
+  if (!isRewardTransaction(reward)) return fail('MISSING_REWARD', 'transaction 0 must be the reward from sender "0"');
+  if (reward.amount !== params.reward) {
+    return fail('INVALID_REWARD_AMOUNT', `the reward must be ${params.reward}, got ${String(reward.amount)}`);
+  }
+  if (reward.nonce !== header.index) {
+    return fail('INVALID_REWARD_NONCE', `the reward's nonce must be the block index ${header.index}`);
+  }
+  if (!isHex(reward.recipient, 32) || reward.signature !== null) {
+    return fail('MALFORMED_BLOCK', 'the reward needs a 64-hex-character recipient and no signature');
+  }
+  for (let i = 1; i < transactions.length; i++) {
+    const tx = transactions[i]!;
+    if (isRewardTransaction(tx)) return fail('REWARD_NOT_FIRST', `transaction ${i} is a second reward`);
+    if (!isValidAmount(tx.amount)) return fail('INVALID_AMOUNT', `transaction ${i}: amount must be a positive integer`);
+    if (!isValidNonce(tx.nonce) || !isHex(tx.sender, 32) || !isHex(tx.recipient, 32)) {
+      return fail('MALFORMED_BLOCK', `transaction ${i}: malformed sender, recipient or nonce`);
+    }
+  }
+
+  const ids = transactionIds(transactions);
+  if (new Set(ids).size !== ids.length) return fail('DUPLICATE_TRANSACTION', 'a transaction appears twice');
+  const merkleRoot = computeMerkleRoot(ids);
+  if (merkleRoot !== header.merkleRoot) {
+    return fail('MERKLE_ROOT_MISMATCH', `merkleRoot must be ${merkleRoot}, the root of the transaction ids`);
+  }
+  for (let i = 1; i < transactions.length; i++) {
+    const problem = checkTransferIntrinsic(transactions[i]!);
+    if (problem !== undefined) return fail('INVALID_SIGNATURE', `transaction ${i}: ${problem.message}`);
+  }
+  return { ok: true, value: { hash, transactionIds: ids, size } };
+}
+
+/** The parent facts contextual validation needs. */
+export interface ParentContext {
+  readonly header: BlockHeader;
+  readonly hash: string;
+  /** Timestamps of the parent and its ancestors, newest first, at most `params.medianTimeSpan` of them. */
+  readonly recentTimestamps: readonly number[];
+}
+
+/**
+ * Contextual validation: the rules against the parent and the ledger (index, difficulty, median time past, future
+ * limit, then every transaction applied in order to `ledger`). On success `ledger` holds the block's changes and
+ * the result is the block's undo record; on failure `ledger` must be discarded.
+ */
+export function validateBlockContext(
+  block: Block,
+  parent: ParentContext,
+  ledger: LedgerOverlay,
+  params: ChainParams,
+  now: number,
+): ValidationResult<BlockUndo> {
+  const fail = (code: BlockRejectionCode, message: string): ValidationResult<BlockUndo> => ({
+    ok: false,
+    rejection: reject(code, message),
+  });
+  const { header } = block;
+  if (header.previousHash !== parent.hash) return fail('BROKEN_LINK', 'previousHash is not the parent hash');
+  if (header.index !== parent.header.index + 1) {
+    return fail('INDEX_NOT_PARENT_PLUS_ONE', `index must be ${parent.header.index + 1}, got ${header.index}`);
+  }
+  const difficulty = expectedDifficulty(params, parent.header);
+  if (header.difficulty !== difficulty) {
+    return fail('DIFFICULTY_MISMATCH', `difficulty must be ${difficulty}, got ${header.difficulty}`);
+  }
+  const median = medianTimePast(parent.recentTimestamps);
+  if (header.timestamp <= median) {
+    return fail(
+      'TIMESTAMP_NOT_AFTER_MEDIAN_TIME_PAST',
+      `timestamp must be later than ${median}, the median of the previous ${parent.recentTimestamps.length} blocks`,
+    );
+  }
+  if (header.timestamp > now + params.maxFutureBlockTimeMs) {
+    return fail(
+      'TIMESTAMP_TOO_FAR_IN_FUTURE',
+      `timestamp ${header.timestamp} is more than ${params.maxFutureBlockTimeMs} ms ahead of this node's clock`,
+    );
+  }
+  const touched = new Map<string, AccountState>();
+  for (let i = 0; i < block.transactions.length; i++) {
+    const problem = ledger.applyTransaction(block.transactions[i]!, touched);
+    if (problem !== undefined) return fail(problem.code, `transaction ${i}: ${problem.message}`);
+  }
+  return { ok: true, value: [...touched] };
+}
+
+function checkHeaderFields(header: BlockHeader): string | undefined {
+  if (!Number.isInteger(header.index) || header.index < 1 || header.index > 0xffffffff) {
+    return 'index must be an integer from 1 to 2^32-1';
+  }
+  if (!Number.isSafeInteger(header.timestamp) || header.timestamp < 0) {
+    return 'timestamp must be a non-negative integer number of milliseconds';
+  }
+  if (!isHex(header.previousHash, 32)) return 'previousHash must be 64 lowercase hex characters';
+  if (!isHex(header.merkleRoot, 32)) return 'merkleRoot must be 64 lowercase hex characters';
+  if (!Number.isInteger(header.difficulty) || header.difficulty < 0 || header.difficulty > 255) {
+    return 'difficulty must be an integer from 0 to 255';
+  }
+  if (!Number.isSafeInteger(header.proof) || header.proof < 0) return 'proof must be an integer from 0 to 2^53-1';
+  return undefined;
+}

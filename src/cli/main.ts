@@ -1,0 +1,80 @@
+/**
+ * The composition root: parses flags, builds the node (key, chain, miner, peers), serves GraphQL and GraphiQL, logs
+ * one line per event, and exits cleanly on SIGINT/SIGTERM.
+ */
+import { readFileSync } from 'node:fs';
+import { createChainParams } from '../chain/params.js';
+import { startServer } from '../api/server.js';
+import { MainThreadMiner } from '../mining/mainThreadMiner.js';
+import { ConfigError, parseConfig, USAGE } from '../node/config.js';
+import { Node } from '../node/node.js';
+import { loadOrCreateNodeKey, NodeKeyError } from '../node/nodeKey.js';
+import { PeerClient } from '../peer/peerClient.js';
+
+function log(event: string, fields: Record<string, unknown> = {}): void {
+  const parts = Object.entries(fields).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  process.stdout.write(`${new Date().toISOString()} ${event}${parts.length > 0 ? ` ${parts.join(' ')}` : ''}\n`);
+}
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.argv.slice(2));
+  if (config === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const { wallet, created } = await loadOrCreateNodeKey(config.dataDir);
+  const node = new Node({
+    params: createChainParams({ initialDifficulty: config.difficulty, minDifficulty: Math.min(8, config.difficulty) }),
+    wallet,
+    miner: new MainThreadMiner(),
+    clock: () => Date.now(),
+    connectPeer: (url) => new PeerClient(url),
+    version,
+    log,
+  });
+  const server = await startServer(node, { host: config.host, port: config.port });
+  log('node.started', {
+    address: wallet.address,
+    keyFile: created ? 'created' : 'loaded',
+    dataDir: config.dataDir,
+    genesis: node.chain.genesis.hash,
+    difficulty: config.difficulty,
+  });
+  log('graphiql', { url: server.url });
+  process.stdout.write(`GraphiQL: ${server.url}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log('node.stopping', { signal });
+    node.close();
+    await server.close();
+    log('node.stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  if (config.peers.length > 0) {
+    try {
+      const { added } = await node.registerNodes(config.peers);
+      for (const peer of added) log('peer.status', { url: peer.url, status: peer.status, error: peer.lastError });
+      const { replaced } = await node.resolve();
+      log('resolve.done', { replaced, height: node.chain.height });
+    } catch (error) {
+      log('peers.error', { error: (error as Error).message });
+    }
+  }
+  if (config.mine) {
+    log('mining.started');
+    node.startMining();
+  }
+}
+
+main().catch((error: unknown) => {
+  const known = error instanceof ConfigError || error instanceof NodeKeyError;
+  process.stderr.write(`${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+  process.exit(known ? 2 : 1);
+});

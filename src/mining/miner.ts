@@ -1,0 +1,22 @@
+import type { HeaderTemplate } from '../chain/block.js';
+import type { BlockHeader } from '../chain/types.js';
+
+/** Statistics of a miner since it started. */
+export interface MinerStats {
+  /** Proofs tried. */
+  readonly tries: number;
+  /** Milliseconds spent searching. */
+  readonly busyMs: number;
+  /** Tries per second over the most recent job (0 when idle). */
+  readonly hashrate: number;
+}
+
+/**
+ * Something that finds a proof for a header template. Implementations: the main-thread miner (time-sliced so
+ * the event loop keeps answering) and, later, the worker-thread miner. A job is cancelled through `signal`.
+ */
+export interface Miner {
+  /** Resolves with the sealed header, or rejects with the signal's reason when aborted. */
+  mine(template: HeaderTemplate, signal: AbortSignal): Promise<BlockHeader>;
+  stats(): MinerStats;
+}

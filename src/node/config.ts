@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { MAX_DIFFICULTY_BITS } from '../chain/params.js';
+
+/** The node's command-line configuration (a public contract: scripts outside the repo pass these flags). */
+export interface NodeConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly peers: readonly string[];
+  /** The network's starting difficulty in bits; part of the genesis block. */
+  readonly difficulty: number;
+  /** Mine block after block from the start. */
+  readonly mine: boolean;
+}
+
+/** Thrown for a bad command line; the message names the flag and the rule. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const USAGE = `Usage: npm start -- [flags]
+  --port <n>           port to listen on (default 4000; 0 picks a free port)
+  --host <addr>        address to bind (default 127.0.0.1)
+  --data-dir <path>    where the node keeps its key (default ./data/<port>)
+  --peers <url,url>    peers to register at start (host:port or http(s)://host:port[/graphql])
+  --difficulty <bits>  the network's starting difficulty in leading zero bits (default 16; part of genesis)
+  --mine               mine continuously
+  --help               show this text`;
+
+/** Parses and checks the command line. @throws {ConfigError} naming the flag and the rule. */
+export function parseConfig(argv: readonly string[]): NodeConfig | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        peers: { type: 'string' },
+        difficulty: { type: 'string' },
+        mine: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.help === true) return 'help';
+  const port = readInteger('--port', values.port ?? '4000', 0, 65_535);
+  const host = values.host ?? '127.0.0.1';
+  if (host.trim() === '') throw new ConfigError('--host must not be empty');
+  const difficulty = readInteger('--difficulty', values.difficulty ?? '16', 0, MAX_DIFFICULTY_BITS);
+  const peers = (values.peers ?? '')
+    .split(',')
+    .map((peer) => peer.trim())
+    .filter((peer) => peer !== '');
+  const dataDir = values['data-dir'] ?? `./data/${port}`;
+  if (dataDir.trim() === '') throw new ConfigError('--data-dir must not be empty');
+  return { port, host, dataDir, peers, difficulty, mine: values.mine === true };
+}
+
+function readInteger(flag: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text.trim())) throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got "${text}"`);
+  const value = Number(text);
+  if (value < min || value > max) throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got ${value}`);
+  return value;
+}

@@ -1,0 +1,361 @@
+import { createHeaderTemplate } from '../chain/block.js';
+import { Chain, type AddBlockResult } from '../chain/chain.js';
+import { Mempool, type PendingTransaction } from '../chain/mempool.js';
+import type { ChainParams } from '../chain/params.js';
+import type { TransactionRejection } from '../chain/rejections.js';
+import type { ChainStore, StoredBlock } from '../chain/store.js';
+import { createRewardTransaction, isRewardTransaction, signTransaction } from '../chain/transaction.js';
+import type { Block, Transaction } from '../chain/types.js';
+import type { Miner } from '../mining/miner.js';
+import type { PeerApi } from '../peer/peerApi.js';
+import { normalizePeerUrl } from '../peer/peerUrl.js';
+import { PeerSet, type PeerRecord } from '../peer/peerSet.js';
+import { syncFromPeer, type SyncLimits, type SyncOutcome } from '../peer/syncFromPeer.js';
+import type { Wallet } from '../wallet/wallet.js';
+import { EventHub } from './events.js';
+
+/** Events a node publishes (subscriptions, logs and, later, gossip listen to them). */
+export interface NodeEvents extends Record<string, unknown> {
+  /** A block joined the best chain (mined here, submitted, or adopted from a peer), in chain order. */
+  blockConnected: StoredBlock;
+  /** The best chain switched branches. */
+  chainReorganized: { readonly depth: number; readonly oldTip: StoredBlock; readonly newTip: StoredBlock };
+  /** A transaction entered the mempool. */
+  transactionAccepted: PendingTransaction;
+  /** A peer was added or its status changed. */
+  peerChanged: PeerRecord;
+}
+
+/** A line for the node's log: an event name and its fields. */
+export type NodeLogger = (event: string, fields?: Record<string, unknown>) => void;
+
+/** Everything a node is built from; the composition root (the CLI, a test) supplies it. */
+export interface NodeOptions {
+  readonly params: ChainParams;
+  readonly wallet: Wallet;
+  readonly miner: Miner;
+  /** The node's clock in ms since the epoch. */
+  readonly clock: () => number;
+  /** Opens a GraphQL connection to a peer. */
+  readonly connectPeer: (url: string) => PeerApi;
+  readonly store?: ChainStore;
+  readonly version?: string;
+  readonly log?: NodeLogger;
+  readonly syncLimits?: SyncLimits;
+  /** Most URLs one registerNodes call accepts. */
+  readonly maxUrlsPerRegistration?: number;
+  readonly mempoolSize?: number;
+}
+
+/** A transfer the mempool accepted, with where it is expected to land. */
+export interface AcceptedTransaction {
+  readonly pending: PendingTransaction;
+  /** Index of the block it will join if blocks are mined from this node's mempool in order. */
+  readonly expectedBlockIndex: number;
+}
+
+/** The result of offering a transaction. */
+export type TransactionSubmission =
+  | ({ readonly ok: true } & AcceptedTransaction)
+  | { readonly ok: false; readonly rejection: TransactionRejection };
+
+/** Thrown by registerNodes when an input URL breaks a rule; nothing is registered then. */
+export class PeerUrlError extends Error {
+  override readonly name = 'PeerUrlError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What resolve did, peer by peer. */
+export interface Resolution {
+  /** True when our best chain changed to a peer's. */
+  readonly replaced: boolean;
+  readonly outcomes: readonly SyncOutcome[];
+}
+
+/**
+ * The node: owns the chain engine, mempool, peer set, miner and wallet. Every API resolver, the CLI and the peer
+ * protocol go through it; nothing else mutates chain state. Block insertion is synchronous (the engine is), so
+ * JavaScript's single thread already serializes it.
+ */
+export class Node {
+  readonly chain: Chain;
+  readonly mempool: Mempool;
+  readonly peers = new PeerSet();
+  readonly events = new EventHub<NodeEvents>();
+  readonly wallet: Wallet;
+  readonly version: string;
+  readonly #options: NodeOptions;
+  readonly #log: NodeLogger;
+  readonly #closed = new AbortController();
+  /** Aborted (and replaced) whenever the tip changes, cancelling mining jobs built on the old tip. */
+  #tipChanged = new AbortController();
+  #miningQueue: Promise<unknown> = Promise.resolve();
+  #miningJobs = 0;
+  #continuousMining = false;
+
+  constructor(options: NodeOptions) {
+    this.#options = options;
+    this.wallet = options.wallet;
+    this.version = options.version ?? '0.0.0';
+    this.#log = options.log ?? (() => {});
+    this.chain = new Chain({ params: options.params, clock: options.clock, store: options.store });
+    this.mempool = new Mempool(this.chain.ledger(), { maxSize: options.mempoolSize });
+  }
+
+  /** The node's clock. */
+  now(): number {
+    return this.#options.clock();
+  }
+
+  /** True while a block is being mined. */
+  get mining(): boolean {
+    return this.#miningJobs > 0;
+  }
+
+  /** Current proof-search speed (tries per second, 0 when idle). */
+  get hashrate(): number {
+    return this.#options.miner.stats().hashrate;
+  }
+
+  /** Validates a client-signed transfer and queues it. */
+  submitTransaction(tx: Transaction): TransactionSubmission {
+    const result = this.mempool.add(tx, this.now(), (id) => this.chain.getTransaction(id) !== undefined);
+    if (!result.ok) return result;
+    this.events.emit('transactionAccepted', result.pending);
+    this.#log('transaction.accepted', { id: result.pending.id, amount: tx.amount });
+    return { ok: true, pending: result.pending, expectedBlockIndex: this.expectedBlockIndex(result.pending.id)! };
+  }
+
+  /** Signs a transfer from the node wallet with its next pending nonce and queues it (the tutorial's one step). */
+  send(recipient: string, amount: number): TransactionSubmission {
+    const nonce = this.mempool.pendingAccount(this.wallet.address).nonce;
+    const tx = signTransaction({ sender: this.wallet.address, recipient, amount, nonce }, this.wallet.privateKey);
+    return this.submitTransaction(tx);
+  }
+
+  /** Index of the block a pending transaction will join when blocks are filled from the mempool in order. */
+  expectedBlockIndex(id: string): number | undefined {
+    const position = this.mempool.positionOf(id);
+    if (position < 0) return undefined;
+    const perBlock = this.chain.params.maxTransactionsPerBlock - 1;
+    return this.chain.height + 1 + Math.floor(position / perBlock);
+  }
+
+  /**
+   * Mines one block on the current tip with the mempool's transactions and returns it once it is the tip.
+   * Requests are served one at a time; a job whose tip changes under it restarts on the new tip.
+   */
+  mine(): Promise<StoredBlock> {
+    const job = this.#miningQueue.then(() => this.#mineOne());
+    this.#miningQueue = job.catch(() => {});
+    return job;
+  }
+
+  /** Starts mining block after block until stopMining or close. */
+  startMining(): void {
+    if (this.#continuousMining) return;
+    this.#continuousMining = true;
+    const loop = async (): Promise<void> => {
+      while (this.#continuousMining && !this.#closed.signal.aborted) {
+        try {
+          await this.mine();
+        } catch (error) {
+          if (!this.#closed.signal.aborted) this.#log('mining.error', { error: (error as Error).message });
+        }
+      }
+    };
+    void loop();
+  }
+
+  /** Stops continuous mining after the current block. */
+  stopMining(): void {
+    this.#continuousMining = false;
+  }
+
+  /** Adds a block pushed by a peer or a client. `claimedHash` is checked against the header. */
+  submitBlock(block: Block, claimedHash?: string): AddBlockResult {
+    return this.#addBlocks([block], claimedHash === undefined ? [] : [claimedHash], 'submitted');
+  }
+
+  /**
+   * Registers peers. Every URL is checked first; one bad URL registers nothing. New peers are contacted at once
+   * (bounded by the peer timeout) so their status is known; a peer that is down is kept and reported.
+   * @throws {PeerUrlError} naming the offending field.
+   */
+  async registerNodes(urls: readonly string[]): Promise<{ added: PeerRecord[]; peers: PeerRecord[] }> {
+    const max = this.#options.maxUrlsPerRegistration ?? 100;
+    if (urls.length === 0) throw new PeerUrlError('urls', 'urls must list at least one peer');
+    if (urls.length > max) throw new PeerUrlError('urls', `urls may list at most ${max} peers per call, got ${urls.length}`);
+    const normalized: string[] = [];
+    urls.forEach((input, i) => {
+      const result = normalizePeerUrl(input);
+      if (!result.ok) throw new PeerUrlError(`urls[${i}]`, `urls[${i}] ${result.reason}`);
+      if (!normalized.includes(result.url)) normalized.push(result.url);
+    });
+    const fresh = normalized.filter((url) => this.peers.get(url) === undefined);
+    if (this.peers.size + fresh.length > 256) {
+      throw new PeerUrlError('urls', `a node keeps at most 256 peers; ${this.peers.size} are registered`);
+    }
+    for (const url of fresh) {
+      this.peers.add(url, this.now());
+      this.#log('peer.registered', { url });
+    }
+    await Promise.all(fresh.map((url) => this.#probePeer(url)));
+    return { added: fresh.map((url) => this.peers.get(url)!), peers: this.peers.list() };
+  }
+
+  /**
+   * The tutorial's consensus call: syncs from every peer (concurrently, each bounded by its own timeouts) and
+   * keeps the valid chain with the most work. A peer that is down or lies is reported, never fatal.
+   */
+  async resolve(): Promise<Resolution> {
+    const before = this.chain.tip.hash;
+    const outcomes = await Promise.all(this.peers.list().map((peer) => this.syncFrom(peer.url)));
+    return { replaced: this.chain.tip.hash !== before, outcomes };
+  }
+
+  /** Syncs from one peer and records what happened in the peer set. */
+  async syncFrom(url: string): Promise<SyncOutcome> {
+    const outcome = await syncFromPeer(
+      this.#options.connectPeer(url),
+      {
+        genesisHash: this.chain.genesis.hash,
+        address: this.wallet.address,
+        tip: () => ({ index: this.chain.height, hash: this.chain.tip.hash, totalWork: this.chain.tip.totalWork }),
+        hasBlock: (hash) => this.chain.getBlock(hash) !== undefined,
+        addBlocks: (blocks, hashes) => this.#addBlocks(blocks, hashes, `peer ${url}`),
+      },
+      this.#options.syncLimits,
+    );
+    this.#recordContact(url, outcome);
+    this.#log('peer.sync', { url, outcome: outcome.outcome, message: outcome.message, blocks: outcome.blocksFetched });
+    return outcome;
+  }
+
+  /** Stops mining and cancels everything in flight. */
+  close(): void {
+    this.#continuousMining = false;
+    this.#closed.abort(new Error('the node is shutting down'));
+    this.#tipChanged.abort(new Error('the node is shutting down'));
+  }
+
+  async #mineOne(): Promise<StoredBlock> {
+    this.#miningJobs++;
+    try {
+      for (;;) {
+        this.#closed.signal.throwIfAborted();
+        const context = this.chain.nextBlockContext();
+        const transactions = [
+          createRewardTransaction(context.index, this.wallet.address, this.chain.params.reward),
+          ...this.mempool.selectForBlock(this.chain.params.maxTransactionsPerBlock - 1),
+        ];
+        const template = createHeaderTemplate({ ...context, transactions });
+        const signal = AbortSignal.any([this.#tipChanged.signal, this.#closed.signal]);
+        let header;
+        try {
+          header = await this.#options.miner.mine(template, signal);
+        } catch (error) {
+          if (this.#closed.signal.aborted) throw error;
+          if (signal.aborted) continue; // the tip moved: start again on the new one
+          throw error;
+        }
+        const result = this.#addBlocks([{ header, transactions }], [], 'mined');
+        if (result.status === 'extended') return result.tip;
+        // Someone else's block won the race while we sealed ours; mine again on the new tip.
+        if (result.status === 'invalid') throw new Error(`mined an invalid block: ${result.rejection.message}`);
+      }
+    } finally {
+      this.#miningJobs--;
+    }
+  }
+
+  #addBlocks(blocks: readonly Block[], hashes: readonly (string | undefined)[], source: string): AddBlockResult {
+    const result = this.chain.addBlocks(blocks, hashes);
+    if (result.status === 'extended' || result.status === 'reorg') {
+      const returned =
+        result.status === 'reorg'
+          ? [...result.disconnected]
+              .reverse()
+              .flatMap((stored) => stored.block.transactions.filter((tx) => !isRewardTransaction(tx)))
+          : [];
+      const dropped = this.mempool.reset(
+        this.chain.ledger(),
+        returned,
+        (id) => this.chain.getTransaction(id) !== undefined,
+        this.now(),
+      );
+      for (const lost of dropped) this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
+      this.#tipChanged.abort(new Error('the tip changed'));
+      this.#tipChanged = new AbortController();
+      if (result.status === 'reorg') {
+        const depth = result.disconnected.length;
+        this.#log('chain.reorganized', { depth, oldTip: result.oldTip.hash, newTip: result.tip.hash, source });
+        this.events.emit('chainReorganized', { depth, oldTip: result.oldTip, newTip: result.tip });
+      }
+      for (const stored of result.connected) {
+        this.#log('block.connected', {
+          index: stored.block.header.index,
+          hash: stored.hash,
+          transactions: stored.block.transactions.length,
+          source,
+        });
+        this.events.emit('blockConnected', stored);
+      }
+    } else if (result.status === 'invalid') {
+      this.#log('block.rejected', { source, code: result.rejection.code, message: result.rejection.message });
+    }
+    return result;
+  }
+
+  async #probePeer(url: string): Promise<void> {
+    try {
+      const status = await this.#options.connectPeer(url).status();
+      let refusal: string | null = null;
+      if (status.genesisHash !== this.chain.genesis.hash) {
+        refusal = `GENESIS_MISMATCH: the peer's genesis ${status.genesisHash} is not ours (${this.chain.genesis.hash})`;
+      } else if (status.address === this.wallet.address) {
+        refusal = 'SELF: this URL points at this node itself';
+      }
+      this.#updatePeer(url, {
+        status: refusal === null ? 'REACHABLE' : 'REFUSED',
+        height: status.height,
+        genesisHash: status.genesisHash,
+        address: status.address,
+        lastSeen: this.now(),
+        lastError: refusal,
+      });
+    } catch (error) {
+      const unreachable = (error as Error).name === 'PeerUnreachableError';
+      this.#updatePeer(url, {
+        status: unreachable ? 'UNREACHABLE' : 'REFUSED',
+        lastError: unreachable ? (error as Error).message : `PROTOCOL_ERROR: ${(error as Error).message}`,
+      });
+    }
+  }
+
+  #recordContact(url: string, outcome: SyncOutcome): void {
+    const answered = outcome.status !== null;
+    this.#updatePeer(url, {
+      status: outcome.outcome === 'UNREACHABLE' ? 'UNREACHABLE' : outcome.outcome === 'REFUSED' ? 'REFUSED' : 'REACHABLE',
+      lastError: outcome.outcome === 'UNREACHABLE' || outcome.outcome === 'REFUSED' ? outcome.message : null,
+      ...(answered
+        ? {
+            height: outcome.status!.height,
+            genesisHash: outcome.status!.genesisHash,
+            address: outcome.status!.address,
+            lastSeen: this.now(),
+          }
+        : {}),
+    });
+  }
+
+  #updatePeer(url: string, change: Parameters<PeerSet['update']>[1]): void {
+    const record = this.peers.update(url, change);
+    if (record !== undefined) this.events.emit('peerChanged', record);
+  }
+}
