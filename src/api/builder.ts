@@ -25,8 +25,21 @@ export const builder = new SchemaBuilder<{
     // `node` is this API's own query (the node's status), so Relay's global `node`/`nodes` fields are left out.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    edgesFieldOptions: { nullable: false, description: 'The items of this page, each with its cursor.' },
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
+    cursorFieldOptions: { description: 'Opaque position of this item; pass it as `after` or `before`.' },
+    pageInfoFieldOptions: { description: 'Where this page sits, for fetching the next or previous one.' },
+    hasNextPageFieldOptions: { description: 'True when items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'True when items precede this page.' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of the page (null when empty).' },
+    endCursorFieldOptions: { description: 'Cursor of the last item of the page (null when empty).' },
+    pageInfoTypeOptions: { description: 'Relay pagination state of a connection page.' },
+    defaultConnectionTypeOptions: { description: 'One page of a Relay connection.' },
+    defaultEdgeTypeOptions: { description: 'An item of a Relay connection page with its cursor.' },
+    firstArgOptions: { description: 'Take the first n items (after `after`), at most 100.' },
+    lastArgOptions: { description: 'Take the last n items (before `before`), at most 100.' },
+    afterArgOptions: { description: 'Start after this cursor.' },
+    beforeArgOptions: { description: 'End before this cursor.' },
   },
 });
 

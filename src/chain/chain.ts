@@ -1,5 +1,5 @@
 import { expectedDifficulty, minimumChildTimestamp } from './difficulty.js';
-import { blockHash } from './block.js';
+import { blockHash, blockSize } from './block.js';
 import { createGenesisBlock } from './genesis.js';
 import { EMPTY_ACCOUNT, LedgerOverlay, type AccountState, type LedgerReader } from './ledger.js';
 import type { ChainParams } from './params.js';
@@ -81,7 +81,7 @@ export class Chain {
       block,
       hash: blockHash(block.header),
       transactionIds: [],
-      size: 0,
+      size: blockSize(block),
       totalWork: blockWork(block.header.difficulty),
       undo: [],
     };
@@ -189,7 +189,7 @@ export class Chain {
           };
         }
         hashes.push(this.genesis.hash);
-        facts.push({ hash: this.genesis.hash, transactionIds: [], size: 0 });
+        facts.push({ hash: this.genesis.hash, transactionIds: [], size: this.genesis.size });
         continue;
       }
       const intrinsic = validateBlockIntrinsic(block, this.params, claimedHashes[i]);

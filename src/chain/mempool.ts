@@ -1,6 +1,6 @@
 import { LedgerOverlay, type AccountState, type LedgerReader } from './ledger.js';
 import { reject, type TransactionRejection } from './rejections.js';
-import { transactionId } from './transaction.js';
+import { isRewardTransaction, transactionId } from './transaction.js';
 import type { Transaction } from './types.js';
 import { checkTransferIntrinsic } from './validateTransaction.js';
 
@@ -118,6 +118,8 @@ export class Mempool {
   ): DroppedTransaction[] {
     const candidates: PendingTransaction[] = [];
     for (const transaction of returned) {
+      // Rewards belong to the block that created them; they never re-enter the mempool.
+      if (isRewardTransaction(transaction)) continue;
       const id = transactionId(transaction);
       if (!this.#entries.has(id)) candidates.push({ id, transaction, receivedAt });
     }

@@ -81,7 +81,7 @@ export class MemoryChainStore implements ChainStore {
   }
 
   getAccountTransactionIds(address: string): readonly string[] {
-    return this.#history.get(address) ?? [];
+    return [...(this.#history.get(address) ?? [])];
   }
 
   write(batch: ChainWriteBatch): void {
@@ -112,7 +112,11 @@ export class MemoryChainStore implements ChainStore {
         }
       });
     }
-    for (const [address, state] of batch.accounts) this.#accounts.set(address, state);
+    for (const [address, state] of batch.accounts) {
+      // An account back at zero (a reorg undid everything it had) is the same as an untouched one: forget it.
+      if (state.balance === 0 && state.nonce === 0) this.#accounts.delete(address);
+      else this.#accounts.set(address, state);
+    }
     this.#tip = batch.tipHash;
   }
 }

@@ -56,6 +56,9 @@ export function validateBlockIntrinsic(
     return fail('INSUFFICIENT_PROOF_OF_WORK', `hash ${hash} has fewer than ${header.difficulty} leading zero bits`);
   }
 
+  if (!transactions.every((tx) => typeof tx === 'object' && tx !== null)) {
+    return fail('MALFORMED_BLOCK', 'every transaction must be an object');
+  }
   const reward = transactions[0]!;
   if (!isRewardTransaction(reward)) return fail('MISSING_REWARD', 'transaction 0 must be the reward from sender "0"');
   if (reward.amount !== params.reward) {

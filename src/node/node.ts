@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createHeaderTemplate } from '../chain/block.js';
 import { Chain, type AddBlockResult } from '../chain/chain.js';
 import { Mempool, type PendingTransaction } from '../chain/mempool.js';
@@ -167,6 +168,9 @@ export class Node {
         } catch (error) {
           if (!this.#closed.signal.aborted) this.#log('mining.error', { error: (error as Error).message });
         }
+        // At an easy difficulty a block can be found without the miner ever yielding; give I/O a turn between
+        // blocks so a continuously mining node keeps answering.
+        await yieldToEventLoop();
       }
     };
     void loop();

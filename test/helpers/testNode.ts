@@ -1,24 +1,15 @@
 import { GraphQLClient } from 'graphql-request';
 import { createYogaApp } from '../../src/api/yoga.js';
-import { createChainParams, type ChainParams } from '../../src/chain/params.js';
+import type { ChainParams } from '../../src/chain/params.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
 import { Node, type NodeOptions } from '../../src/node/node.js';
 import { PeerClient } from '../../src/peer/peerClient.js';
-import { walletFromPrivateKey, type Wallet } from '../../src/wallet/wallet.js';
-import { sha256Hex } from '../../src/chain/hash.js';
+import { testWallet } from './keys.js';
+import { easyParams } from './params.js';
 
 /** Parameters of the test network: difficulty 8 so a block takes about a millisecond to mine. */
-export const testNetworkParams: ChainParams = createChainParams({
-  networkName: 'test-net',
-  initialDifficulty: 8,
-  minDifficulty: 1,
-  genesisTimestamp: 1_700_000_000_000,
-});
-
-/** A deterministic wallet derived from a label. */
-export function testWallet(label: string): Wallet {
-  return walletFromPrivateKey(sha256Hex(new TextEncoder().encode(`test-wallet:${label}`)));
-}
+export const testNetworkParams: ChainParams = easyParams;
+export { testWallet };
 
 /** A node on the test network with an injectable clock, plus its in-process GraphQL app and a client bound to it. */
 export function createTestNode(overrides: Partial<NodeOptions> & { label?: string } = {}) {

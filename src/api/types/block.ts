@@ -111,13 +111,17 @@ const BlockTransactionInput = builder.inputType('BlockTransactionInput', {
 const BlockInput = builder.inputType('BlockInput', {
   description: 'A complete block as peers push it (see `Block` for the meaning of each field).',
   fields: (t) => ({
-    index: t.int({ required: true }),
-    timestamp: t.field({ type: SafeIntScalar, required: true }),
-    previousHash: t.string({ required: true }),
-    merkleRoot: t.string({ required: true }),
-    difficulty: t.int({ required: true }),
-    proof: t.field({ type: SafeIntScalar, required: true }),
-    transactions: t.field({ type: [BlockTransactionInput], required: true }),
+    index: t.int({ required: true, description: 'Height; the parent\'s index + 1.' }),
+    timestamp: t.field({ type: SafeIntScalar, required: true, description: 'Milliseconds since the Unix epoch.' }),
+    previousHash: t.string({ required: true, description: 'Hash of the parent block, 64 hex characters.' }),
+    merkleRoot: t.string({ required: true, description: 'Merkle root over the transaction ids.' }),
+    difficulty: t.int({ required: true, description: 'Leading zero bits the hash must have.' }),
+    proof: t.field({ type: SafeIntScalar, required: true, description: 'The proof-of-work nonce.' }),
+    transactions: t.field({
+      type: [BlockTransactionInput],
+      required: true,
+      description: 'Transactions in block order; the first must be the reward.',
+    }),
   }),
 });
 
@@ -176,7 +180,7 @@ builder.mutationField('submitBlock', (t) =>
     type: SubmitBlockSuccess,
     description: 'How peers push blocks. The block is validated in full; a refusal names the consensus rule.',
     args: {
-      block: t.arg({ type: BlockInput, required: true }),
+      block: t.arg({ type: BlockInput, required: true, description: 'The complete block.' }),
       hash: t.arg.string({ description: 'The hash the sender claims; must match the header when given.' }),
     },
     errors: {

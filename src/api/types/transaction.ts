@@ -151,7 +151,7 @@ builder.mutationFields((t) => ({
   submitTransaction: t.field({
     type: TransactionReceiptRef,
     description: 'Queues a transfer signed by the client. Refusals come back as typed errors; nothing is queued then.',
-    args: { input: t.arg({ type: TransactionInput, required: true }) },
+    args: { input: t.arg({ type: TransactionInput, required: true, description: 'The signed transfer.' }) },
     errors: {
       types: [InvalidInputError, TransactionRejectedError],
       directResult: true,

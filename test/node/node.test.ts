@@ -1,0 +1,188 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { HeaderTemplate } from '../../src/chain/block.js';
+import type { BlockHeader } from '../../src/chain/types.js';
+import type { Miner } from '../../src/mining/miner.js';
+import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
+import { Node } from '../../src/node/node.js';
+import { loadOrCreateNodeKey, NodeKeyError } from '../../src/node/nodeKey.js';
+import { ConfigError, parseConfig } from '../../src/node/config.js';
+import { mineBlock } from '../helpers/chainBuilder.js';
+import { createFixedClock } from '../helpers/clock.js';
+import { bob, testWallet } from '../helpers/keys.js';
+import { easyParams } from '../helpers/params.js';
+
+/** A miner that waits until released, so a test can change the tip while a job is in flight. */
+class GatedMiner implements Miner {
+  readonly templates: HeaderTemplate[] = [];
+  #release: (() => void) | undefined;
+  readonly #inner = new MainThreadMiner();
+
+  async mine(template: HeaderTemplate, signal: AbortSignal): Promise<BlockHeader> {
+    this.templates.push(template);
+    await new Promise<void>((resolve, reject) => {
+      this.#release = resolve;
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    return this.#inner.mine(template, signal);
+  }
+
+  release(): void {
+    this.#release?.();
+  }
+
+  stats() {
+    return this.#inner.stats();
+  }
+}
+
+function createNode(miner: Miner = new MainThreadMiner()) {
+  const clock = createFixedClock();
+  const node = new Node({
+    params: easyParams,
+    wallet: testWallet('node-test'),
+    miner,
+    clock: clock.now,
+    connectPeer: () => {
+      throw new Error('no peers in this test');
+    },
+  });
+  return { node, clock };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('Node mining', () => {
+  it('mines a block with the reward to its own address and the pending transactions', async () => {
+    const { node } = createNode();
+    const first = await node.mine();
+    expect(first.block.transactions).toEqual([
+      { sender: '0', recipient: node.wallet.address, amount: 1, nonce: 2, signature: null },
+    ]);
+    const sent = node.send(bob.address, 1);
+    expect(sent.ok).toBe(true);
+    const second = await node.mine();
+    expect(second.block.transactions).toHaveLength(2);
+    expect(node.mempool.size).toBe(0);
+    expect(node.chain.getAccount(bob.address).balance).toBe(1);
+  });
+
+  it('serves concurrent mine requests one after the other, each on the new tip', async () => {
+    const { node } = createNode();
+    const [a, b] = await Promise.all([node.mine(), node.mine()]);
+    expect(a.block.header.index).toBe(2);
+    expect(b.block.header.index).toBe(3);
+    expect(b.block.header.previousHash).toBe(a.hash);
+  });
+
+  it('abandons a job when another block becomes the tip and mines again on the new tip', async () => {
+    const miner = new GatedMiner();
+    const { node } = createNode(miner);
+    const mined = node.mine();
+    await tick();
+    expect(miner.templates).toHaveLength(1);
+    const competing = mineBlock({ chain: node.chain, miner: testWallet('someone-else') });
+    expect(node.submitBlock(competing).status).toBe('extended');
+    await tick();
+    expect(miner.templates).toHaveLength(2);
+    expect(miner.templates[1]!.index).toBe(3);
+    miner.release();
+    const block = await mined;
+    expect(block.block.header.index).toBe(3);
+    expect(node.chain.tip.hash).toBe(block.hash);
+  });
+
+  it('reports mining as active only while a job runs', async () => {
+    const miner = new GatedMiner();
+    const { node } = createNode(miner);
+    expect(node.mining).toBe(false);
+    const mined = node.mine();
+    await tick();
+    expect(node.mining).toBe(true);
+    miner.release();
+    await mined;
+    expect(node.mining).toBe(false);
+  });
+
+  it('rejects a pending mine request when the node closes', async () => {
+    const miner = new GatedMiner();
+    const { node } = createNode(miner);
+    const mined = node.mine();
+    await tick();
+    node.close();
+    await expect(mined).rejects.toThrow(/shutting down/);
+  });
+
+  it('mines continuously with startMining until stopMining', async () => {
+    const { node } = createNode();
+    node.startMining();
+    while (node.chain.height < 4) await new Promise((resolve) => setTimeout(resolve, 5));
+    node.stopMining();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const height = node.chain.height;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(node.chain.height).toBe(height);
+  });
+});
+
+describe('Node wallet and expected block index', () => {
+  it('gives consecutive sends consecutive nonces and the next block index', async () => {
+    const { node } = createNode();
+    await node.mine();
+    await node.mine();
+    const first = node.send(bob.address, 1);
+    const second = node.send(bob.address, 1);
+    expect(first.ok && first.pending.transaction.nonce).toBe(0);
+    expect(second.ok && second.pending.transaction.nonce).toBe(1);
+    expect(first.ok && first.expectedBlockIndex).toBe(4);
+    const third = node.send(bob.address, 1);
+    expect(third).toMatchObject({ ok: false, rejection: { code: 'INSUFFICIENT_BALANCE' } });
+  });
+});
+
+describe('node key (identity survives restarts)', () => {
+  it('creates a key on first start, readable only by its owner, and loads the same one later', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'node-key-'));
+    try {
+      const first = await loadOrCreateNodeKey(dir);
+      expect(first.created).toBe(true);
+      expect(statSync(join(dir, 'node-key.json')).mode & 0o777).toBe(0o600);
+      const second = await loadOrCreateNodeKey(dir);
+      expect(second).toEqual({ wallet: first.wallet, created: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a corrupt key file with a clear error instead of replacing it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'node-key-'));
+    try {
+      writeFileSync(join(dir, 'node-key.json'), '{"privateKey": "zz"}');
+      await expect(loadOrCreateNodeKey(dir)).rejects.toThrow(NodeKeyError);
+      expect(readFileSync(join(dir, 'node-key.json'), 'utf8')).toBe('{"privateKey": "zz"}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('command line', () => {
+  it('reads the contract flags with their defaults', () => {
+    expect(parseConfig([])).toEqual({ port: 4000, host: '127.0.0.1', dataDir: './data/4000', peers: [], difficulty: 16, mine: false });
+    expect(
+      parseConfig(['--port', '4001', '--host', '0.0.0.0', '--data-dir', '/tmp/x', '--peers', 'a:1, http://b:2', '--difficulty', '12', '--mine']),
+    ).toEqual({ port: 4001, host: '0.0.0.0', dataDir: '/tmp/x', peers: ['a:1', 'http://b:2'], difficulty: 12, mine: true });
+  });
+
+  it.each([
+    [['--port', '70000'], /--port must be an integer from 0 to 65535/],
+    [['--port', 'abc'], /--port must be an integer/],
+    [['--difficulty', '256'], /--difficulty must be an integer from 0 to 255/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('refuses %j naming the flag and the rule', (argv, message) => {
+    expect(() => parseConfig(argv as string[])).toThrow(ConfigError);
+    expect(() => parseConfig(argv as string[])).toThrow(message);
+  });
+});

@@ -1,0 +1,42 @@
+import { isInputObjectType, isInterfaceType, isObjectType, isEnumType, type GraphQLNamedType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { schema } from '../src/api/schema.js';
+
+function ownTypes(): GraphQLNamedType[] {
+  return Object.values(schema.getTypeMap()).filter((type) => !type.name.startsWith('__') && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name));
+}
+
+describe('the schema documents itself (what GraphiQL users read)', () => {
+  it('gives every type a description', () => {
+    const missing = ownTypes().filter((type) => !type.description?.trim()).map((type) => type.name);
+    expect(missing).toEqual([]);
+  });
+
+  it('gives every field, argument, input field and enum value a description', () => {
+    const missing: string[] = [];
+    for (const type of ownTypes()) {
+      if (isObjectType(type) || isInterfaceType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description?.trim()) missing.push(`${type.name}.${field.name}`);
+          for (const arg of field.args) if (!arg.description?.trim()) missing.push(`${type.name}.${field.name}(${arg.name})`);
+        }
+      } else if (isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) if (!field.description?.trim()) missing.push(`${type.name}.${field.name}`);
+      } else if (isEnumType(type) && type.name !== 'ErrorCode') {
+        for (const value of type.getValues()) if (!value.description?.trim()) missing.push(`${type.name}.${value.name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('keeps the public names of DESIGN.md', () => {
+    const query = schema.getQueryType()!.getFields();
+    const mutation = schema.getMutationType()!.getFields();
+    const subscription = schema.getSubscriptionType()!.getFields();
+    for (const name of ['node', 'chain', 'block', 'transaction', 'pendingTransactions', 'account', 'peers']) expect(query).toHaveProperty(name);
+    for (const name of ['submitTransaction', 'send', 'mine', 'registerNodes', 'resolve', 'submitBlock']) expect(mutation).toHaveProperty(name);
+    expect(subscription).toHaveProperty('newBlock');
+    expect(query.block!.args.map((arg) => arg.name).sort()).toEqual(['hash', 'index']);
+    expect(subscription.newBlock!.args.map((arg) => arg.name)).toEqual(['afterIndex']);
+  });
+});
