@@ -2,6 +2,7 @@ import { expectedDifficulty, minimumChildTimestamp } from './difficulty.js';
 import { blockHash, blockSize } from './block.js';
 import { createGenesisBlock } from './genesis.js';
 import { EMPTY_ACCOUNT, LedgerOverlay, type AccountState, type LedgerReader } from './ledger.js';
+import { locatorIndexes } from './locator.js';
 import type { ChainParams } from './params.js';
 import { blockWork } from './pow.js';
 import { reject, type BlockRejection } from './rejections.js';
@@ -124,6 +125,19 @@ export class Chain {
   isBest(hash: string): boolean {
     const stored = this.#store.getBlock(hash);
     return stored !== undefined && this.#store.getBestHash(stored.block.header.index) === hash;
+  }
+
+  /** Best-chain hashes at `locatorIndexes(height)`: what this node sends a peer to find their newest shared block. */
+  locator(): string[] {
+    return locatorIndexes(this.height).map((index) => this.#store.getBestHash(index)!);
+  }
+
+  /** The first hash of a peer's locator that is on this node's best chain: the newest block both chains share. */
+  findLocatorMatch(locator: readonly string[]): StoredBlock | undefined {
+    for (const hash of locator) {
+      if (this.isBest(hash)) return this.#store.getBlock(hash);
+    }
+    return undefined;
   }
 
   /** An account's state at the tip. */

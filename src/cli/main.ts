@@ -16,6 +16,12 @@ function log(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${new Date().toISOString()} ${event}${parts.length > 0 ? ` ${parts.join(' ')}` : ''}\n`);
 }
 
+/** The URL peers can reach a node at when none is given: its bind address, unless that is every interface. */
+function defaultPublicUrl(host: string, port: number): string | null {
+  if (host === '0.0.0.0' || host === '::') return null;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
+}
+
 async function main(): Promise<void> {
   const config = parseConfig(process.argv.slice(2));
   if (config === 'help') {
@@ -32,12 +38,20 @@ async function main(): Promise<void> {
     connectPeer: (url) => new PeerClient(url),
     version,
     log,
+    network: {
+      // Resolved once the port is known (port 0 picks one); see below.
+      publicUrl: null,
+      syncIntervalMs: config.syncIntervalMs,
+    },
   });
   const server = await startServer(node, { host: config.host, port: config.port });
+  node.network.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
+  node.start();
   log('node.started', {
     address: wallet.address,
     keyFile: created ? 'created' : 'loaded',
     dataDir: config.dataDir,
+    publicUrl: node.network.publicUrl,
     genesis: node.chain.genesis.hash,
     difficulty: config.difficulty,
   });

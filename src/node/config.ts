@@ -11,6 +11,10 @@ export interface NodeConfig {
   readonly difficulty: number;
   /** Mine block after block from the start. */
   readonly mine: boolean;
+  /** The URL peers reach this node at (default: http://host:port/graphql unless bound to every interface). */
+  readonly publicUrl: string | null;
+  /** Period of the automatic resync with peers, in ms (0 disables it). */
+  readonly syncIntervalMs: number;
 }
 
 /** Thrown for a bad command line; the message names the flag and the rule. */
@@ -25,6 +29,8 @@ export const USAGE = `Usage: npm start -- [flags]
   --peers <url,url>    peers to register at start (host:port or http(s)://host:port[/graphql])
   --difficulty <bits>  the network's starting difficulty in leading zero bits (default 16; part of genesis)
   --mine               mine continuously
+  --public-url <url>   the URL peers reach this node at; sent to peers so they register it back
+  --sync-interval <ms> how often to resync with peers automatically (default 15000; 0 turns it off)
   --help               show this text`;
 
 /** Parses and checks the command line. @throws {ConfigError} naming the flag and the rule. */
@@ -42,6 +48,8 @@ export function parseConfig(argv: readonly string[]): NodeConfig | 'help' {
         peers: { type: 'string' },
         difficulty: { type: 'string' },
         mine: { type: 'boolean' },
+        'public-url': { type: 'string' },
+        'sync-interval': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -59,7 +67,12 @@ export function parseConfig(argv: readonly string[]): NodeConfig | 'help' {
     .filter((peer) => peer !== '');
   const dataDir = values['data-dir'] ?? `./data/${port}`;
   if (dataDir.trim() === '') throw new ConfigError('--data-dir must not be empty');
-  return { port, host, dataDir, peers, difficulty, mine: values.mine === true };
+  const syncIntervalMs = readInteger('--sync-interval', values['sync-interval'] ?? '15000', 0, 86_400_000);
+  const publicUrl = values['public-url'] ?? null;
+  if (publicUrl !== null && !/^https?:\/\/[^\s/]+(\/graphql)?\/?$/.test(publicUrl)) {
+    throw new ConfigError(`--public-url must be http(s)://host:port[/graphql], got "${publicUrl}"`);
+  }
+  return { port, host, dataDir, peers, difficulty, mine: values.mine === true, publicUrl, syncIntervalMs };
 }
 
 function readInteger(flag: string, text: string, min: number, max: number): number {

@@ -9,26 +9,14 @@ import { createRewardTransaction, isRewardTransaction, signTransaction } from '.
 import type { Block, Transaction } from '../chain/types.js';
 import type { Miner } from '../mining/miner.js';
 import type { PeerApi } from '../peer/peerApi.js';
-import { normalizePeerUrl } from '../peer/peerUrl.js';
-import { PeerSet, type PeerRecord } from '../peer/peerSet.js';
-import { syncFromPeer, type SyncLimits, type SyncOutcome } from '../peer/syncFromPeer.js';
+import type { PeerRecord, PeerSet } from '../peer/peerSet.js';
 import type { Wallet } from '../wallet/wallet.js';
 import { EventHub } from './events.js';
+import { Network, type NetworkOptions, type Resolution } from './network.js';
+import type { NodeEvents, NodeLogger } from './nodeEvents.js';
 
-/** Events a node publishes (subscriptions, logs and, later, gossip listen to them). */
-export interface NodeEvents extends Record<string, unknown> {
-  /** A block joined the best chain (mined here, submitted, or adopted from a peer), in chain order. */
-  blockConnected: StoredBlock;
-  /** The best chain switched branches. */
-  chainReorganized: { readonly depth: number; readonly oldTip: StoredBlock; readonly newTip: StoredBlock };
-  /** A transaction entered the mempool. */
-  transactionAccepted: PendingTransaction;
-  /** A peer was added or its status changed. */
-  peerChanged: PeerRecord;
-}
-
-/** A line for the node's log: an event name and its fields. */
-export type NodeLogger = (event: string, fields?: Record<string, unknown>) => void;
+export { PeerUrlError, type Resolution } from './network.js';
+export type { NodeEvents, NodeLogger } from './nodeEvents.js';
 
 /** Everything a node is built from; the composition root (the CLI, a test) supplies it. */
 export interface NodeOptions {
@@ -42,10 +30,9 @@ export interface NodeOptions {
   readonly store?: ChainStore;
   readonly version?: string;
   readonly log?: NodeLogger;
-  readonly syncLimits?: SyncLimits;
-  /** Most URLs one registerNodes call accepts. */
-  readonly maxUrlsPerRegistration?: number;
   readonly mempoolSize?: number;
+  /** Peer behaviour: public URL, sync limits, resync period, gossip (see NetworkOptions). */
+  readonly network?: Omit<NetworkOptions, 'connectPeer'>;
 }
 
 /** A transfer the mempool accepted, with where it is expected to land. */
@@ -60,24 +47,6 @@ export type TransactionSubmission =
   | ({ readonly ok: true } & AcceptedTransaction)
   | { readonly ok: false; readonly rejection: TransactionRejection };
 
-/** Thrown by registerNodes when an input URL breaks a rule; nothing is registered then. */
-export class PeerUrlError extends Error {
-  override readonly name = 'PeerUrlError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** What resolve did, peer by peer. */
-export interface Resolution {
-  /** True when our best chain changed to a peer's. */
-  readonly replaced: boolean;
-  readonly outcomes: readonly SyncOutcome[];
-}
-
 /**
  * The node: owns the chain engine, mempool, peer set, miner and wallet. Every API resolver, the CLI and the peer
  * protocol go through it; nothing else mutates chain state. Block insertion is synchronous (the engine is), so
@@ -86,8 +55,8 @@ export interface Resolution {
 export class Node {
   readonly chain: Chain;
   readonly mempool: Mempool;
-  readonly peers = new PeerSet();
   readonly events = new EventHub<NodeEvents>();
+  readonly network: Network;
   readonly wallet: Wallet;
   readonly version: string;
   readonly #options: NodeOptions;
@@ -106,6 +75,27 @@ export class Node {
     this.#log = options.log ?? (() => {});
     this.chain = new Chain({ params: options.params, clock: options.clock, store: options.store });
     this.mempool = new Mempool(this.chain.ledger(), { maxSize: options.mempoolSize });
+    this.network = new Network(
+      {
+        chain: this.chain,
+        address: this.wallet.address,
+        events: this.events,
+        now: () => this.now(),
+        log: this.#log,
+        addBlocks: (blocks, source) => this.#addBlocks(blocks, [], source),
+      },
+      { ...options.network, connectPeer: options.connectPeer },
+    );
+  }
+
+  /** The node's peers. */
+  get peers(): PeerSet {
+    return this.network.peers;
+  }
+
+  /** Starts the network side: gossip and the automatic resync timer. */
+  start(): void {
+    this.network.start();
   }
 
   /** The node's clock. */
@@ -181,68 +171,29 @@ export class Node {
     this.#continuousMining = false;
   }
 
-  /** Adds a block pushed by a peer or a client. `claimedHash` is checked against the header. */
-  submitBlock(block: Block, claimedHash?: string): AddBlockResult {
-    return this.#addBlocks([block], claimedHash === undefined ? [] : [claimedHash], 'submitted');
-  }
-
   /**
-   * Registers peers. Every URL is checked first; one bad URL registers nothing. New peers are contacted at once
-   * (bounded by the peer timeout) so their status is known; a peer that is down is kept and reported.
-   * @throws {PeerUrlError} naming the offending field.
+   * Adds a block pushed by a peer or a client. `claimedHash` is checked against the header. When its parent is
+   * unknown and `from` is a registered peer's URL, the node syncs from that peer.
    */
-  async registerNodes(urls: readonly string[]): Promise<{ added: PeerRecord[]; peers: PeerRecord[] }> {
-    const max = this.#options.maxUrlsPerRegistration ?? 100;
-    if (urls.length === 0) throw new PeerUrlError('urls', 'urls must list at least one peer');
-    if (urls.length > max) throw new PeerUrlError('urls', `urls may list at most ${max} peers per call, got ${urls.length}`);
-    const normalized: string[] = [];
-    urls.forEach((input, i) => {
-      const result = normalizePeerUrl(input);
-      if (!result.ok) throw new PeerUrlError(`urls[${i}]`, `urls[${i}] ${result.reason}`);
-      if (!normalized.includes(result.url)) normalized.push(result.url);
-    });
-    const fresh = normalized.filter((url) => this.peers.get(url) === undefined);
-    if (this.peers.size + fresh.length > 256) {
-      throw new PeerUrlError('urls', `a node keeps at most 256 peers; ${this.peers.size} are registered`);
-    }
-    for (const url of fresh) {
-      this.peers.add(url, this.now());
-      this.#log('peer.registered', { url });
-    }
-    await Promise.all(fresh.map((url) => this.#probePeer(url)));
-    return { added: fresh.map((url) => this.peers.get(url)!), peers: this.peers.list() };
+  submitBlock(block: Block, claimedHash?: string, from?: string): AddBlockResult {
+    const result = this.#addBlocks([block], claimedHash === undefined ? [] : [claimedHash], from === undefined ? 'submitted' : `gossip ${from}`);
+    if (result.status === 'orphan') this.network.onOrphan(from);
+    return result;
   }
 
-  /**
-   * The tutorial's consensus call: syncs from every peer (concurrently, each bounded by its own timeouts) and
-   * keeps the valid chain with the most work. A peer that is down or lies is reported, never fatal.
-   */
-  async resolve(): Promise<Resolution> {
-    const before = this.chain.tip.hash;
-    const outcomes = await Promise.all(this.peers.list().map((peer) => this.syncFrom(peer.url)));
-    return { replaced: this.chain.tip.hash !== before, outcomes };
+  /** Registers peers (see Network.registerNodes). @throws {PeerUrlError} naming the offending field. */
+  registerNodes(urls: readonly string[]): Promise<{ added: PeerRecord[]; peers: PeerRecord[] }> {
+    return this.network.registerNodes(urls);
   }
 
-  /** Syncs from one peer and records what happened in the peer set. */
-  async syncFrom(url: string): Promise<SyncOutcome> {
-    const outcome = await syncFromPeer(
-      this.#options.connectPeer(url),
-      {
-        genesisHash: this.chain.genesis.hash,
-        address: this.wallet.address,
-        tip: () => ({ index: this.chain.height, hash: this.chain.tip.hash, totalWork: this.chain.tip.totalWork }),
-        hasBlock: (hash) => this.chain.getBlock(hash) !== undefined,
-        addBlocks: (blocks, hashes) => this.#addBlocks(blocks, hashes, `peer ${url}`),
-      },
-      this.#options.syncLimits,
-    );
-    this.#recordContact(url, outcome);
-    this.#log('peer.sync', { url, outcome: outcome.outcome, message: outcome.message, blocks: outcome.blocksFetched });
-    return outcome;
+  /** The tutorial's consensus call: sync from every peer, keep the valid chain with the most work. */
+  resolve(): Promise<Resolution> {
+    return this.network.resolve();
   }
 
   /** Stops mining and cancels everything in flight. */
   close(): void {
+    this.network.stop();
     this.#continuousMining = false;
     this.#closed.abort(new Error('the node is shutting down'));
     this.#tipChanged.abort(new Error('the node is shutting down'));
@@ -299,7 +250,13 @@ export class Node {
       if (result.status === 'reorg') {
         const depth = result.disconnected.length;
         this.#log('chain.reorganized', { depth, oldTip: result.oldTip.hash, newTip: result.tip.hash, source });
-        this.events.emit('chainReorganized', { depth, oldTip: result.oldTip, newTip: result.tip });
+        this.events.emit('chainReorganized', {
+          depth,
+          oldTip: result.oldTip,
+          newTip: result.tip,
+          disconnected: result.disconnected,
+          connected: result.connected,
+        });
       }
       for (const stored of result.connected) {
         this.#log('block.connected', {
@@ -310,56 +267,10 @@ export class Node {
         });
         this.events.emit('blockConnected', stored);
       }
+      this.events.emit('tipChanged', { tip: result.tip, connected: result.connected });
     } else if (result.status === 'invalid') {
       this.#log('block.rejected', { source, code: result.rejection.code, message: result.rejection.message });
     }
     return result;
-  }
-
-  async #probePeer(url: string): Promise<void> {
-    try {
-      const status = await this.#options.connectPeer(url).status();
-      let refusal: string | null = null;
-      if (status.genesisHash !== this.chain.genesis.hash) {
-        refusal = `GENESIS_MISMATCH: the peer's genesis ${status.genesisHash} is not ours (${this.chain.genesis.hash})`;
-      } else if (status.address === this.wallet.address) {
-        refusal = 'SELF: this URL points at this node itself';
-      }
-      this.#updatePeer(url, {
-        status: refusal === null ? 'REACHABLE' : 'REFUSED',
-        height: status.height,
-        genesisHash: status.genesisHash,
-        address: status.address,
-        lastSeen: this.now(),
-        lastError: refusal,
-      });
-    } catch (error) {
-      const unreachable = (error as Error).name === 'PeerUnreachableError';
-      this.#updatePeer(url, {
-        status: unreachable ? 'UNREACHABLE' : 'REFUSED',
-        lastError: unreachable ? (error as Error).message : `PROTOCOL_ERROR: ${(error as Error).message}`,
-      });
-    }
-  }
-
-  #recordContact(url: string, outcome: SyncOutcome): void {
-    const answered = outcome.status !== null;
-    this.#updatePeer(url, {
-      status: outcome.outcome === 'UNREACHABLE' ? 'UNREACHABLE' : outcome.outcome === 'REFUSED' ? 'REFUSED' : 'REACHABLE',
-      lastError: outcome.outcome === 'UNREACHABLE' || outcome.outcome === 'REFUSED' ? outcome.message : null,
-      ...(answered
-        ? {
-            height: outcome.status!.height,
-            genesisHash: outcome.status!.genesisHash,
-            address: outcome.status!.address,
-            lastSeen: this.now(),
-          }
-        : {}),
-    });
-  }
-
-  #updatePeer(url: string, change: Parameters<PeerSet['update']>[1]): void {
-    const record = this.peers.update(url, change);
-    if (record !== undefined) this.events.emit('peerChanged', record);
   }
 }

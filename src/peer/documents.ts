@@ -1,6 +1,6 @@
 import { graphql } from './gql/gql.js';
 
-/** What a node asks a peer first: who it is, which network, and where its tip is. */
+/** What a node asks a peer first: who it is, which network, and where its tip is (a few hundred bytes). */
 export const PeerStatusDocument = graphql(`
   query PeerStatus {
     node {
@@ -15,45 +15,59 @@ export const PeerStatusDocument = graphql(`
   }
 `);
 
-/** Best-chain block hashes after a cursor (a block index): used to find the newest shared block. */
-export const PeerBlockHashesDocument = graphql(`
-  query PeerBlockHashes($after: String!, $first: Int!) {
+/** The newest block of our locator on the peer's best chain: where the two chains fork. */
+export const PeerCommonAncestorDocument = graphql(`
+  query PeerCommonAncestor($locator: [String!]!) {
+    commonAncestor(locator: $locator) {
+      index
+      hash
+    }
+  }
+`);
+
+/** Best-chain blocks after an index, in their compact binary encoding (hex). */
+export const PeerEncodedBlocksDocument = graphql(`
+  query PeerEncodedBlocks($afterIndex: Int!, $first: Int!) {
     chain {
-      blocks(first: $first, after: $after) {
-        edges {
-          node {
-            index
-            hash
-          }
-        }
+      encodedBlocks(afterIndex: $afterIndex, first: $first)
+    }
+  }
+`);
+
+/** Gossip: pushes a block to a peer. */
+export const PeerSubmitBlockDocument = graphql(`
+  mutation PeerSubmitBlock($block: BlockInput!, $hash: String, $from: String) {
+    submitBlock(block: $block, hash: $hash, from: $from) {
+      __typename
+      ... on SubmitBlockSuccess {
+        status
+      }
+      ... on Error {
+        code
       }
     }
   }
 `);
 
-/** Full best-chain blocks after a cursor, everything needed to validate them. */
-export const PeerBlocksDocument = graphql(`
-  query PeerBlocks($after: String!, $first: Int!) {
-    chain {
-      blocks(first: $first, after: $after) {
-        edges {
-          node {
-            index
-            hash
-            previousHash
-            timestamp
-            merkleRoot
-            difficulty
-            proof
-            transactions {
-              sender
-              recipient
-              amount
-              nonce
-              signature
-            }
-          }
-        }
+/** Relay: pushes a transaction to a peer. */
+export const PeerSubmitTransactionDocument = graphql(`
+  mutation PeerSubmitTransaction($input: TransactionInput!) {
+    submitTransaction(input: $input) {
+      __typename
+      ... on Error {
+        code
+      }
+    }
+  }
+`);
+
+/** Symmetric registration: asks a peer to register this node's public URL. */
+export const PeerRegisterNodesDocument = graphql(`
+  mutation PeerRegisterNodes($urls: [String!]!) {
+    registerNodes(urls: $urls) {
+      __typename
+      ... on Error {
+        code
       }
     }
   }

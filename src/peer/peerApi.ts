@@ -1,4 +1,4 @@
-import type { Block } from '../chain/types.js';
+import type { Block, Transaction } from '../chain/types.js';
 
 /** A peer's view of its own chain, as it reports it (nothing here is trusted until its blocks validate). */
 export interface PeerChainStatus {
@@ -10,24 +10,32 @@ export interface PeerChainStatus {
   readonly totalWork: string;
 }
 
-/** A block as a peer served it, with the hash it claimed for it. */
-export interface PeerBlock {
-  readonly hash: string;
-  readonly block: Block;
-}
+/** What a peer answered to a pushed block or transaction: a status or a rejection code. */
+export type PushOutcome = string;
 
 /** What the node asks of a peer. Implemented over GraphQL by PeerClient; faked in tests. */
 export interface PeerApi {
   readonly url: string;
-  /** The peer's genesis, tip and claimed work. */
+  /** The peer's genesis, tip and claimed work (a few hundred bytes). */
   status(): Promise<PeerChainStatus>;
-  /** Hashes of the peer's best-chain blocks with index in [fromIndex, fromIndex + count), ascending. */
-  blockHashes(fromIndex: number, count: number): Promise<ReadonlyArray<{ index: number; hash: string }>>;
-  /** Full best-chain blocks after index `afterIndex`, at most `count`, ascending. */
-  blocksAfter(afterIndex: number, count: number): Promise<PeerBlock[]>;
+  /** The newest block of `locator` (best-chain hashes, newest first) on the peer's best chain, or null. */
+  commonAncestor(locator: readonly string[]): Promise<{ index: number; hash: string } | null>;
+  /** Best-chain blocks after `afterIndex`, at most `count` (the peer may send fewer), oldest first. */
+  blocksAfter(afterIndex: number, count: number): Promise<Block[]>;
+  /** Pushes a block (gossip); `from` is this node's public URL so the peer can sync back from us. */
+  submitBlock(block: Block, hash: string, from: string | null): Promise<PushOutcome>;
+  /** Relays a transaction. */
+  submitTransaction(tx: Transaction): Promise<PushOutcome>;
+  /** Asks the peer to register `urls` (symmetric registration: we tell it our own public URL). */
+  registerNodes(urls: readonly string[]): Promise<PushOutcome>;
 }
 
 /** Thrown when a peer answers with something that is not what the protocol promises. */
 export class PeerProtocolError extends Error {
   override readonly name = 'PeerProtocolError';
+}
+
+/** Thrown by a PeerApi when the peer cannot be reached (connection refused, timeout). */
+export class PeerUnreachableError extends Error {
+  override readonly name = 'PeerUnreachableError';
 }

@@ -1,10 +1,24 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { decodeBlock } from '../chain/encoding.js';
+import { hexToBytes } from '../chain/hex.js';
 import type { Block, Transaction } from '../chain/types.js';
 import { createCappedFetch } from './cappedFetch.js';
-import { PeerBlockHashesDocument, PeerBlocksDocument, PeerStatusDocument } from './documents.js';
-import { PeerProtocolError, type PeerApi, type PeerBlock, type PeerChainStatus } from './peerApi.js';
-import { PeerUnreachableError } from './syncFromPeer.js';
+import {
+  PeerCommonAncestorDocument,
+  PeerEncodedBlocksDocument,
+  PeerRegisterNodesDocument,
+  PeerStatusDocument,
+  PeerSubmitBlockDocument,
+  PeerSubmitTransactionDocument,
+} from './documents.js';
+import {
+  PeerProtocolError,
+  PeerUnreachableError,
+  type PeerApi,
+  type PeerChainStatus,
+  type PushOutcome,
+} from './peerApi.js';
 
 /** Bounds of every request to a peer. */
 export interface PeerClientOptions {
@@ -45,22 +59,45 @@ export class PeerClient implements PeerApi {
     };
   }
 
-  async blockHashes(fromIndex: number, count: number): Promise<Array<{ index: number; hash: string }>> {
-    const data = await this.#request(PeerBlockHashesDocument, { after: String(fromIndex - 1), first: count });
-    return expectArray(data.chain?.blocks?.edges, 'chain.blocks.edges').map((edge, i) => {
-      const node = (edge as { node?: { index?: unknown; hash?: unknown } } | null)?.node;
-      return {
-        index: expectInteger(node?.index, `edges[${i}].node.index`, 1),
-        hash: expectString(node?.hash, `edges[${i}].node.hash`),
-      };
+  async commonAncestor(locator: readonly string[]): Promise<{ index: number; hash: string } | null> {
+    const data = await this.#request(PeerCommonAncestorDocument, { locator: [...locator] });
+    const found = data.commonAncestor;
+    if (found === null || found === undefined) return null;
+    return {
+      index: expectInteger(found.index, 'commonAncestor.index', 1),
+      hash: expectString(found.hash, 'commonAncestor.hash'),
+    };
+  }
+
+  async blocksAfter(afterIndex: number, count: number): Promise<Block[]> {
+    const data = await this.#request(PeerEncodedBlocksDocument, { afterIndex, first: count });
+    return expectArray(data.chain?.encodedBlocks, 'chain.encodedBlocks').map((hex, i) => {
+      const text = expectString(hex, `chain.encodedBlocks[${i}]`, Number.MAX_SAFE_INTEGER);
+      try {
+        return decodeBlock(hexToBytes(text));
+      } catch (error) {
+        throw new PeerProtocolError(`chain.encodedBlocks[${i}] is not a block encoding: ${(error as Error).message}`);
+      }
     });
   }
 
-  async blocksAfter(afterIndex: number, count: number): Promise<PeerBlock[]> {
-    const data = await this.#request(PeerBlocksDocument, { after: String(afterIndex), first: count });
-    return expectArray(data.chain?.blocks?.edges, 'chain.blocks.edges').map((edge, i) =>
-      toPeerBlock((edge as { node?: unknown } | null)?.node, `edges[${i}].node`),
-    );
+  async submitBlock(block: Block, hash: string, from: string | null): Promise<PushOutcome> {
+    const data = await this.#request(PeerSubmitBlockDocument, { block: toBlockInput(block), hash, from });
+    const result: { status?: string; code?: string; __typename: string } = data.submitBlock;
+    return result.status ?? result.code ?? result.__typename;
+  }
+
+  async submitTransaction(tx: Transaction): Promise<PushOutcome> {
+    const input = { sender: tx.sender, recipient: tx.recipient, amount: tx.amount, nonce: tx.nonce, signature: tx.signature ?? '' };
+    const data = await this.#request(PeerSubmitTransactionDocument, { input });
+    const result: { code?: string; __typename: string } = data.submitTransaction;
+    return result.code ?? result.__typename;
+  }
+
+  async registerNodes(urls: readonly string[]): Promise<PushOutcome> {
+    const data = await this.#request(PeerRegisterNodesDocument, { urls: [...urls] });
+    const result: { code?: string; __typename: string } = data.registerNodes;
+    return result.code ?? result.__typename;
   }
 
   async #request<Result, Variables extends Record<string, unknown>>(
@@ -99,35 +136,13 @@ function classifyError(error: unknown, timeoutMs: number): Error {
   return new PeerProtocolError(`answered something that is not GraphQL: ${(error as Error)?.message ?? String(error)}`);
 }
 
-function toPeerBlock(node: unknown, path: string): PeerBlock {
-  const raw = (node ?? {}) as Record<string, unknown>;
-  const transactions = expectArray(raw.transactions, `${path}.transactions`).map((tx, i): Transaction => {
-    const item = (tx ?? {}) as Record<string, unknown>;
-    const at = `${path}.transactions[${i}]`;
-    return {
-      sender: expectString(item.sender, `${at}.sender`),
-      recipient: expectString(item.recipient, `${at}.recipient`),
-      amount: expectInteger(item.amount, `${at}.amount`, Number.MIN_SAFE_INTEGER),
-      nonce: expectInteger(item.nonce, `${at}.nonce`, Number.MIN_SAFE_INTEGER),
-      signature: item.signature === null ? null : expectString(item.signature, `${at}.signature`),
-    };
-  });
-  const block: Block = {
-    header: {
-      index: expectInteger(raw.index, `${path}.index`, 1),
-      timestamp: expectInteger(raw.timestamp, `${path}.timestamp`, 0),
-      previousHash: expectString(raw.previousHash, `${path}.previousHash`),
-      merkleRoot: expectString(raw.merkleRoot, `${path}.merkleRoot`),
-      difficulty: expectInteger(raw.difficulty, `${path}.difficulty`, 0),
-      proof: expectInteger(raw.proof, `${path}.proof`, 0),
-    },
-    transactions,
-  };
-  return { hash: expectString(raw.hash, `${path}.hash`), block };
+/** The GraphQL input form of a block. */
+function toBlockInput(block: Block) {
+  return { ...block.header, transactions: block.transactions.map((tx) => ({ ...tx })) };
 }
 
-function expectString(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value.length > 1024) throw new PeerProtocolError(`${path} is not a string`);
+function expectString(value: unknown, path: string, maxLength = 1024): string {
+  if (typeof value !== 'string' || value.length > maxLength) throw new PeerProtocolError(`${path} is not a string`);
   return value;
 }
 

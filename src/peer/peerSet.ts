@@ -18,6 +18,10 @@ export interface PeerRecord {
   readonly lastError: string | null;
   /** Node clock (ms) when the peer was registered. */
   readonly addedAt: number;
+  /** Failed contacts in a row (reset by a good answer). */
+  readonly failures: number;
+  /** Until this node clock (ms) automatic contacts (timer, gossip) skip the peer; null when not backing off. */
+  readonly retryAt: number | null;
 }
 
 /** Most peers one node keeps. */
@@ -54,6 +58,8 @@ export class PeerSet {
       lastSeen: null,
       lastError: null,
       addedAt: now,
+      failures: 0,
+      retryAt: null,
     });
     return true;
   }

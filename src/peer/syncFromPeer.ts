@@ -1,6 +1,9 @@
 import type { AddBlockResult } from '../chain/chain.js';
 import type { Block } from '../chain/types.js';
-import { PeerProtocolError, type PeerApi, type PeerChainStatus } from './peerApi.js';
+import { blockHash } from '../chain/block.js';
+import { PeerProtocolError, PeerUnreachableError, type PeerApi, type PeerChainStatus } from './peerApi.js';
+
+export { PeerUnreachableError };
 
 /** What syncing from one peer did. */
 export type SyncOutcomeKind =
@@ -32,30 +35,28 @@ export interface SyncTarget {
   readonly address: string;
   tip(): { readonly index: number; readonly hash: string; readonly totalWork: bigint };
   hasBlock(hash: string): boolean;
+  /** Our best-chain locator (see src/chain/locator.ts). */
+  locator(): string[];
   /** Validates and adds a linked run of blocks atomically (Chain.addBlocks plus the node's bookkeeping). */
-  addBlocks(blocks: readonly Block[], hashes: readonly string[]): AddBlockResult;
+  addBlocks(blocks: readonly Block[]): AddBlockResult;
 }
 
 /** Bounds of one sync. */
 export interface SyncLimits {
-  /** Blocks per request (the server's page cap is 100). */
+  /** Blocks per request (the server's cap is 1000; it may send fewer to stay under its byte budget). */
   readonly pageSize: number;
   /** Most blocks one sync downloads. */
   readonly maxBlocks: number;
 }
 
-export const DEFAULT_SYNC_LIMITS: SyncLimits = { pageSize: 100, maxBlocks: 100_000 };
-
-/** Thrown by a PeerApi when the peer cannot be reached (connection refused, timeout). */
-export class PeerUnreachableError extends Error {
-  override readonly name = 'PeerUnreachableError';
-}
+export const DEFAULT_SYNC_LIMITS: SyncLimits = { pageSize: 1_000, maxBlocks: 100_000 };
 
 /**
- * Brings our chain up to a peer's if the peer's chain is valid and has more work: reads its status, finds the
- * newest block we share by scanning its block hashes back from the lower of the two heights, downloads the blocks
- * after it in pages, and hands the whole run to `addBlocks`, which validates it and switches atomically or keeps
- * nothing. A peer's claimed height and work only decide whether to look; they are never trusted.
+ * Brings our chain up to a peer's if the peer's chain is valid and has more work: reads its status (a few hundred
+ * bytes, which is all an in-sync resolve costs), sends our block locator to find the newest shared block in one
+ * request, downloads the blocks after it in bounded pages of compact encodings, and hands the whole run to
+ * `addBlocks`, which validates it and switches atomically or keeps nothing. A peer's claimed height and work only
+ * decide whether to look; they are never trusted.
  */
 export async function syncFromPeer(
   peer: PeerApi,
@@ -85,27 +86,27 @@ export async function syncFromPeer(
       return report('AHEAD', `the peer claims ${status.totalWork} work, not more than our ${ours.totalWork}`);
     }
 
-    const ancestor = await findSharedBlock(peer, target, Math.min(status.height, ours.index), limits.pageSize);
+    const ancestor = await peer.commonAncestor(target.locator());
+    if (ancestor === null) throw new PeerProtocolError('the peer shares no block of our locator, not even genesis');
+    if (!target.hasBlock(ancestor.hash)) throw new PeerProtocolError(`the peer named ${ancestor.hash}, which is not in our locator`);
     const wanted = status.height - ancestor.index;
     if (wanted > limits.maxBlocks) {
       return report('REFUSED', `the peer's chain is ${wanted} blocks past our shared block; the limit is ${limits.maxBlocks}`);
     }
     const blocks: Block[] = [];
-    const hashes: string[] = [];
     let previous = ancestor;
     while (previous.index < status.height) {
       const count = Math.min(limits.pageSize, status.height - previous.index);
       const page = await peer.blocksAfter(previous.index, count);
       if (page.length === 0) break;
       if (page.length > count) throw new PeerProtocolError(`asked for ${count} blocks, got ${page.length}`);
-      for (const served of page) {
-        const { header } = served.block;
+      for (const block of page) {
+        const { header } = block;
         if (header.index !== previous.index + 1 || header.previousHash !== previous.hash) {
           throw new PeerProtocolError(`block ${header.index} does not follow block ${previous.index} ${previous.hash}`);
         }
-        blocks.push(served.block);
-        hashes.push(served.hash);
-        previous = { index: header.index, hash: served.hash };
+        blocks.push(block);
+        previous = { index: header.index, hash: blockHash(header) };
       }
       fetched = blocks.length;
     }
@@ -116,7 +117,7 @@ export async function syncFromPeer(
       );
     }
 
-    const result = target.addBlocks(blocks, hashes);
+    const result = target.addBlocks(blocks);
     switch (result.status) {
       case 'extended':
       case 'reorg':
@@ -141,26 +142,4 @@ export async function syncFromPeer(
     const message = error instanceof Error ? error.message : String(error);
     return report('REFUSED', `PROTOCOL_ERROR: ${message}`);
   }
-}
-
-/** Scans the peer's block hashes back from `fromHeight` until one is a block we have; genesis always is. */
-async function findSharedBlock(
-  peer: PeerApi,
-  target: SyncTarget,
-  fromHeight: number,
-  pageSize: number,
-): Promise<{ index: number; hash: string }> {
-  let high = fromHeight;
-  while (high >= 1) {
-    const low = Math.max(1, high - pageSize + 1);
-    const page = await peer.blockHashes(low, high - low + 1);
-    for (let i = page.length - 1; i >= 0; i--) {
-      const entry = page[i]!;
-      if (entry.index !== low + i) throw new PeerProtocolError(`block hash list is not contiguous at ${entry.index}`);
-      if (target.hasBlock(entry.hash)) return entry;
-    }
-    if (page.length !== high - low + 1) throw new PeerProtocolError(`asked for blocks ${low}..${high}, got ${page.length}`);
-    high = low - 1;
-  }
-  throw new PeerProtocolError('the peer shares no block with us, not even genesis');
 }

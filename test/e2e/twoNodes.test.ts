@@ -65,15 +65,22 @@ describe('two real node processes on loopback (the tutorial\'s consensus walkthr
     expect(again.resolve.peers[0].outcome).toBe('IN_SYNC');
   });
 
-  it('keeps its own chain when it has more work than the peer', async () => {
+  it('registered the first node on the second too (symmetric registration)', async () => {
+    const peers = await b.request<{ peers: Array<{ url: string; status: string }> }>('{ peers { url status } }');
+    expect(peers.peers).toEqual([{ url: first.url, status: 'REACHABLE' }]);
+  });
+
+  it('spreads a block mined on one node to its peer by gossip, without resolve', async () => {
     await a.request(MINE);
     const tipA = await a.request<Tip>(TIP);
-    await b.request(REGISTER, { urls: [first.url] });
+    const deadline = Date.now() + 5_000;
+    while ((await b.request<Tip>(TIP)).node.tip.hash !== tipA.node.tip.hash) {
+      if (Date.now() > deadline) throw new Error('the block did not reach the peer within 5 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const fromB = await b.request<{ resolve: any }>(RESOLVE);
-    expect(fromB.resolve.replaced).toBe(true);
-    expect(fromB.resolve.chain.tip.hash).toBe(tipA.node.tip.hash);
-    const fromA = await a.request<{ resolve: any }>(RESOLVE);
-    expect(fromA.resolve.replaced).toBe(false);
+    expect(fromB.resolve.replaced).toBe(false);
+    expect(fromB.resolve.peers[0].outcome).toBe('IN_SYNC');
   });
 
   it('reports a peer that went down as UNREACHABLE without failing resolve or changing the chain', async () => {

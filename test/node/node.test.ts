@@ -170,10 +170,31 @@ describe('node key (identity survives restarts)', () => {
 
 describe('command line', () => {
   it('reads the contract flags with their defaults', () => {
-    expect(parseConfig([])).toEqual({ port: 4000, host: '127.0.0.1', dataDir: './data/4000', peers: [], difficulty: 16, mine: false });
+    expect(parseConfig([])).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      dataDir: './data/4000',
+      peers: [],
+      difficulty: 16,
+      mine: false,
+      publicUrl: null,
+      syncIntervalMs: 15_000,
+    });
     expect(
-      parseConfig(['--port', '4001', '--host', '0.0.0.0', '--data-dir', '/tmp/x', '--peers', 'a:1, http://b:2', '--difficulty', '12', '--mine']),
-    ).toEqual({ port: 4001, host: '0.0.0.0', dataDir: '/tmp/x', peers: ['a:1', 'http://b:2'], difficulty: 12, mine: true });
+      parseConfig([
+        '--port', '4001', '--host', '0.0.0.0', '--data-dir', '/tmp/x', '--peers', 'a:1, http://b:2', '--difficulty', '12',
+        '--mine', '--public-url', 'http://node.example:4001/graphql', '--sync-interval', '500',
+      ]),
+    ).toEqual({
+      port: 4001,
+      host: '0.0.0.0',
+      dataDir: '/tmp/x',
+      peers: ['a:1', 'http://b:2'],
+      difficulty: 12,
+      mine: true,
+      publicUrl: 'http://node.example:4001/graphql',
+      syncIntervalMs: 500,
+    });
   });
 
   it.each([
@@ -181,6 +202,8 @@ describe('command line', () => {
     [['--port', 'abc'], /--port must be an integer/],
     [['--difficulty', '256'], /--difficulty must be an integer from 0 to 255/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [['--public-url', 'ftp://x'], /--public-url must be http\(s\):\/\/host:port/],
+    [['--sync-interval', '1.5'], /--sync-interval must be an integer/],
   ])('refuses %j naming the flag and the rule', (argv, message) => {
     expect(() => parseConfig(argv as string[])).toThrow(ConfigError);
     expect(() => parseConfig(argv as string[])).toThrow(message);

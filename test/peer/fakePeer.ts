@@ -1,19 +1,24 @@
 import type { Chain } from '../../src/chain/chain.js';
-import type { PeerApi, PeerBlock, PeerChainStatus } from '../../src/peer/peerApi.js';
+import type { Block, Transaction } from '../../src/chain/types.js';
+import type { PeerApi, PeerChainStatus } from '../../src/peer/peerApi.js';
 
 /** Ways a fake peer deviates from an honest one. */
 export interface FakePeerBehaviour {
   /** Rewrites the status it reports. */
   readonly status?: (honest: PeerChainStatus) => PeerChainStatus;
   /** Rewrites each page of blocks it serves. */
-  readonly blocks?: (honest: PeerBlock[]) => PeerBlock[];
+  readonly blocks?: (honest: Block[]) => Block[];
   /** Throws this instead of answering. */
   readonly fail?: () => Error;
 }
 
-/** A peer served straight from a Chain (no HTTP), honest unless told how to lie. */
+/** A peer served straight from a Chain (no HTTP), honest unless told how to lie; it records what it was sent. */
 export class FakePeer implements PeerApi {
   calls = 0;
+  readonly pushedBlocks: Array<{ block: Block; hash: string; from: string | null }> = [];
+  readonly pushedTransactions: Transaction[] = [];
+  readonly registered: string[] = [];
+
   constructor(
     readonly url: string,
     private readonly source: Chain,
@@ -32,23 +37,37 @@ export class FakePeer implements PeerApi {
     return this.behaviour.status?.(honest) ?? honest;
   }
 
-  async blockHashes(fromIndex: number, count: number) {
+  async commonAncestor(locator: readonly string[]) {
     this.#call();
-    const hashes: Array<{ index: number; hash: string }> = [];
-    for (let index = fromIndex; index < fromIndex + count && index <= this.source.height; index++) {
-      hashes.push({ index, hash: this.source.getBlockAt(index)!.hash });
-    }
-    return hashes;
+    const found = this.source.findLocatorMatch(locator);
+    return found === undefined ? null : { index: found.block.header.index, hash: found.hash };
   }
 
-  async blocksAfter(afterIndex: number, count: number): Promise<PeerBlock[]> {
+  async blocksAfter(afterIndex: number, count: number): Promise<Block[]> {
     this.#call();
-    const page: PeerBlock[] = [];
+    const page: Block[] = [];
     for (let index = afterIndex + 1; index <= afterIndex + count && index <= this.source.height; index++) {
-      const stored = this.source.getBlockAt(index)!;
-      page.push({ hash: stored.hash, block: stored.block });
+      page.push(this.source.getBlockAt(index)!.block);
     }
     return this.behaviour.blocks?.(page) ?? page;
+  }
+
+  async submitBlock(block: Block, hash: string, from: string | null) {
+    this.#call();
+    this.pushedBlocks.push({ block, hash, from });
+    return 'EXTENDED';
+  }
+
+  async submitTransaction(tx: Transaction) {
+    this.#call();
+    this.pushedTransactions.push(tx);
+    return 'TransactionAccepted';
+  }
+
+  async registerNodes(urls: readonly string[]) {
+    this.#call();
+    this.registered.push(...urls);
+    return 'RegisterNodesSuccess';
   }
 
   #call(): void {

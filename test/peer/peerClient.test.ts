@@ -147,12 +147,9 @@ describe('PeerClient against peers that misbehave on the wire', () => {
     const client = new PeerClient(url, { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024 });
     const status = await client.status();
     expect(status).toMatchObject({ height: 2, genesisHash: peer.chain.genesis.hash, tipHash: peer.chain.tip.hash });
-    expect(await client.blockHashes(1, 2)).toEqual([
-      { index: 1, hash: peer.chain.genesis.hash },
-      { index: 2, hash: peer.chain.tip.hash },
-    ]);
-    const [served] = await client.blocksAfter(1, 5);
-    expect(served!.hash).toBe(peer.chain.tip.hash);
-    expect(served!.block).toEqual(peer.chain.tip.block);
+    expect(await client.commonAncestor([peer.chain.tip.hash, peer.chain.genesis.hash])).toEqual({ index: 2, hash: peer.chain.tip.hash });
+    expect(await client.commonAncestor(['ab'.repeat(32)])).toBeNull();
+    expect(await client.blocksAfter(1, 5)).toEqual([peer.chain.tip.block]);
+    expect(await client.submitBlock(peer.chain.tip.block, peer.chain.tip.hash, null)).toBe('DUPLICATE');
   });
 });

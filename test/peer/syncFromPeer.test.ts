@@ -3,7 +3,6 @@ import { blockHash } from '../../src/chain/block.js';
 import type { Block } from '../../src/chain/types.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
 import { Node } from '../../src/node/node.js';
-import type { PeerBlock } from '../../src/peer/peerApi.js';
 import { PeerUnreachableError } from '../../src/peer/syncFromPeer.js';
 import { buildChain, extendChain, mineBlock, sealBlock, transfer } from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
@@ -43,8 +42,8 @@ function setup(behaviour: FakePeerBehaviour = {}, peerBlocks = 5, ourBlocks = 2)
 }
 
 /** Changes block `index` of every page it appears in. */
-function tamperBlock(index: number, change: (served: PeerBlock) => PeerBlock) {
-  return (page: PeerBlock[]) => page.map((served) => (served.block.header.index === index ? change(served) : served));
+function tamperBlock(index: number, change: (block: Block) => Block) {
+  return (page: Block[]) => page.map((block) => (block.header.index === index ? change(block) : block));
 }
 
 async function refusedWithoutChange(behaviour: FakePeerBehaviour, expected: RegExp) {
@@ -129,34 +128,32 @@ describe('resolve never lets a bad peer change our chain', () => {
     await refusedWithoutChange({ status: (s) => ({ ...s, genesisHash: 'ab'.repeat(32) }) }, /GENESIS_MISMATCH/);
   });
 
-  it('refuses a chain with a forged proof (HASH_MISMATCH when the claimed hash is kept)', async () => {
+  it('refuses a chain with a forged proof in its middle (the next block no longer links)', async () => {
     await refusedWithoutChange(
-      { blocks: tamperBlock(3, (s) => ({ ...s, block: { ...s.block, header: { ...s.block.header, proof: s.block.header.proof + 1 } } })) },
-      /HASH_MISMATCH|INSUFFICIENT_PROOF_OF_WORK/,
+      { blocks: tamperBlock(3, (b) => ({ ...b, header: { ...b.header, proof: b.header.proof + 1 } })) },
+      /PROTOCOL_ERROR: block 4 does not follow block 3/,
     );
   });
 
-  it('refuses a chain with a forged proof whose claimed hash was recomputed (INSUFFICIENT_PROOF_OF_WORK)', async () => {
+  it('refuses a chain with a forged proof whose later blocks were relinked (INSUFFICIENT_PROOF_OF_WORK)', async () => {
     await refusedWithoutChange(
       {
         blocks: (page) => {
           // Forge block 3 with a proof that fails the difficulty and relink the blocks after it, so only the
-          // proof-of-work rule can catch it.
+          // proof-of-work rule can catch it (the claimed tip no longer matches, which is checked after validation).
           let previousHash: string | undefined;
-          return page.map((served) => {
-            let header = served.block.header;
+          return page.map((block) => {
+            let header = block.header;
             if (previousHash !== undefined) header = { ...header, previousHash };
             if (header.index === 3) {
               let proof = 0;
               while (blockHash({ ...header, proof }).startsWith('00')) proof++;
               header = { ...header, proof };
             }
-            const hash = blockHash(header);
-            if (header.index >= 3) previousHash = hash;
-            return { hash, block: { ...served.block, header } };
+            if (header.index >= 3) previousHash = blockHash(header);
+            return { ...block, header };
           });
         },
-        status: (s) => s, // the claimed tip no longer matches: checked after validation would refuse anyway
       },
       /INSUFFICIENT_PROOF_OF_WORK|CLAIM_MISMATCH/,
     );
@@ -165,12 +162,9 @@ describe('resolve never lets a bad peer change our chain', () => {
   it('refuses a chain with a tampered transaction (MERKLE_ROOT_MISMATCH)', async () => {
     await refusedWithoutChange(
       {
-        blocks: tamperBlock(2, (s) => ({
-          ...s,
-          block: {
-            ...s.block,
-            transactions: s.block.transactions.map((tx, i) => (i === 0 ? { ...tx, recipient: 'ee'.repeat(32) } : tx)),
-          },
+        blocks: tamperBlock(2, (b) => ({
+          ...b,
+          transactions: b.transactions.map((tx, i) => (i === 0 ? { ...tx, recipient: 'ee'.repeat(32) } : tx)),
         })),
       },
       /MERKLE_ROOT_MISMATCH/,
@@ -188,7 +182,6 @@ describe('resolve never lets a bad peer change our chain', () => {
       difficulty: tip.block.header.difficulty,
       transactions: [mineBlock({ chain: source }).transactions[0]!, transfer(bob, alice, 50, 0)],
     });
-    const honest = new FakePeer(PEER_URL, source);
     const serveOverspend = {
       status: (s: Awaited<ReturnType<FakePeer['status']>>) => ({
         ...s,
@@ -196,14 +189,10 @@ describe('resolve never lets a bad peer change our chain', () => {
         tipHash: blockHash(overspend.header),
         totalWork: (BigInt(s.totalWork) + 256n).toString(),
       }),
-      blocks: (page: PeerBlock[]) =>
-        page.length > 0 && page[page.length - 1]!.block.header.index === tip.block.header.index
-          ? [...page, { hash: blockHash(overspend.header), block: overspend }]
-          : page.length === 0
-            ? [{ hash: blockHash(overspend.header), block: overspend }]
-            : page,
+      // The honest pages, with the overspending block appended after the source's tip.
+      blocks: (page: Block[]) =>
+        page.length === 0 || page[page.length - 1]!.header.index === tip.block.header.index ? [...page, overspend] : page,
     };
-    void honest;
     const { node, replacePeer } = setup();
     replacePeer(new FakePeer(PEER_URL, source, serveOverspend));
     const before = node.chain.tip.hash;

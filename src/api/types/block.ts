@@ -3,6 +3,8 @@ import type { Block, Transaction } from '../../chain/types.js';
 import { isHex } from '../../chain/hex.js';
 import { builder } from '../builder.js';
 import { newBlockStream } from '../blockStream.js';
+import { eventStream } from '../eventStream.js';
+import type { NodeEvents } from '../../node/nodeEvents.js';
 import { BlockRejectedError, InvalidInputError } from '../errors.js';
 import { badQueryInput } from '../inputErrors.js';
 import { BlockRef, TransactionRef } from '../refs.js';
@@ -182,6 +184,11 @@ builder.mutationField('submitBlock', (t) =>
     args: {
       block: t.arg({ type: BlockInput, required: true, description: 'The complete block.' }),
       hash: t.arg.string({ description: 'The hash the sender claims; must match the header when given.' }),
+      from: t.arg.string({
+        description:
+          "The sender's public GraphQL URL. When the block's parent is unknown and the sender is a registered peer, " +
+          'the node syncs from it.',
+      }),
     },
     errors: {
       types: [InvalidInputError, BlockRejectedError],
@@ -195,7 +202,7 @@ builder.mutationField('submitBlock', (t) =>
       }
       const claimed = args.hash === null || args.hash === undefined ? undefined : args.hash.trim().toLowerCase();
       if (claimed !== undefined && !isHex(claimed, 32)) throw new InvalidInputError('hash', 'hash must be 64 hex characters');
-      const result = context.node.submitBlock(toBlock(args.block), claimed);
+      const result = context.node.submitBlock(toBlock(args.block), claimed, args.from ?? undefined);
       switch (result.status) {
         case 'invalid':
           throw new BlockRejectedError(result.rejection.code, result.rejection.message);
@@ -223,5 +230,30 @@ builder.subscriptionField('newBlock', (t) =>
     args: { afterIndex: t.arg.int({ description: 'Replay best-chain blocks with a greater index first.' }) },
     subscribe: (_root, args, context) => newBlockStream(context.node, args.afterIndex),
     resolve: (block) => block,
+  }),
+);
+
+const ChainReorganization = builder.objectRef<NodeEvents['chainReorganized']>('ChainReorganization');
+ChainReorganization.implement({
+  description: 'The best chain switched to a branch with more work.',
+  fields: (t) => ({
+    depth: t.exposeInt('depth', { description: 'Blocks that left the best chain.' }),
+    oldTip: t.field({ type: BlockRef, description: 'The tip before the switch.', resolve: (r) => r.oldTip }),
+    newTip: t.field({ type: BlockRef, description: 'The tip after the switch.', resolve: (r) => r.newTip }),
+    disconnected: t.field({
+      type: [BlockRef],
+      description: 'Blocks that left the best chain, old tip first; their transactions went back to the mempool.',
+      resolve: (r) => r.disconnected,
+    }),
+    connected: t.field({ type: [BlockRef], description: 'Blocks that joined, lowest first.', resolve: (r) => r.connected }),
+  }),
+});
+
+builder.subscriptionField('chainReorganized', (t) =>
+  t.field({
+    type: ChainReorganization,
+    description: 'Each switch of the best chain to another branch (a reorganization), with its depth.',
+    subscribe: (_root, _args, ctx) => eventStream(ctx.node.events, 'chainReorganized'),
+    resolve: (event) => event,
   }),
 );

@@ -1,3 +1,6 @@
+import { encodeBlock } from '../../chain/encoding.js';
+import { bytesToHex } from '../../chain/hex.js';
+import { MAX_LOCATOR_LENGTH } from '../../chain/locator.js';
 import type { StoredBlock } from '../../chain/store.js';
 import { builder } from '../builder.js';
 import { badQueryInput } from '../inputErrors.js';
@@ -55,6 +58,31 @@ ChainRef.implement({
       description: 'Cumulative work Σ 2^difficulty of the best chain (what fork choice compares).',
       resolve: (_c, _a, ctx) => ctx.node.chain.tip.totalWork,
     }),
+    encodedBlocks: t.stringList({
+      description:
+        'Best-chain blocks after `afterIndex` in their binary encoding (docs/PROTOCOL.md) as hex, oldest first: the ' +
+        `compact form peers sync with. At most \`first\` (≤ ${MAX_ENCODED_BLOCKS}) blocks, and fewer when the page would ` +
+        `pass ${MAX_ENCODED_PAGE_CHARS} characters (at least one block is always sent); continue after the last.`,
+      args: {
+        afterIndex: t.arg.int({ required: true, description: 'Start after this best-chain index (0 starts at genesis).' }),
+        first: t.arg.int({ defaultValue: 500, description: `How many blocks at most, 1 to ${MAX_ENCODED_BLOCKS}.` }),
+      },
+      resolve: (_c, args, ctx) => {
+        const first = args.first ?? 500;
+        if (first < 1 || first > MAX_ENCODED_BLOCKS) badQueryInput(`first must be from 1 to ${MAX_ENCODED_BLOCKS}, got ${first}`);
+        if (args.afterIndex < 0) badQueryInput(`afterIndex must not be negative, got ${args.afterIndex}`);
+        const page: string[] = [];
+        let chars = 0;
+        const last = Math.min(ctx.node.chain.height, args.afterIndex + first);
+        for (let index = args.afterIndex + 1; index <= last; index++) {
+          const hex = bytesToHex(encodeBlock(ctx.node.chain.getBlockAt(index)!.block));
+          if (page.length > 0 && chars + hex.length > MAX_ENCODED_PAGE_CHARS) break;
+          page.push(hex);
+          chars += hex.length;
+        }
+        return page;
+      },
+    }),
     blocks: t.connection({
       type: BlockRef,
       description:
@@ -80,6 +108,30 @@ ChainRef.implement({
     }),
   }),
 });
+
+/** Largest page of `chain.encodedBlocks`, and the most hex characters one page may carry. */
+export const MAX_ENCODED_BLOCKS = 1_000;
+export const MAX_ENCODED_PAGE_CHARS = 8 * 1024 * 1024;
+
+builder.queryField('commonAncestor', (t) =>
+  t.field({
+    type: BlockRef,
+    nullable: true,
+    description:
+      'The newest block of a block locator that is on this node\'s best chain: how a syncing peer finds the block ' +
+      'both chains share in one request. A locator lists best-chain hashes newest first (the 10 newest, then gaps ' +
+      'that double, then genesis; docs/PROTOCOL.md). Null when none is on the best chain.',
+    args: {
+      locator: t.arg.stringList({ required: true, description: `Block hashes, newest first, at most ${MAX_LOCATOR_LENGTH}.` }),
+    },
+    resolve: (_root, args, ctx) => {
+      if (args.locator.length > MAX_LOCATOR_LENGTH) {
+        badQueryInput(`locator may hold at most ${MAX_LOCATOR_LENGTH} hashes, got ${args.locator.length}`);
+      }
+      return ctx.node.chain.findLocatorMatch(args.locator.map((hash) => hash.trim().toLowerCase())) ?? null;
+    },
+  }),
+);
 
 builder.queryField('chain', (t) =>
   t.field({

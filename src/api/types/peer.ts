@@ -2,6 +2,7 @@ import { PeerUrlError } from '../../node/node.js';
 import type { PeerRecord } from '../../peer/peerSet.js';
 import type { SyncOutcome } from '../../peer/syncFromPeer.js';
 import { builder } from '../builder.js';
+import { eventStream } from '../eventStream.js';
 import { InvalidInputError } from '../errors.js';
 import { ChainRef, PeerRef, PeerSyncOutcomeRef } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
@@ -31,8 +32,26 @@ PeerRef.implement({
       resolve: (p) => p.lastSeen,
     }),
     lastError: t.string({ nullable: true, description: 'Why the last contact failed or was refused.', resolve: (p) => p.lastError }),
+    failures: t.exposeInt('failures', { description: 'Failed contacts in a row (0 after a good answer).' }),
+    retryAt: t.field({
+      type: SafeIntScalar,
+      nullable: true,
+      description:
+        'Until this time (ms since the epoch) gossip and the automatic resync skip the peer (backoff: 1 s, 2 s, 4 s, … ' +
+        'up to 60 s while unreachable; 60 s after a refusal). Null when not backing off. `resolve` always tries.',
+      resolve: (p) => p.retryAt,
+    }),
   }),
 });
+
+builder.subscriptionField('peerChanged', (t) =>
+  t.field({
+    type: PeerRef,
+    description: 'Each time a peer is registered or its status, height or last error changes.',
+    subscribe: (_root, _args, ctx) => eventStream(ctx.node.events, 'peerChanged'),
+    resolve: (peer) => peer,
+  }),
+);
 
 const SyncOutcomeKindEnum = builder.enumType('PeerSyncOutcomeKind', {
   description: 'What resolving against one peer did.',

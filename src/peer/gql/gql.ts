@@ -15,13 +15,19 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query PeerStatus {\n    node {\n      address\n      genesisHash\n      height\n      totalWork\n      tip {\n        hash\n      }\n    }\n  }\n": typeof types.PeerStatusDocument,
-    "\n  query PeerBlockHashes($after: String!, $first: Int!) {\n    chain {\n      blocks(first: $first, after: $after) {\n        edges {\n          node {\n            index\n            hash\n          }\n        }\n      }\n    }\n  }\n": typeof types.PeerBlockHashesDocument,
-    "\n  query PeerBlocks($after: String!, $first: Int!) {\n    chain {\n      blocks(first: $first, after: $after) {\n        edges {\n          node {\n            index\n            hash\n            previousHash\n            timestamp\n            merkleRoot\n            difficulty\n            proof\n            transactions {\n              sender\n              recipient\n              amount\n              nonce\n              signature\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.PeerBlocksDocument,
+    "\n  query PeerCommonAncestor($locator: [String!]!) {\n    commonAncestor(locator: $locator) {\n      index\n      hash\n    }\n  }\n": typeof types.PeerCommonAncestorDocument,
+    "\n  query PeerEncodedBlocks($afterIndex: Int!, $first: Int!) {\n    chain {\n      encodedBlocks(afterIndex: $afterIndex, first: $first)\n    }\n  }\n": typeof types.PeerEncodedBlocksDocument,
+    "\n  mutation PeerSubmitBlock($block: BlockInput!, $hash: String, $from: String) {\n    submitBlock(block: $block, hash: $hash, from: $from) {\n      __typename\n      ... on SubmitBlockSuccess {\n        status\n      }\n      ... on Error {\n        code\n      }\n    }\n  }\n": typeof types.PeerSubmitBlockDocument,
+    "\n  mutation PeerSubmitTransaction($input: TransactionInput!) {\n    submitTransaction(input: $input) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n": typeof types.PeerSubmitTransactionDocument,
+    "\n  mutation PeerRegisterNodes($urls: [String!]!) {\n    registerNodes(urls: $urls) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n": typeof types.PeerRegisterNodesDocument,
 };
 const documents: Documents = {
     "\n  query PeerStatus {\n    node {\n      address\n      genesisHash\n      height\n      totalWork\n      tip {\n        hash\n      }\n    }\n  }\n": types.PeerStatusDocument,
-    "\n  query PeerBlockHashes($after: String!, $first: Int!) {\n    chain {\n      blocks(first: $first, after: $after) {\n        edges {\n          node {\n            index\n            hash\n          }\n        }\n      }\n    }\n  }\n": types.PeerBlockHashesDocument,
-    "\n  query PeerBlocks($after: String!, $first: Int!) {\n    chain {\n      blocks(first: $first, after: $after) {\n        edges {\n          node {\n            index\n            hash\n            previousHash\n            timestamp\n            merkleRoot\n            difficulty\n            proof\n            transactions {\n              sender\n              recipient\n              amount\n              nonce\n              signature\n            }\n          }\n        }\n      }\n    }\n  }\n": types.PeerBlocksDocument,
+    "\n  query PeerCommonAncestor($locator: [String!]!) {\n    commonAncestor(locator: $locator) {\n      index\n      hash\n    }\n  }\n": types.PeerCommonAncestorDocument,
+    "\n  query PeerEncodedBlocks($afterIndex: Int!, $first: Int!) {\n    chain {\n      encodedBlocks(afterIndex: $afterIndex, first: $first)\n    }\n  }\n": types.PeerEncodedBlocksDocument,
+    "\n  mutation PeerSubmitBlock($block: BlockInput!, $hash: String, $from: String) {\n    submitBlock(block: $block, hash: $hash, from: $from) {\n      __typename\n      ... on SubmitBlockSuccess {\n        status\n      }\n      ... on Error {\n        code\n      }\n    }\n  }\n": types.PeerSubmitBlockDocument,
+    "\n  mutation PeerSubmitTransaction($input: TransactionInput!) {\n    submitTransaction(input: $input) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n": types.PeerSubmitTransactionDocument,
+    "\n  mutation PeerRegisterNodes($urls: [String!]!) {\n    registerNodes(urls: $urls) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n": types.PeerRegisterNodesDocument,
 };
 
 /**
@@ -45,11 +51,23 @@ export function graphql(source: "\n  query PeerStatus {\n    node {\n      addre
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PeerBlockHashes($after: String!, $first: Int!) {\n    chain {\n      blocks(first: $first, after: $after) {\n        edges {\n          node {\n            index\n            hash\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PeerBlockHashes($after: String!, $first: Int!) {\n    chain {\n      blocks(first: $first, after: $after) {\n        edges {\n          node {\n            index\n            hash\n          }\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query PeerCommonAncestor($locator: [String!]!) {\n    commonAncestor(locator: $locator) {\n      index\n      hash\n    }\n  }\n"): (typeof documents)["\n  query PeerCommonAncestor($locator: [String!]!) {\n    commonAncestor(locator: $locator) {\n      index\n      hash\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PeerBlocks($after: String!, $first: Int!) {\n    chain {\n      blocks(first: $first, after: $after) {\n        edges {\n          node {\n            index\n            hash\n            previousHash\n            timestamp\n            merkleRoot\n            difficulty\n            proof\n            transactions {\n              sender\n              recipient\n              amount\n              nonce\n              signature\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PeerBlocks($after: String!, $first: Int!) {\n    chain {\n      blocks(first: $first, after: $after) {\n        edges {\n          node {\n            index\n            hash\n            previousHash\n            timestamp\n            merkleRoot\n            difficulty\n            proof\n            transactions {\n              sender\n              recipient\n              amount\n              nonce\n              signature\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query PeerEncodedBlocks($afterIndex: Int!, $first: Int!) {\n    chain {\n      encodedBlocks(afterIndex: $afterIndex, first: $first)\n    }\n  }\n"): (typeof documents)["\n  query PeerEncodedBlocks($afterIndex: Int!, $first: Int!) {\n    chain {\n      encodedBlocks(afterIndex: $afterIndex, first: $first)\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PeerSubmitBlock($block: BlockInput!, $hash: String, $from: String) {\n    submitBlock(block: $block, hash: $hash, from: $from) {\n      __typename\n      ... on SubmitBlockSuccess {\n        status\n      }\n      ... on Error {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation PeerSubmitBlock($block: BlockInput!, $hash: String, $from: String) {\n    submitBlock(block: $block, hash: $hash, from: $from) {\n      __typename\n      ... on SubmitBlockSuccess {\n        status\n      }\n      ... on Error {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PeerSubmitTransaction($input: TransactionInput!) {\n    submitTransaction(input: $input) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation PeerSubmitTransaction($input: TransactionInput!) {\n    submitTransaction(input: $input) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PeerRegisterNodes($urls: [String!]!) {\n    registerNodes(urls: $urls) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation PeerRegisterNodes($urls: [String!]!) {\n    registerNodes(urls: $urls) {\n      __typename\n      ... on Error {\n        code\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

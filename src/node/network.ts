@@ -1,0 +1,290 @@
+import type { AddBlockResult, Chain } from '../chain/chain.js';
+import type { StoredBlock } from '../chain/store.js';
+import type { Block, Transaction } from '../chain/types.js';
+import type { PeerApi } from '../peer/peerApi.js';
+import { PeerSet, MAX_PEERS, type PeerRecord } from '../peer/peerSet.js';
+import { normalizePeerUrl } from '../peer/peerUrl.js';
+import { syncFromPeer, type SyncLimits, type SyncOutcome } from '../peer/syncFromPeer.js';
+import type { EventHub } from './events.js';
+import type { NodeEvents, NodeLogger } from './nodeEvents.js';
+
+/** Thrown by registerNodes when an input URL breaks a rule; nothing is registered then. */
+export class PeerUrlError extends Error {
+  override readonly name = 'PeerUrlError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What resolve did, peer by peer. */
+export interface Resolution {
+  /** True when our best chain changed to a peer's. */
+  readonly replaced: boolean;
+  readonly outcomes: readonly SyncOutcome[];
+}
+
+/** Options of the peer network. */
+export interface NetworkOptions {
+  /** Opens a GraphQL connection to a peer. */
+  readonly connectPeer: (url: string) => PeerApi;
+  /** This node's own GraphQL URL as peers reach it; enables symmetric registration and sync-back on gossip. */
+  readonly publicUrl?: string | null;
+  readonly syncLimits?: SyncLimits;
+  /** Most URLs one registerNodes call accepts (default 100). */
+  readonly maxUrlsPerRegistration?: number;
+  /** Period of the automatic resync in ms (default 15 s; 0 disables the timer). */
+  readonly syncIntervalMs?: number;
+  /** Push new tips and relay accepted transactions to peers (default true). */
+  readonly gossip?: boolean;
+}
+
+/** What the network needs from the node that owns it. */
+export interface NetworkHost {
+  readonly chain: Chain;
+  readonly address: string;
+  readonly events: EventHub<NodeEvents>;
+  now(): number;
+  log: NodeLogger;
+  /** Validates and adds blocks through the node (mempool and events follow). */
+  addBlocks(blocks: readonly Block[], source: string): AddBlockResult;
+}
+
+/** Longest backoff for a peer that keeps failing, in ms. */
+export const MAX_BACKOFF_MS = 60_000;
+
+/**
+ * The node's peers and everything it does with them: registration (checked, probed, symmetric), resolve and
+ * automatic resync, block gossip with sync-back on orphans, transaction relay, and per-peer backoff. Every change of
+ * chain state goes through the host node.
+ */
+export class Network {
+  readonly peers = new PeerSet();
+  readonly #host: NetworkHost;
+  readonly #options: NetworkOptions;
+  readonly #clients = new Map<string, PeerApi>();
+  /** Peers a sync is running for; a request during one makes it run once more afterwards. */
+  readonly #syncing = new Map<string, Promise<SyncOutcome>>();
+  readonly #unsubscribe: Array<() => void> = [];
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #publicUrl: string | null;
+
+  constructor(host: NetworkHost, options: NetworkOptions) {
+    this.#host = host;
+    this.#options = options;
+    this.#publicUrl = options.publicUrl ?? null;
+  }
+
+  /** This node's public URL, if it has one. */
+  get publicUrl(): string | null {
+    return this.#publicUrl;
+  }
+
+  /** Sets the public URL once it is known (a server on port 0 learns its port only when listening). */
+  setPublicUrl(url: string | null): void {
+    this.#publicUrl = url;
+  }
+
+  /** Starts gossip and the automatic resync timer. */
+  start(): void {
+    if (this.#options.gossip !== false) {
+      this.#unsubscribe.push(
+        this.#host.events.on('tipChanged', ({ tip }) => this.#broadcastBlock(tip)),
+        this.#host.events.on('transactionAccepted', ({ transaction }) => this.#relayTransaction(transaction)),
+      );
+    }
+    const interval = this.#options.syncIntervalMs ?? 15_000;
+    if (interval > 0) {
+      this.#timer = setInterval(() => void this.resolve({ automatic: true }), interval);
+      this.#timer.unref();
+    }
+  }
+
+  /** Stops gossip and the timer. */
+  stop(): void {
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /**
+   * Registers peers. Every URL is checked first; one bad URL registers nothing. New peers are contacted at once
+   * (bounded by the peer timeout): a peer on another network is refused; a peer that is down is kept and reported;
+   * a reachable one is asked to register this node back when it has a public URL.
+   * @throws {PeerUrlError} naming the offending field.
+   */
+  async registerNodes(urls: readonly string[]): Promise<{ added: PeerRecord[]; peers: PeerRecord[] }> {
+    const max = this.#options.maxUrlsPerRegistration ?? 100;
+    if (urls.length === 0) throw new PeerUrlError('urls', 'urls must list at least one peer');
+    if (urls.length > max) throw new PeerUrlError('urls', `urls may list at most ${max} peers per call, got ${urls.length}`);
+    const normalized: string[] = [];
+    urls.forEach((input, i) => {
+      const result = normalizePeerUrl(input);
+      if (!result.ok) throw new PeerUrlError(`urls[${i}]`, `urls[${i}] ${result.reason}`);
+      if (!normalized.includes(result.url)) normalized.push(result.url);
+    });
+    const own = this.publicUrl === null ? null : normalizePeerUrl(this.publicUrl);
+    const fresh = normalized.filter((url) => this.peers.get(url) === undefined && !(own?.ok === true && own.url === url));
+    if (this.peers.size + fresh.length > MAX_PEERS) {
+      throw new PeerUrlError('urls', `a node keeps at most ${MAX_PEERS} peers; ${this.peers.size} are registered`);
+    }
+    for (const url of fresh) {
+      this.peers.add(url, this.#host.now());
+      this.#host.log('peer.registered', { url });
+      this.#host.events.emit('peerChanged', this.peers.get(url)!);
+    }
+    await Promise.all(fresh.map((url) => this.#probe(url)));
+    return { added: fresh.map((url) => this.peers.get(url)!), peers: this.peers.list() };
+  }
+
+  /**
+   * The tutorial's consensus call: syncs from every peer (concurrently, each bounded by its own timeouts) and keeps
+   * the valid chain with the most work. Automatic runs skip peers that are backing off. Never throws.
+   */
+  async resolve(options: { automatic?: boolean } = {}): Promise<Resolution> {
+    const before = this.#host.chain.tip.hash;
+    const now = this.#host.now();
+    const due = this.peers.list().filter((peer) => !options.automatic || peer.retryAt === null || peer.retryAt <= now);
+    const outcomes = await Promise.all(due.map((peer) => this.syncFrom(peer.url)));
+    return { replaced: this.#host.chain.tip.hash !== before, outcomes };
+  }
+
+  /** Syncs from one registered peer (one sync per peer at a time; a concurrent call shares the running one). */
+  syncFrom(url: string): Promise<SyncOutcome> {
+    const running = this.#syncing.get(url);
+    if (running !== undefined) return running;
+    const sync = this.#sync(url).finally(() => this.#syncing.delete(url));
+    this.#syncing.set(url, sync);
+    return sync;
+  }
+
+  /** A gossiped block's parent was unknown: sync from its sender if the sender is a registered peer. */
+  onOrphan(from: string | undefined): void {
+    if (from === undefined) return;
+    const normalized = normalizePeerUrl(from);
+    if (!normalized.ok || this.peers.get(normalized.url) === undefined) return;
+    void this.syncFrom(normalized.url);
+  }
+
+  async #sync(url: string): Promise<SyncOutcome> {
+    const chain = this.#host.chain;
+    const outcome = await syncFromPeer(
+      this.#client(url),
+      {
+        genesisHash: chain.genesis.hash,
+        address: this.#host.address,
+        tip: () => ({ index: chain.height, hash: chain.tip.hash, totalWork: chain.tip.totalWork }),
+        hasBlock: (hash) => chain.getBlock(hash) !== undefined,
+        locator: () => chain.locator(),
+        addBlocks: (blocks) => this.#host.addBlocks(blocks, `peer ${url}`),
+      },
+      this.#options.syncLimits,
+    );
+    if (outcome.outcome === 'UNREACHABLE') this.#recordFailure(url, 'UNREACHABLE', outcome.message);
+    else if (outcome.outcome === 'REFUSED') this.#recordFailure(url, 'REFUSED', outcome.message);
+    else {
+      this.#recordSuccess(url, {
+        height: outcome.status!.height,
+        genesisHash: outcome.status!.genesisHash,
+        address: outcome.status!.address,
+      });
+    }
+    this.#host.log('peer.sync', { url, outcome: outcome.outcome, message: outcome.message, blocks: outcome.blocksFetched });
+    return outcome;
+  }
+
+  async #probe(url: string): Promise<void> {
+    try {
+      const status = await this.#client(url).status();
+      const chain = this.#host.chain;
+      if (status.genesisHash !== chain.genesis.hash) {
+        this.#recordFailure(url, 'REFUSED', `GENESIS_MISMATCH: the peer's genesis ${status.genesisHash} is not ours (${chain.genesis.hash})`, status);
+        return;
+      }
+      if (status.address === this.#host.address) {
+        this.#recordFailure(url, 'REFUSED', 'SELF: this URL points at this node itself', status);
+        return;
+      }
+      this.#recordSuccess(url, { height: status.height, genesisHash: status.genesisHash, address: status.address });
+      if (this.publicUrl !== null) {
+        // Symmetric registration: the tutorial needed both sides registered by hand.
+        void this.#client(url)
+          .registerNodes([this.publicUrl])
+          .catch((error: Error) => this.#host.log('peer.registerBack.failed', { url, error: error.message }));
+      }
+    } catch (error) {
+      const unreachable = (error as Error).name === 'PeerUnreachableError';
+      this.#recordFailure(
+        url,
+        unreachable ? 'UNREACHABLE' : 'REFUSED',
+        unreachable ? (error as Error).message : `PROTOCOL_ERROR: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  #broadcastBlock(tip: StoredBlock): void {
+    for (const peer of this.#duePeers()) {
+      this.#client(peer.url)
+        .submitBlock(tip.block, tip.hash, this.publicUrl)
+        .then((answer) => this.#host.log('gossip.block', { url: peer.url, index: tip.block.header.index, answer }))
+        .catch((error: Error) => this.#pushFailed(peer.url, error));
+    }
+  }
+
+  #relayTransaction(tx: Transaction): void {
+    for (const peer of this.#duePeers()) {
+      this.#client(peer.url)
+        .submitTransaction(tx)
+        .catch((error: Error) => this.#pushFailed(peer.url, error));
+    }
+  }
+
+  /** Peers worth contacting now: not refused, not backing off. */
+  #duePeers(): PeerRecord[] {
+    const now = this.#host.now();
+    return this.peers.list().filter((peer) => peer.status !== 'REFUSED' && (peer.retryAt === null || peer.retryAt <= now));
+  }
+
+  #pushFailed(url: string, error: Error): void {
+    const unreachable = error.name === 'PeerUnreachableError';
+    this.#recordFailure(url, unreachable ? 'UNREACHABLE' : 'REFUSED', unreachable ? error.message : `PROTOCOL_ERROR: ${error.message}`);
+  }
+
+  #recordSuccess(url: string, facts: Pick<PeerRecord, 'height' | 'genesisHash' | 'address'>): void {
+    this.#update(url, { ...facts, status: 'REACHABLE', lastSeen: this.#host.now(), lastError: null, failures: 0, retryAt: null });
+  }
+
+  /** Marks a failed contact; the peer backs off 1 s, 2 s, 4 s, … up to a minute (refused peers a minute at once). */
+  #recordFailure(
+    url: string,
+    status: 'UNREACHABLE' | 'REFUSED',
+    message: string,
+    facts?: { height: number; genesisHash: string; address: string },
+  ): void {
+    const failures = (this.peers.get(url)?.failures ?? 0) + 1;
+    const delay = status === 'REFUSED' ? MAX_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));
+    this.#update(url, {
+      status,
+      lastError: message,
+      failures,
+      retryAt: this.#host.now() + delay,
+      ...(facts === undefined ? {} : { height: facts.height, genesisHash: facts.genesisHash, address: facts.address, lastSeen: this.#host.now() }),
+    });
+  }
+
+  #update(url: string, change: Parameters<PeerSet['update']>[1]): void {
+    const before = this.peers.get(url);
+    const record = this.peers.update(url, change);
+    if (record !== undefined && (before?.status !== record.status || before?.lastError !== record.lastError || before?.height !== record.height)) {
+      this.#host.events.emit('peerChanged', record);
+    }
+  }
+
+  #client(url: string): PeerApi {
+    let client = this.#clients.get(url);
+    if (client === undefined) this.#clients.set(url, (client = this.#options.connectPeer(url)));
+    return client;
+  }
+}

@@ -1,0 +1,26 @@
+import type { PendingTransaction } from '../chain/mempool.js';
+import type { StoredBlock } from '../chain/store.js';
+import type { PeerRecord } from '../peer/peerSet.js';
+
+/** Events a node publishes (subscriptions, logs and gossip listen to them). */
+export interface NodeEvents extends Record<string, unknown> {
+  /** A block joined the best chain (mined here, submitted, or adopted from a peer), in chain order. */
+  blockConnected: StoredBlock;
+  /** The best chain has a new tip; emitted once per change, after its blocks' blockConnected events. */
+  tipChanged: { readonly tip: StoredBlock; readonly connected: readonly StoredBlock[] };
+  /** The best chain switched branches. */
+  chainReorganized: {
+    readonly depth: number;
+    readonly oldTip: StoredBlock;
+    readonly newTip: StoredBlock;
+    readonly disconnected: readonly StoredBlock[];
+    readonly connected: readonly StoredBlock[];
+  };
+  /** A transaction entered the mempool. */
+  transactionAccepted: PendingTransaction;
+  /** A peer was added or its status changed. */
+  peerChanged: PeerRecord;
+}
+
+/** A line for the node's log: an event name and its fields. */
+export type NodeLogger = (event: string, fields?: Record<string, unknown>) => void;
