@@ -3,10 +3,9 @@
  * one line per event, and exits cleanly on SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
-import { createChainParams } from '../chain/params.js';
 import { startServer } from '../api/server.js';
 import { MainThreadMiner } from '../mining/mainThreadMiner.js';
-import { ConfigError, parseConfig, USAGE } from '../node/config.js';
+import { ConfigError, networkParams, parseConfig, USAGE } from '../node/config.js';
 import { Node } from '../node/node.js';
 import { loadOrCreateNodeKey, NodeKeyError } from '../node/nodeKey.js';
 import { PeerClient } from '../peer/peerClient.js';
@@ -31,7 +30,7 @@ async function main(): Promise<void> {
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const { wallet, created } = await loadOrCreateNodeKey(config.dataDir);
   const node = new Node({
-    params: createChainParams({ initialDifficulty: config.difficulty, minDifficulty: Math.min(8, config.difficulty) }),
+    params: networkParams(config.difficulty),
     wallet,
     miner: new MainThreadMiner(),
     clock: () => Date.now(),

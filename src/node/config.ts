@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { MAX_DIFFICULTY_BITS } from '../chain/params.js';
+import { createChainParams, MAX_DIFFICULTY_BITS, type ChainParams } from '../chain/params.js';
 
 /** The node's command-line configuration (a public contract: scripts outside the repo pass these flags). */
 export interface NodeConfig {
@@ -80,4 +80,12 @@ function readInteger(flag: string, text: string, min: number, max: number): numb
   const value = Number(text);
   if (value < min || value > max) throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got ${value}`);
   return value;
+}
+
+/**
+ * The chain parameters of the network a `--difficulty` selects: the defaults with that starting difficulty (the
+ * retarget floor never above it). Every node started with the same flag derives the same genesis block.
+ */
+export function networkParams(difficulty: number): ChainParams {
+  return createChainParams({ initialDifficulty: difficulty, minDifficulty: Math.min(8, difficulty) });
 }

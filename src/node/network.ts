@@ -50,6 +50,8 @@ export interface NetworkHost {
   log: NodeLogger;
   /** Validates and adds blocks through the node (mempool and events follow). */
   addBlocks(blocks: readonly Block[], source: string): AddBlockResult;
+  /** True when a transaction id is in the mempool. */
+  isPending(id: string): boolean;
 }
 
 /** Longest backoff for a peer that keeps failing, in ms. */
@@ -93,6 +95,15 @@ export class Network {
       this.#unsubscribe.push(
         this.#host.events.on('tipChanged', ({ tip }) => this.#broadcastBlock(tip)),
         this.#host.events.on('transactionAccepted', ({ transaction }) => this.#relayTransaction(transaction)),
+        // Transfers of blocks that left the best chain went back to our mempool; peers that followed the other
+        // branch may never have seen them, so offer them again (peers that have them answer ALREADY_KNOWN).
+        this.#host.events.on('chainReorganized', ({ disconnected }) => {
+          for (const stored of disconnected) {
+            stored.block.transactions.forEach((transaction, position) => {
+              if (this.#host.isPending(stored.transactionIds[position]!)) this.#relayTransaction(transaction);
+            });
+          }
+        }),
       );
     }
     const interval = this.#options.syncIntervalMs ?? 15_000;
@@ -137,6 +148,24 @@ export class Network {
     }
     await Promise.all(fresh.map((url) => this.#probe(url)));
     return { added: fresh.map((url) => this.peers.get(url)!), peers: this.peers.list() };
+  }
+
+  /**
+   * Forgets peers (an operator's removePeer): no more gossip, relay or resync with them. Unknown URLs are ignored.
+   * @throws {PeerUrlError} naming a malformed URL; nothing is removed then.
+   */
+  removeNodes(urls: readonly string[]): { removed: string[]; peers: PeerRecord[] } {
+    const normalized = urls.map((input, i) => {
+      const result = normalizePeerUrl(input);
+      if (!result.ok) throw new PeerUrlError(`urls[${i}]`, `urls[${i}] ${result.reason}`);
+      return result.url;
+    });
+    const removed = normalized.filter((url) => this.peers.remove(url));
+    for (const url of removed) {
+      this.#clients.delete(url);
+      this.#host.log('peer.removed', { url });
+    }
+    return { removed, peers: this.peers.list() };
   }
 
   /**

@@ -83,6 +83,7 @@ export class Node {
         now: () => this.now(),
         log: this.#log,
         addBlocks: (blocks, source) => this.#addBlocks(blocks, [], source),
+        isPending: (id) => this.mempool.get(id) !== undefined,
       },
       { ...options.network, connectPeer: options.connectPeer },
     );

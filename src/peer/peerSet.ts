@@ -64,6 +64,11 @@ export class PeerSet {
     return true;
   }
 
+  /** Forgets a peer; returns whether it was known. */
+  remove(url: string): boolean {
+    return this.#peers.delete(url);
+  }
+
   /** Records the outcome of a contact with a known peer. */
   update(url: string, change: Partial<Omit<PeerRecord, 'url' | 'addedAt'>>): PeerRecord | undefined {
     const current = this.#peers.get(url);

@@ -98,6 +98,15 @@ RegisterNodesSuccess.implement({
   }),
 });
 
+const RemoveNodesSuccess = builder.objectRef<{ removed: readonly string[]; peers: readonly PeerRecord[] }>('RemoveNodesSuccess');
+RemoveNodesSuccess.implement({
+  description: 'The peers were forgotten.',
+  fields: (t) => ({
+    removed: t.stringList({ description: 'Normalized URLs that were registered and are now forgotten.', resolve: (r) => [...r.removed] }),
+    peers: t.field({ type: [PeerRef], description: 'The peers that remain.', resolve: (r) => r.peers }),
+  }),
+});
+
 builder.queryField('peers', (t) =>
   t.field({ type: [PeerRef], description: 'Registered peers and their status.', resolve: (_root, _args, ctx) => ctx.node.peers.list() }),
 );
@@ -117,6 +126,26 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       try {
         return await ctx.node.registerNodes(args.urls);
+      } catch (error) {
+        if (error instanceof PeerUrlError) throw new InvalidInputError(error.field, error.message);
+        throw error;
+      }
+    },
+  }),
+  removeNodes: t.field({
+    type: RemoveNodesSuccess,
+    description:
+      'Forgets peers (same URL forms as registerNodes): no more gossip, relay or resync with them. Unknown URLs ' +
+      'are ignored; one malformed URL removes none.',
+    args: { urls: t.arg.stringList({ required: true, description: 'Peer addresses to forget.' }) },
+    errors: {
+      types: [InvalidInputError],
+      directResult: true,
+      union: { name: 'RemoveNodesResult', description: 'The remaining peers, or which URL is malformed.' },
+    },
+    resolve: (_root, args, ctx) => {
+      try {
+        return ctx.node.network.removeNodes(args.urls);
       } catch (error) {
         if (error instanceof PeerUrlError) throw new InvalidInputError(error.field, error.message);
         throw error;
