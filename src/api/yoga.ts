@@ -1,12 +1,15 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Node } from '../node/node.js';
 import type { ApiContext } from './context.js';
+import { DEFAULT_API_LIMITS, limitPlugins, type ApiLimits } from './limits.js';
 import { schema } from './schema.js';
 
 /** Options of the GraphQL app. */
 export interface YogaOptions {
   /** Show GraphiQL at the endpoint (default true). */
   readonly graphiql?: boolean;
+  /** Request limits (default DEFAULT_API_LIMITS). */
+  readonly limits?: ApiLimits;
 }
 
 /**
@@ -18,6 +21,7 @@ export function createYogaApp(node: Node, options: YogaOptions = {}): YogaServer
     schema,
     graphqlEndpoint: '/graphql',
     context: () => ({ node }),
+    plugins: limitPlugins(options.limits ?? DEFAULT_API_LIMITS),
     // Unexpected errors are masked (yoga's default); domain failures are typed results in the schema.
     maskedErrors: true,
     graphiql:

@@ -206,6 +206,14 @@ export class Node {
       for (;;) {
         this.#closed.signal.throwIfAborted();
         const context = this.chain.nextBlockContext();
+        const latest = this.now() + this.chain.params.maxFutureBlockTimeMs;
+        if (context.timestamp > latest) {
+          // Median time past is ahead of this node's clock by more than the future limit: any block mined now would
+          // be refused, so say so instead of hashing for nothing.
+          throw new Error(
+            `this node's clock (${this.now()}) is behind the chain: the next block needs timestamp ≥ ${context.timestamp}`,
+          );
+        }
         const transactions = [
           createRewardTransaction(context.index, this.wallet.address, this.chain.params.reward),
           ...this.mempool.selectForBlock(this.chain.params.maxTransactionsPerBlock - 1),

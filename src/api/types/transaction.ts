@@ -3,6 +3,7 @@ import type { TransactionSubmission } from '../../node/node.js';
 import { isHex } from '../../chain/hex.js';
 import { builder } from '../builder.js';
 import { InvalidInputError, TransactionRejectedError } from '../errors.js';
+import { badQueryInput } from '../inputErrors.js';
 import { BlockRef, TransactionRef, type TransactionView } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
 import type { ApiContext } from '../context.js';
@@ -136,9 +137,7 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, args, context) => {
       const first = args.first ?? 100;
-      if (first < 1 || first > 1000) {
-        throw new InvalidInputError('first', 'first must be from 1 to 1000');
-      }
+      if (first < 1 || first > 1000) badQueryInput(`first must be from 1 to 1000, got ${first}`);
       return context.node.mempool
         .list()
         .slice(0, first)
