@@ -16,6 +16,7 @@ import { MainThreadMiner } from '../src/mining/mainThreadMiner.js';
 import { Node } from '../src/node/node.js';
 import { PeerClient } from '../src/peer/peerClient.js';
 import { generateWallet } from '../src/wallet/wallet.js';
+import { percentile, printTable } from './table.js';
 
 const TRIES = Number(process.env.BENCH_TRIES ?? 400_000);
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 12);
@@ -46,10 +47,6 @@ function headerSearchTriesPerSecond(tries: number): number {
   return tries / ((performance.now() - started) / 1000);
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function latencies(client: GraphQLClient, count: number, gapMs: number): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -61,20 +58,12 @@ async function latencies(client: GraphQLClient, count: number, gapMs: number): P
   return samples.sort((a, b) => a - b);
 }
 
-function table(title: string, headers: string[], rows: (string | number)[][]): void {
-  const cells = [headers, ...rows.map((row) => row.map((cell) => (typeof cell === 'number' ? cell.toLocaleString('en-US', { maximumFractionDigits: 2 }) : cell)))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((row) => String(row[i]).length)));
-  const line = (row: (string | number)[]) => `| ${row.map((cell, i) => String(cell).padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`\n${title}\n${line(headers)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of cells.slice(1)) console.log(line(row));
-}
-
 async function main(): Promise<void> {
   tutorialTriesPerSecond(20_000); // warm-up
   headerSearchTriesPerSecond(20_000);
   const tutorial = tutorialTriesPerSecond(TRIES);
   const ours = headerSearchTriesPerSecond(TRIES);
-  table('Proof search, one core (main thread)', ['algorithm', 'tries/s', 'ratio'], [
+  printTable('Proof search, one core (main thread)', ['algorithm', 'tries/s', 'ratio'], [
     ['tutorial: sha256(f"{last}{proof}") hex compare (baseline)', Math.round(tutorial), 1],
     ['ours: 85-byte header, one-shot hash + byte compare', Math.round(ours), ours / tutorial],
   ]);
@@ -106,13 +95,13 @@ async function main(): Promise<void> {
   busy.sort((a, b) => a - b);
   mineTimes.sort((a, b) => a - b);
   const mean = mineTimes.reduce((sum, t) => sum + t, 0) / mineTimes.length;
-  table(`mine at difficulty 16 (${BLOCKS} blocks, expected 65,536 tries each)`, ['measure', 'ms'], [
+  printTable(`mine at difficulty 16 (${BLOCKS} blocks, expected 65,536 tries each)`, ['measure', 'ms'], [
     ['mean', mean],
     ['median', percentile(mineTimes, 50)],
     ['min', mineTimes[0]!],
     ['max', mineTimes[mineTimes.length - 1]!],
   ]);
-  table('Latency of { node { height } } over HTTP (ms)', ['state', 'samples', 'p50', 'p99', 'max', 'p99 ratio to idle'], [
+  printTable('Latency of { node { height } } over HTTP (ms)', ['state', 'samples', 'p50', 'p99', 'max', 'p99 ratio to idle'], [
     ['idle (baseline)', idle.length, percentile(idle, 50), percentile(idle, 99), idle[idle.length - 1]!, 1],
     ['while mining', busy.length, percentile(busy, 50), percentile(busy, 99), busy[busy.length - 1]!, percentile(busy, 99) / percentile(idle, 99)],
   ]);

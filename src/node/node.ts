@@ -167,6 +167,11 @@ export class Node {
     void loop();
   }
 
+  /** True while continuous mining is on. */
+  get continuousMining(): boolean {
+    return this.#continuousMining;
+  }
+
   /** Stops continuous mining after the current block. */
   stopMining(): void {
     this.#continuousMining = false;

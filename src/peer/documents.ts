@@ -25,7 +25,7 @@ export const PeerCommonAncestorDocument = graphql(`
   }
 `);
 
-/** Best-chain blocks after an index, in their compact binary encoding (hex). */
+/** Best-chain blocks after an index, in their compact binary encoding (base64). */
 export const PeerEncodedBlocksDocument = graphql(`
   query PeerEncodedBlocks($afterIndex: Int!, $first: Int!) {
     chain {

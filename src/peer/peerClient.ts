@@ -1,7 +1,6 @@
 import { ClientError, GraphQLClient } from 'graphql-request';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { decodeBlock } from '../chain/encoding.js';
-import { hexToBytes } from '../chain/hex.js';
 import type { Block, Transaction } from '../chain/types.js';
 import { createCappedFetch } from './cappedFetch.js';
 import {
@@ -20,12 +19,16 @@ import {
   type PushOutcome,
 } from './peerApi.js';
 
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /** Bounds of every request to a peer. */
 export interface PeerClientOptions {
   /** Milliseconds one request (connect, answer and body) may take. */
   readonly timeoutMs: number;
   /** Largest response body accepted, in bytes. */
   readonly maxResponseBytes: number;
+  /** The fetch to use (default the global one); benchmarks inject a byte-counting one. */
+  readonly fetch?: typeof fetch;
 }
 
 export const DEFAULT_PEER_CLIENT_OPTIONS: PeerClientOptions = { timeoutMs: 5_000, maxResponseBytes: 16 * 1024 * 1024 };
@@ -44,7 +47,7 @@ export class PeerClient implements PeerApi {
   constructor(url: string, options: PeerClientOptions = DEFAULT_PEER_CLIENT_OPTIONS) {
     this.url = url;
     this.#options = options;
-    this.#client = new GraphQLClient(url, { fetch: createCappedFetch(options.maxResponseBytes) });
+    this.#client = new GraphQLClient(url, { fetch: createCappedFetch(options.maxResponseBytes, options.fetch) });
   }
 
   async status(): Promise<PeerChainStatus> {
@@ -71,10 +74,13 @@ export class PeerClient implements PeerApi {
 
   async blocksAfter(afterIndex: number, count: number): Promise<Block[]> {
     const data = await this.#request(PeerEncodedBlocksDocument, { afterIndex, first: count });
-    return expectArray(data.chain?.encodedBlocks, 'chain.encodedBlocks').map((hex, i) => {
-      const text = expectString(hex, `chain.encodedBlocks[${i}]`, Number.MAX_SAFE_INTEGER);
+    return expectArray(data.chain?.encodedBlocks, 'chain.encodedBlocks').map((encoded, i) => {
+      const text = expectString(encoded, `chain.encodedBlocks[${i}]`, Number.MAX_SAFE_INTEGER);
+      if (text.length % 4 !== 0 || !BASE64_RE.test(text)) {
+        throw new PeerProtocolError(`chain.encodedBlocks[${i}] is not base64`);
+      }
       try {
-        return decodeBlock(hexToBytes(text));
+        return decodeBlock(new Uint8Array(Buffer.from(text, 'base64')));
       } catch (error) {
         throw new PeerProtocolError(`chain.encodedBlocks[${i}] is not a block encoding: ${(error as Error).message}`);
       }

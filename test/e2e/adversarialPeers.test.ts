@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockHash } from '../../src/chain/block.js';
 import { Chain } from '../../src/chain/chain.js';
 import { encodeBlock } from '../../src/chain/encoding.js';
-import { bytesToHex } from '../../src/chain/hex.js';
 import type { Block } from '../../src/chain/types.js';
 import { networkParams } from '../../src/node/config.js';
 import { addBlockOrThrow, mineBlock, sealBlock, transfer } from '../helpers/chainBuilder.js';
@@ -67,7 +66,7 @@ async function fakePeer(genesisHash: string, chain: Chain, lie: Lie): Promise<{ 
         case 'PeerEncodedBlocks': {
           const after = body.variables!.afterIndex as number;
           const first = body.variables!.first as number;
-          data = { chain: { encodedBlocks: blocks.filter((b) => b.header.index > after).slice(0, first).map((b) => bytesToHex(encodeBlock(b))) } };
+          data = { chain: { encodedBlocks: blocks.filter((b) => b.header.index > after).slice(0, first).map((b) => Buffer.from(encodeBlock(b)).toString('base64')) } };
           break;
         }
         default:

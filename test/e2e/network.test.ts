@@ -62,17 +62,17 @@ describe('three real nodes agree without anyone calling resolve (gossip)', () =>
     }
     const mined = await clientOf(a!).request<any>(MINE);
     const firstHash = mined.mine.block.hash;
-    await waitFor('block 2 on every node', () => allTipsEqual([a!, b!, c!], firstHash), 5_000);
+    await waitFor('block 2 on every node', () => allTipsEqual([a!, b!, c!], firstHash), 10_000);
 
     const bAddress = (await status(b!)).node.address;
     const sent = await clientOf(a!).request<any>(SEND, { to: bAddress, amount: 1 });
     expect(sent.send.__typename).toBe('TransactionAccepted');
     const txId = sent.send.transaction.id;
-    await waitFor('the transaction relayed to C', async () => (await status(c!)).pendingTransactions.some((tx) => tx.id === txId), 5_000);
+    await waitFor('the transaction relayed to C', async () => (await status(c!)).pendingTransactions.some((tx) => tx.id === txId), 10_000);
 
     const minedByC = await clientOf(c!).request<any>(MINE);
     expect(minedByC.mine.block.transactions.map((tx: any) => tx.id)).toContain(txId);
-    await waitFor('block 3 on every node', () => allTipsEqual([a!, b!, c!], minedByC.mine.block.hash), 5_000);
+    await waitFor('block 3 on every node', () => allTipsEqual([a!, b!, c!], minedByC.mine.block.hash), 10_000);
     for (const node of [a!, b!, c!]) {
       const { account } = await clientOf(node).request<any>(`{ account(address: "${bAddress}") { balance } }`);
       expect(account.balance).toBe(1);
@@ -91,7 +91,7 @@ describe('partition and heal', () => {
     }
     // A common prefix: A earns a coin that both halves know about.
     const funded = await clientOf(a!).request<any>(MINE);
-    await waitFor('the funding block everywhere', () => allTipsEqual(all, funded.mine.block.hash), 5_000);
+    await waitFor('the funding block everywhere', () => allTipsEqual(all, funded.mine.block.hash), 10_000);
 
     // Partition: {A, B} | {C, D}.
     for (const [node, others] of [[a!, [c!, d!]], [b!, [c!, d!]], [c!, [a!, b!]], [d!, [a!, b!]]] as const) {
@@ -100,28 +100,28 @@ describe('partition and heal', () => {
     // Half 1 confirms a transfer from A in one block; half 2 mines three blocks (more work).
     const spend = await clientOf(a!).request<any>(SEND, { to: (await status(d!)).node.address, amount: 1 });
     const spendId = spend.send.transaction.id;
-    await waitFor('the transfer relayed to B', async () => (await status(b!)).pendingTransactions.some((tx) => tx.id === spendId), 5_000);
+    await waitFor('the transfer relayed to B', async () => (await status(b!)).pendingTransactions.some((tx) => tx.id === spendId), 10_000);
     const half1 = await clientOf(b!).request<any>(MINE);
     expect(half1.mine.block.transactions.map((tx: any) => tx.id)).toContain(spendId);
-    await waitFor('half 1 agrees', () => allTipsEqual([a!, b!], half1.mine.block.hash), 5_000);
+    await waitFor('half 1 agrees', () => allTipsEqual([a!, b!], half1.mine.block.hash), 10_000);
     await clientOf(c!).request(MINE);
     await clientOf(d!).request(MINE);
     const half2 = await clientOf(c!).request<any>(MINE);
-    await waitFor('half 2 agrees', () => allTipsEqual([c!, d!], half2.mine.block.hash), 5_000);
+    await waitFor('half 2 agrees', () => allTipsEqual([c!, d!], half2.mine.block.hash), 10_000);
     expect((await status(a!)).node.tip.hash).toBe(half1.mine.block.hash);
 
     // Heal one link; gossip, sync-back and the resync timer do the rest.
     await clientOf(a!).request(REGISTER, { urls: [c!.url] });
-    await waitFor('every node on the heavier chain', () => allTipsEqual(all, half2.mine.block.hash), 10_000);
+    await waitFor('every node on the heavier chain', () => allTipsEqual(all, half2.mine.block.hash), 20_000);
 
     // The orphaned transfer is pending again (and was relayed to the other half), in no chain, nowhere twice.
     await waitFor('the orphaned transfer pending on every node', async () => {
       const views = await Promise.all(all.map(transactionIds));
       return views.every((view) => view.pending.filter((id) => id === spendId).length === 1 && !view.chain.includes(spendId));
-    }, 5_000);
+    }, 10_000);
     const confirmed = await clientOf(d!).request<any>(MINE);
     expect(confirmed.mine.block.transactions.map((tx: any) => tx.id)).toContain(spendId);
-    await waitFor('the confirming block everywhere', () => allTipsEqual(all, confirmed.mine.block.hash), 5_000);
+    await waitFor('the confirming block everywhere', () => allTipsEqual(all, confirmed.mine.block.hash), 10_000);
     for (const node of all) {
       const view = await transactionIds(node);
       expect(view.chain.filter((id) => id === spendId)).toHaveLength(1);

@@ -18,8 +18,11 @@ export interface NodeProcess {
   stop(): Promise<number | null>;
 }
 
-/** Spawns `node --import tsx src/cli/main.ts --port 0 ...flags` and waits for the GraphiQL line (10 s at most). */
-export async function startNodeProcess(flags: readonly string[] = []): Promise<NodeProcess> {
+/**
+ * Spawns `node --import tsx src/cli/main.ts --port 0 ...flags` and waits for the GraphiQL line (`startTimeoutMs`,
+ * default 20 s); a node that does not start in time is killed.
+ */
+export async function startNodeProcess(flags: readonly string[] = [], startTimeoutMs = 20_000): Promise<NodeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gql-node-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--port', '0', '--data-dir', dataDir, ...flags], {
     cwd: ROOT,
@@ -31,7 +34,11 @@ export async function startNodeProcess(flags: readonly string[] = []): Promise<N
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node did not start within 10 s:\n${text}`)), 10_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      reject(new Error(`node did not start within ${startTimeoutMs} ms:\n${text}`));
+    }, startTimeoutMs);
     const check = () => {
       const match = /GraphiQL: (http:\/\/\S+)/.exec(text);
       if (match !== null) {

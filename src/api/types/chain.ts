@@ -1,5 +1,4 @@
 import { encodeBlock } from '../../chain/encoding.js';
-import { bytesToHex } from '../../chain/hex.js';
 import { MAX_LOCATOR_LENGTH } from '../../chain/locator.js';
 import type { StoredBlock } from '../../chain/store.js';
 import { builder } from '../builder.js';
@@ -60,7 +59,7 @@ ChainRef.implement({
     }),
     encodedBlocks: t.stringList({
       description:
-        'Best-chain blocks after `afterIndex` in their binary encoding (docs/PROTOCOL.md) as hex, oldest first: the ' +
+        'Best-chain blocks after `afterIndex` in their binary encoding (docs/PROTOCOL.md) as base64, oldest first: the ' +
         `compact form peers sync with. At most \`first\` (≤ ${MAX_ENCODED_BLOCKS}) blocks, and fewer when the page would ` +
         `pass ${MAX_ENCODED_PAGE_CHARS} characters (at least one block is always sent); continue after the last.`,
       args: {
@@ -75,10 +74,10 @@ ChainRef.implement({
         let chars = 0;
         const last = Math.min(ctx.node.chain.height, args.afterIndex + first);
         for (let index = args.afterIndex + 1; index <= last; index++) {
-          const hex = bytesToHex(encodeBlock(ctx.node.chain.getBlockAt(index)!.block));
-          if (page.length > 0 && chars + hex.length > MAX_ENCODED_PAGE_CHARS) break;
-          page.push(hex);
-          chars += hex.length;
+          const encoded = Buffer.from(encodeBlock(ctx.node.chain.getBlockAt(index)!.block)).toString('base64');
+          if (page.length > 0 && chars + encoded.length > MAX_ENCODED_PAGE_CHARS) break;
+          page.push(encoded);
+          chars += encoded.length;
         }
         return page;
       },

@@ -64,3 +64,31 @@ builder.mutationField('mine', (t) =>
     },
   }),
 );
+
+const MiningStatus = builder.objectRef<Node>('MiningStatus');
+MiningStatus.implement({
+  description: 'Whether the node mines block after block.',
+  fields: (t) => ({
+    continuous: t.boolean({ description: 'True while continuous mining is on.', resolve: (node) => node.continuousMining }),
+    mining: t.boolean({ description: 'True while a block is being mined.', resolve: (node) => node.mining }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  startMining: t.field({
+    type: MiningStatus,
+    description: 'Starts mining block after block (as the --mine flag does) until stopMining.',
+    resolve: (_root, _args, ctx) => {
+      ctx.node.startMining();
+      return ctx.node;
+    },
+  }),
+  stopMining: t.field({
+    type: MiningStatus,
+    description: 'Stops continuous mining once the block in progress is done (a `mine` request still runs).',
+    resolve: (_root, _args, ctx) => {
+      ctx.node.stopMining();
+      return ctx.node;
+    },
+  }),
+}));

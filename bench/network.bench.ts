@@ -1,0 +1,215 @@
+/**
+ * `npm run bench:network`: how fast and how cheaply nodes agree. Prints three tables; ratios are against baselines
+ * measured in the same run.
+ *  1. Sync of a 10,000-block chain from one peer over loopback: our resolve (locator + compact pages) vs the
+ *     tutorial's approach (download the whole chain as JSON, 100 blocks a page, then validate).
+ *  2. Bytes moved by a resolve that finds the peer in sync, at 100 and 10,000 blocks, vs downloading the chain.
+ *  3. N real node processes on loopback all mining: time from the moment the last miner stopped to all tips equal.
+ * Environment: BENCH_SYNC_BLOCKS (10000), BENCH_NODES ("10,20"), BENCH_MINE_SECONDS (6), BENCH_DIFFICULTY (16).
+ */
+import { GraphQLClient } from 'graphql-request';
+import { startServer, type RunningServer } from '../src/api/server.js';
+import { createHeaderTemplate } from '../src/chain/block.js';
+import { Chain } from '../src/chain/chain.js';
+import type { ChainParams } from '../src/chain/params.js';
+import { searchProof } from '../src/chain/searchProof.js';
+import { MemoryChainStore } from '../src/chain/store.js';
+import { createRewardTransaction } from '../src/chain/transaction.js';
+import type { Block } from '../src/chain/types.js';
+import { MainThreadMiner } from '../src/mining/mainThreadMiner.js';
+import { networkParams } from '../src/node/config.js';
+import { Node } from '../src/node/node.js';
+import { PeerClient } from '../src/peer/peerClient.js';
+import { generateWallet } from '../src/wallet/wallet.js';
+import { startNodeProcess, type NodeProcess } from '../test/helpers/nodeProcess.js';
+import { printTable } from './table.js';
+
+const SYNC_BLOCKS = Number(process.env.BENCH_SYNC_BLOCKS ?? 10_000);
+const NODE_COUNTS = (process.env.BENCH_NODES ?? '10,20').split(',').map(Number).filter((n) => n > 0);
+const MINE_SECONDS = Number(process.env.BENCH_MINE_SECONDS ?? 6);
+const MINING_DIFFICULTY = Number(process.env.BENCH_DIFFICULTY ?? 16);
+const SYNC_DIFFICULTY = 8;
+
+/** Bytes of request and response bodies that went through `fetch` since the last reset. */
+function countingFetch(): { fetch: typeof fetch; bytes: () => number; reset: () => void } {
+  let bytes = 0;
+  const counted: typeof fetch = async (input, init) => {
+    if (typeof init?.body === 'string') bytes += Buffer.byteLength(init.body);
+    const response = await fetch(input, init);
+    const body = Buffer.from(await response.arrayBuffer());
+    bytes += body.byteLength;
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+  return { fetch: counted, bytes: () => bytes, reset: () => (bytes = 0) };
+}
+
+/** A chain of `count` blocks after genesis, one second apart, mined as fast as possible. */
+function buildStore(params: ChainParams, count: number): MemoryChainStore {
+  const store = new MemoryChainStore();
+  const chain = new Chain({ params, clock: () => Date.now(), store });
+  const miner = generateWallet().address;
+  for (let i = 0; i < count; i++) {
+    const context = chain.nextBlockContext();
+    const timestamp = params.genesisTimestamp + (i + 1) * 1000;
+    const transactions = [createRewardTransaction(context.index, miner, params.reward)];
+    const header = searchProof(createHeaderTemplate({ ...context, timestamp, transactions }), 0, Number.MAX_SAFE_INTEGER)!;
+    const result = chain.addBlock({ header, transactions });
+    if (result.status !== 'extended') throw new Error(`building the chain failed: ${JSON.stringify(result)}`);
+  }
+  return store;
+}
+
+function createNode(params: ChainParams, options: { store?: MemoryChainStore; fetch?: typeof fetch } = {}): Node {
+  return new Node({
+    params,
+    wallet: generateWallet(),
+    miner: new MainThreadMiner(),
+    clock: () => Date.now(),
+    store: options.store,
+    connectPeer: (url) => new PeerClient(url, { timeoutMs: 30_000, maxResponseBytes: 64 * 1024 * 1024, fetch: options.fetch }),
+    network: { gossip: false, syncIntervalMs: 0 },
+  });
+}
+
+/** The tutorial's resolve: download every block as JSON (100 a page) and validate the whole chain. */
+async function downloadWholeChain(url: string, params: ChainParams, fetchImpl: typeof fetch): Promise<number> {
+  const client = new GraphQLClient(url, { fetch: fetchImpl });
+  const chain = new Chain({ params, clock: () => Date.now() });
+  const blocks: Block[] = [];
+  let after = '1';
+  for (;;) {
+    const page = await client.request<any>(
+      `query($after: String!) { chain { blocks(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+        edges { node { index previousHash timestamp merkleRoot difficulty proof transactions { sender recipient amount nonce signature } } } } } }`,
+      { after },
+    );
+    for (const { node } of page.chain.blocks.edges) {
+      const { transactions, ...header } = node;
+      blocks.push({ header, transactions });
+    }
+    if (!page.chain.blocks.pageInfo.hasNextPage) break;
+    after = page.chain.blocks.pageInfo.endCursor;
+  }
+  const result = chain.addBlocks(blocks);
+  if (result.status !== 'extended') throw new Error(`baseline validation failed: ${result.status}`);
+  return blocks.length;
+}
+
+async function syncBenchmark(): Promise<void> {
+  const params = networkParams(SYNC_DIFFICULTY);
+  const started = performance.now();
+  const bigStore = buildStore(params, SYNC_BLOCKS);
+  const smallStore = buildStore(params, 100);
+  console.log(`built ${SYNC_BLOCKS} + 100 blocks at difficulty ${SYNC_DIFFICULTY} in ${Math.round(performance.now() - started)} ms`);
+
+  const servers: RunningServer[] = [];
+  const serve = async (store: MemoryChainStore) => {
+    const server = await startServer(createNode(params, { store }), { host: '127.0.0.1', port: 0 });
+    servers.push(server);
+    return server.url;
+  };
+  const bigUrl = await serve(bigStore);
+  const smallUrl = await serve(smallStore);
+
+  const counter = countingFetch();
+  const follower = createNode(params, { fetch: counter.fetch });
+  await follower.registerNodes([bigUrl]);
+  counter.reset();
+  let t = performance.now();
+  const outcome = (await follower.resolve()).outcomes[0]!;
+  const oursMs = performance.now() - t;
+  const oursBytes = counter.bytes();
+  if (outcome.outcome !== 'ADOPTED') throw new Error(`sync failed: ${outcome.message}`);
+
+  const baselineCounter = countingFetch();
+  t = performance.now();
+  const downloaded = await downloadWholeChain(bigUrl, params, baselineCounter.fetch);
+  const baselineMs = performance.now() - t;
+
+  printTable(`Sync of a ${SYNC_BLOCKS.toLocaleString('en-US')}-block chain from one peer (loopback)`, ['method', 'seconds', 'blocks/s', 'bytes', 'time ratio to baseline'], [
+    ['tutorial: whole chain as JSON, 100/page, then validate (baseline)', baselineMs / 1000, (downloaded / baselineMs) * 1000, baselineCounter.bytes(), 1],
+    ['ours: locator + compact pages (≤1000 blocks), validate, switch', oursMs / 1000, (outcome.blocksFetched / oursMs) * 1000, oursBytes, oursMs / baselineMs],
+  ]);
+
+  const rows: Array<Array<string | number>> = [];
+  for (const [length, url, store] of [[101, smallUrl, smallStore], [SYNC_BLOCKS + 1, bigUrl, bigStore]] as const) {
+    const inSync = createNode(params, { store: buildCopy(store), fetch: counter.fetch });
+    await inSync.registerNodes([url]);
+    counter.reset();
+    const result = await inSync.resolve();
+    const resolveBytes = counter.bytes();
+    baselineCounter.reset();
+    await downloadWholeChain(url, params, baselineCounter.fetch);
+    rows.push([length, result.outcomes[0]!.outcome, resolveBytes, baselineCounter.bytes(), resolveBytes / baselineCounter.bytes()]);
+  }
+  printTable('Bytes moved (request + response bodies) by resolve when already in sync', ['chain length', 'outcome', 'ours', 'tutorial: whole chain (baseline)', 'ratio'], rows);
+  for (const server of servers) await server.close();
+}
+
+/** A fresh store holding the same best chain (so a second node starts in sync). */
+function buildCopy(source: MemoryChainStore): MemoryChainStore {
+  const copy = new MemoryChainStore();
+  const genesis = source.getBlock(source.getBestHash(1)!)!;
+  copy.write({ newBlocks: [genesis], disconnected: [], connected: [genesis], accounts: new Map(), tipHash: genesis.hash });
+  const blocks = [];
+  for (let index = 2; source.getBestHash(index) !== undefined; index++) blocks.push(source.getBlock(source.getBestHash(index)!)!);
+  const accounts = new Map<string, { balance: number; nonce: number }>();
+  for (const stored of blocks) {
+    for (const [address] of stored.undo) accounts.set(address, source.getAccount(address) ?? { balance: 0, nonce: 0 });
+  }
+  copy.write({ newBlocks: blocks, disconnected: [], connected: blocks, accounts, tipHash: blocks[blocks.length - 1]!.hash });
+  return copy;
+}
+
+async function convergenceBenchmark(count: number): Promise<Array<string | number>> {
+  const flags = ['--difficulty', String(MINING_DIFFICULTY), '--sync-interval', '2000'];
+  const nodes: NodeProcess[] = [];
+  try {
+    // Start in small batches: a cold start compiles TypeScript, and 20 at once starve two cores.
+    nodes.push(await startNodeProcess(flags, 60_000));
+    while (nodes.length < count) {
+      const batch = Math.min(4, count - nodes.length);
+      nodes.push(...(await Promise.all(Array.from({ length: batch }, () => startNodeProcess([...flags, '--peers', nodes[0]!.url], 60_000)))));
+    }
+    const clients = nodes.map((node) => new GraphQLClient(node.url));
+    // Complete the mesh: every node registers every other one.
+    await Promise.all(
+      clients.map((client, i) => client.request('mutation($urls: [String!]!) { registerNodes(urls: $urls) { __typename } }', { urls: nodes.filter((_, j) => j !== i).map((n) => n.url) })),
+    );
+    await Promise.all(clients.map((client) => client.request('mutation { startMining { continuous } }')));
+    await new Promise((resolve) => setTimeout(resolve, MINE_SECONDS * 1000));
+    await Promise.all(clients.map((client) => client.request('mutation { stopMining { continuous } }')));
+    // Poll every node's tip; the last block is the final common tip. Its spread time is from the first poll where
+    // any node had it to the first poll where all nodes had it (resolution: one poll round, ~20 ms plus the queries).
+    const snapshots: Array<{ at: number; tips: string[]; idle: boolean }> = [];
+    const deadline = performance.now() + 30_000;
+    let final: { hash: string; height: number } | undefined;
+    while (performance.now() < deadline) {
+      const states = await Promise.all(clients.map((client) => client.request<any>('{ node { mining height tip { hash } } }')));
+      const tips = states.map((state) => state.node.tip.hash as string);
+      const idle = states.every((state) => !state.node.mining);
+      snapshots.push({ at: performance.now(), tips, idle });
+      if (idle && tips.every((tip) => tip === tips[0])) {
+        final = { hash: tips[0]!, height: states[0].node.height };
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (final === undefined) return [count, '', 'did not converge within 30 s', '', MINE_SECONDS, MINING_DIFFICULTY];
+    const firstSeen = snapshots.find((snapshot) => snapshot.tips.includes(final!.hash))!.at;
+    const allSeen = snapshots.find((snapshot) => snapshot.tips.every((tip) => tip === final!.hash))!.at;
+    const resolution = (snapshots[snapshots.length - 1]!.at - snapshots[0]!.at) / Math.max(1, snapshots.length - 1);
+    return [count, final.height, allSeen - firstSeen, resolution, MINE_SECONDS, MINING_DIFFICULTY];
+  } finally {
+    await Promise.all(nodes.map((node) => node.stop()));
+  }
+}
+
+await syncBenchmark();
+const rows: Array<Array<string | number>> = [];
+for (const count of NODE_COUNTS) rows.push(await convergenceBenchmark(count));
+printTable(
+  'N node processes on loopback all mining, then stopping: time from the last block first seen on one node to all tips equal',
+  ['nodes', 'final height', 'ms from last block to all tips equal', 'poll round ms (resolution)', 'mined for s', 'difficulty'],
+  rows,
+);
