@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GraphQLClient } from 'graphql-request';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/waitFor.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A base port with `count` free consecutive ports after it (checked by binding them). */
+async function freePorts(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const servers = [];
+    try {
+      for (let i = 0; i < count; i++) {
+        const server = createServer();
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(base + i, '127.0.0.1', resolve);
+        });
+        servers.push(server);
+      }
+      return base;
+    } catch {
+      // taken: try another range
+    } finally {
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    }
+  }
+  throw new Error('no free port range');
+}
+
+describe('npm run devnet', () => {
+  it('starts N nodes in a mesh, prints their URLs, and stops them all on SIGINT', async () => {
+    const base = await freePorts(3);
+    const dataDir = mkdtempSync(join(tmpdir(), 'devnet-'));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/devnet.ts', '--nodes', '3', '--base-port', String(base), '--difficulty', '8', '--data-dir', dataDir],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor('the devnet banner', () => output.includes('devnet: 3 nodes up'), 30_000);
+      const urls = [0, 1, 2].map((i) => `http://127.0.0.1:${base + i}/graphql`);
+      for (const url of urls) expect(output).toContain(`GraphiQL: ${url}`);
+      for (const url of urls) {
+        await waitFor(`a full mesh at ${url}`, async () => {
+          const { peers } = await new GraphQLClient(url).request<{ peers: Array<{ status: string }> }>('{ peers { status } }');
+          return peers.length === 2 && peers.every((peer) => peer.status === 'REACHABLE');
+        });
+      }
+      expect(output).toMatch(new RegExp(`\\[${base + 1}\\] .*node\\.started`));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(output).toContain('devnet: SIGINT, stopping 3 nodes');
+      expect(output.match(/node\.stopped/g)).toHaveLength(3);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
