@@ -59,6 +59,11 @@ export class GenesisMismatchError extends Error {
   }
 }
 
+/** Thrown when a store's own records contradict each other (the node then refuses to start). */
+export class StoreInconsistentError extends Error {
+  override readonly name = 'StoreInconsistentError';
+}
+
 const INVALID_CACHE_SIZE = 1024;
 
 /**
@@ -97,6 +102,14 @@ export class Chain {
       });
     } else if (storedGenesis !== this.genesis.hash) {
       throw new GenesisMismatchError(this.genesis.hash, storedGenesis);
+    } else {
+      // Fast start: the stored tip must exist and be the best block at its own index. A full re-validation is
+      // verifyChain (the node's --verify).
+      const tipHash = this.#store.getTipHash();
+      const tip = tipHash === undefined ? undefined : this.#store.getBlock(tipHash);
+      if (tip === undefined || this.#store.getBestHash(tip.block.header.index) !== tip.hash) {
+        throw new StoreInconsistentError(`the stored tip ${tipHash ?? '(none)'} is not the best block at its index`);
+      }
     }
   }
 
@@ -160,7 +173,22 @@ export class Chain {
 
   /** Ids of best-chain transactions to or from `address`, oldest first. */
   getAccountTransactionIds(address: string): readonly string[] {
-    return this.#store.getAccountTransactionIds(address);
+    return this.#store.getAccountHistory(address, 0, this.#store.getAccountHistoryLength(address));
+  }
+
+  /** Number of best-chain transactions to or from `address`. */
+  getAccountHistoryLength(address: string): number {
+    return this.#store.getAccountHistoryLength(address);
+  }
+
+  /** Ids at history positions [from, to) of `address` (0 = its oldest transaction). */
+  getAccountHistory(address: string, from: number, to: number): string[] {
+    return this.#store.getAccountHistory(address, from, to);
+  }
+
+  /** The store behind the chain (the node keeps the mempool's durable copy there). */
+  get store(): ChainStore {
+    return this.#store;
   }
 
   /** The fields a new block on the tip must carry; its timestamp is the clock, raised to satisfy median time past. */

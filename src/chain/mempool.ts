@@ -124,15 +124,70 @@ export class Mempool {
       if (!this.#entries.has(id)) candidates.push({ id, transaction, receivedAt });
     }
     candidates.push(...this.#entries.values());
+    return this.#rebuild(tipLedger, candidates, isConfirmed);
+  }
+
+  /**
+   * Refills an empty mempool from stored pending transactions (after a restart), in their stored order; those now
+   * confirmed leave, those that no longer apply are dropped and reported. Intrinsic rules are checked again, so a
+   * tampered store cannot smuggle in an unsigned transfer.
+   */
+  restore(
+    tipLedger: LedgerReader,
+    stored: ReadonlyArray<PendingTransaction>,
+    isConfirmed: (id: string) => boolean,
+  ): DroppedTransaction[] {
+    const dropped: DroppedTransaction[] = [];
+    const candidates: PendingTransaction[] = [];
+    for (const entry of stored) {
+      const problem = checkTransferIntrinsic(entry.transaction);
+      if (problem !== undefined || transactionId(entry.transaction) !== entry.id) {
+        dropped.push({
+          id: entry.id,
+          transaction: entry.transaction,
+          rejection: problem ?? reject('MALFORMED_TRANSACTION', `stored id ${entry.id} does not match the transaction`),
+        });
+      } else {
+        candidates.push(entry);
+      }
+    }
+    return [...dropped, ...this.#rebuild(tipLedger, candidates, isConfirmed)];
+  }
+
+  /**
+   * Rebuilds the queue on `tipLedger` from `candidates`: applies them in order, then retries the ones that failed
+   * while any pass makes progress (a transfer may depend on one that came later, e.g. a returned transaction with an
+   * earlier nonce). What never applies is dropped.
+   */
+  #rebuild(
+    tipLedger: LedgerReader,
+    candidates: readonly PendingTransaction[],
+    isConfirmed: (id: string) => boolean,
+  ): DroppedTransaction[] {
     this.#entries.clear();
     this.#ledger = new LedgerOverlay(tipLedger);
-    const dropped: DroppedTransaction[] = [];
-    for (const candidate of candidates) {
-      if (isConfirmed(candidate.id) || this.#entries.has(candidate.id)) continue;
-      const problem = this.#ledger.applyTransaction(candidate.transaction);
-      if (problem === undefined) this.#entries.set(candidate.id, candidate);
-      else dropped.push({ id: candidate.id, transaction: candidate.transaction, rejection: problem });
+    const seen = new Set<string>();
+    let waiting = candidates.filter((candidate) => {
+      if (seen.has(candidate.id) || isConfirmed(candidate.id)) return false;
+      seen.add(candidate.id);
+      return true;
+    });
+    let failures = new Map<string, TransactionRejection>();
+    for (;;) {
+      const next: PendingTransaction[] = [];
+      failures = new Map();
+      for (const candidate of waiting) {
+        const problem = this.#ledger.applyTransaction(candidate.transaction);
+        if (problem === undefined) this.#entries.set(candidate.id, candidate);
+        else {
+          next.push(candidate);
+          failures.set(candidate.id, problem);
+        }
+      }
+      if (next.length === 0 || next.length === waiting.length) {
+        return next.map((c) => ({ id: c.id, transaction: c.transaction, rejection: failures.get(c.id)! }));
+      }
+      waiting = next;
     }
-    return dropped;
   }
 }

@@ -1,5 +1,5 @@
 import type { AccountState, BlockUndo } from './ledger.js';
-import type { Block } from './types.js';
+import { REWARD_SENDER, type Block, type Transaction } from './types.js';
 
 /** A validated block as the chain keeps it. */
 export interface StoredBlock {
@@ -34,9 +34,21 @@ export interface ChainWriteBatch {
   readonly tipHash: string;
 }
 
+/** A pending transaction as the store keeps it (the mempool's durable copy). */
+export interface StoredPendingTransaction {
+  readonly id: string;
+  readonly transaction: Transaction;
+  /** Node clock (ms) when it was accepted. */
+  readonly receivedAt: number;
+}
+
 /**
- * Storage behind the chain: synchronous reads (the engine stays synchronous and pure) and one atomic batch write.
- * The in-memory store below serves tests; the embedded-database store implements the same contract.
+ * Storage behind the chain: synchronous reads and one atomic batch write. The in-memory store below serves tests;
+ * the embedded-database store (src/storage) implements the same contract, checked by one shared test suite.
+ *
+ * The store also keeps the mempool's durable copy, consistent with the chain by construction: `write` adds the
+ * transfers of disconnected blocks and removes the transactions of connected blocks in the same atomic batch, so a
+ * crash between a reorganization and a mempool update cannot lose an accepted transaction.
  */
 export interface ChainStore {
   getBlock(hash: string): StoredBlock | undefined;
@@ -45,10 +57,18 @@ export interface ChainStore {
   getTipHash(): string | undefined;
   getAccount(address: string): AccountState | undefined;
   getTransactionLocation(id: string): TransactionLocation | undefined;
-  /** Ids of best-chain transactions that send to or from `address`, oldest first. */
-  getAccountTransactionIds(address: string): readonly string[];
+  /** Number of best-chain transactions that send to or from `address`. */
+  getAccountHistoryLength(address: string): number;
+  /** Ids of the address's best-chain transactions at history positions [from, to), oldest first (0 = oldest). */
+  getAccountHistory(address: string, from: number, to: number): string[];
   /** Applies a batch atomically. */
   write(batch: ChainWriteBatch): void;
+  /** Every stored pending transaction, in the order it was stored. */
+  getPendingTransactions(): StoredPendingTransaction[];
+  /** Stores an accepted transaction durably (before the client is told it was accepted). */
+  putPendingTransaction(pending: StoredPendingTransaction): void;
+  /** Forgets pending transactions (dropped by the mempool). */
+  deletePendingTransactions(ids: readonly string[]): void;
 }
 
 /** The in-memory chain store. */
@@ -58,6 +78,7 @@ export class MemoryChainStore implements ChainStore {
   readonly #accounts = new Map<string, AccountState>();
   readonly #locations = new Map<string, TransactionLocation>();
   readonly #history = new Map<string, string[]>();
+  readonly #pending = new Map<string, StoredPendingTransaction>();
   #tip: string | undefined;
 
   getBlock(hash: string): StoredBlock | undefined {
@@ -80,8 +101,24 @@ export class MemoryChainStore implements ChainStore {
     return this.#locations.get(id);
   }
 
-  getAccountTransactionIds(address: string): readonly string[] {
-    return [...(this.#history.get(address) ?? [])];
+  getAccountHistoryLength(address: string): number {
+    return this.#history.get(address)?.length ?? 0;
+  }
+
+  getAccountHistory(address: string, from: number, to: number): string[] {
+    return (this.#history.get(address) ?? []).slice(Math.max(0, from), Math.max(0, to));
+  }
+
+  getPendingTransactions(): StoredPendingTransaction[] {
+    return [...this.#pending.values()];
+  }
+
+  putPendingTransaction(pending: StoredPendingTransaction): void {
+    this.#pending.set(pending.id, pending);
+  }
+
+  deletePendingTransactions(ids: readonly string[]): void {
+    for (const id of ids) this.#pending.delete(id);
   }
 
   write(batch: ChainWriteBatch): void {
@@ -100,11 +137,15 @@ export class MemoryChainStore implements ChainStore {
         }
       }
     }
+    for (const pending of returnedTransfers(batch)) {
+      if (!this.#pending.has(pending.id)) this.#pending.set(pending.id, pending);
+    }
     for (const stored of batch.connected) {
       this.#best[stored.block.header.index - 1] = stored.hash;
       stored.block.transactions.forEach((tx, position) => {
         const id = stored.transactionIds[position]!;
         this.#locations.set(id, { blockHash: stored.hash, position });
+        this.#pending.delete(id);
         for (const address of involvedAddresses(tx.sender, tx.recipient)) {
           let ids = this.#history.get(address);
           if (ids === undefined) this.#history.set(address, (ids = []));
@@ -121,8 +162,24 @@ export class MemoryChainStore implements ChainStore {
   }
 }
 
+/**
+ * The transfers of a batch's disconnected blocks, in chain order (oldest block first), as pending transactions: what
+ * a store adds to its durable mempool copy in the same batch. Rewards never return (they belong to their block).
+ */
+export function returnedTransfers(batch: ChainWriteBatch): StoredPendingTransaction[] {
+  const returned: StoredPendingTransaction[] = [];
+  for (let i = batch.disconnected.length - 1; i >= 0; i--) {
+    const stored = batch.disconnected[i]!;
+    stored.block.transactions.forEach((transaction, position) => {
+      if (transaction.sender === REWARD_SENDER) return;
+      returned.push({ id: stored.transactionIds[position]!, transaction, receivedAt: stored.block.header.timestamp });
+    });
+  }
+  return returned;
+}
+
 /** The addresses whose history a transaction belongs to (the reward's "0" is not an address). */
 export function involvedAddresses(sender: string, recipient: string): string[] {
-  if (sender === '0' || sender === recipient) return [recipient];
+  if (sender === REWARD_SENDER || sender === recipient) return [recipient];
   return [sender, recipient];
 }

@@ -4,6 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { startServer } from '../api/server.js';
+import { GenesisMismatchError, StoreInconsistentError } from '../chain/chain.js';
+import { verifyChain } from '../chain/verifyChain.js';
+import { LmdbStore, StoreOpenError } from '../storage/lmdbStore.js';
 import { MainThreadMiner } from '../mining/mainThreadMiner.js';
 import { ConfigError, networkParams, parseConfig, USAGE } from '../node/config.js';
 import { Node } from '../node/node.js';
@@ -29,7 +32,10 @@ async function main(): Promise<void> {
   }
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const { wallet, created } = await loadOrCreateNodeKey(config.dataDir);
+  const store = LmdbStore.open(config.dataDir);
   const node = new Node({
+    store,
+    peerStore: store,
     params: networkParams(config.difficulty),
     wallet,
     miner: new MainThreadMiner(),
@@ -43,6 +49,14 @@ async function main(): Promise<void> {
       syncIntervalMs: config.syncIntervalMs,
     },
   });
+  if (config.verify) {
+    const started = Date.now();
+    const verification = verifyChain(node.chain, Date.now());
+    if (!verification.ok) {
+      throw new StartupError(`--verify: block ${verification.index} of the stored chain is invalid: ${verification.reason}`);
+    }
+    log('chain.verified', { height: verification.height, accounts: verification.accounts, ms: Date.now() - started });
+  }
   const server = await startServer(node, { host: config.host, port: config.port });
   node.network.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
   node.start();
@@ -53,6 +67,10 @@ async function main(): Promise<void> {
     publicUrl: node.network.publicUrl,
     genesis: node.chain.genesis.hash,
     difficulty: config.difficulty,
+    height: node.chain.height,
+    tip: node.chain.tip.hash,
+    pending: node.mempool.size,
+    peers: node.peers.size,
   });
   log('graphiql', { url: server.url });
   process.stdout.write(`GraphiQL: ${server.url}\n`);
@@ -64,6 +82,7 @@ async function main(): Promise<void> {
     log('node.stopping', { signal });
     node.close();
     await server.close();
+    await store.close();
     log('node.stopped');
     process.exit(0);
   };
@@ -86,8 +105,19 @@ async function main(): Promise<void> {
   }
 }
 
+/** A refusal to start that the operator must act on (bad data directory, failed verification). */
+class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
 main().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof NodeKeyError;
+  // Known refusals print one clear line and exit 2 (a supervisor should not restart into the same failure).
+  const known = [ConfigError, NodeKeyError, StoreOpenError, GenesisMismatchError, StoreInconsistentError, StartupError].some(
+    (type) => error instanceof type,
+  );
+  if (error instanceof GenesisMismatchError) {
+    process.stderr.write('the data directory belongs to another network (a different --difficulty?)\n');
+  }
   process.stderr.write(`${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
   process.exit(known ? 2 : 1);
 });

@@ -15,6 +15,8 @@ export interface NodeConfig {
   readonly publicUrl: string | null;
   /** Period of the automatic resync with peers, in ms (0 disables it). */
   readonly syncIntervalMs: number;
+  /** Re-validate the whole stored chain before serving. */
+  readonly verify: boolean;
 }
 
 /** Thrown for a bad command line; the message names the flag and the rule. */
@@ -25,12 +27,13 @@ export class ConfigError extends Error {
 export const USAGE = `Usage: npm start -- [flags]
   --port <n>           port to listen on (default 4000; 0 picks a free port)
   --host <addr>        address to bind (default 127.0.0.1)
-  --data-dir <path>    where the node keeps its key (default ./data/<port>)
+  --data-dir <path>    where the node keeps its chain database, key, mempool and peers (default ./data/<port>)
   --peers <url,url>    peers to register at start (host:port or http(s)://host:port[/graphql])
   --difficulty <bits>  the network's starting difficulty in leading zero bits (default 16; part of genesis)
   --mine               mine continuously
   --public-url <url>   the URL peers reach this node at; sent to peers so they register it back
   --sync-interval <ms> how often to resync with peers automatically (default 15000; 0 turns it off)
+  --verify             re-validate every stored block before serving (the default start only checks the tip)
   --help               show this text`;
 
 /** Parses and checks the command line. @throws {ConfigError} naming the flag and the rule. */
@@ -50,6 +53,7 @@ export function parseConfig(argv: readonly string[]): NodeConfig | 'help' {
         mine: { type: 'boolean' },
         'public-url': { type: 'string' },
         'sync-interval': { type: 'string' },
+        verify: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -72,7 +76,17 @@ export function parseConfig(argv: readonly string[]): NodeConfig | 'help' {
   if (publicUrl !== null && !/^https?:\/\/[^\s/]+(\/graphql)?\/?$/.test(publicUrl)) {
     throw new ConfigError(`--public-url must be http(s)://host:port[/graphql], got "${publicUrl}"`);
   }
-  return { port, host, dataDir, peers, difficulty, mine: values.mine === true, publicUrl, syncIntervalMs };
+  return {
+    port,
+    host,
+    dataDir,
+    peers,
+    difficulty,
+    mine: values.mine === true,
+    publicUrl,
+    syncIntervalMs,
+    verify: values.verify === true,
+  };
 }
 
 function readInteger(flag: string, text: string, min: number, max: number): number {

@@ -7,6 +7,7 @@ import { normalizePeerUrl } from '../peer/peerUrl.js';
 import { syncFromPeer, type SyncLimits, type SyncOutcome } from '../peer/syncFromPeer.js';
 import type { EventHub } from './events.js';
 import type { NodeEvents, NodeLogger } from './nodeEvents.js';
+import type { PeerStore } from './peerStore.js';
 
 /** Thrown by registerNodes when an input URL breaks a rule; nothing is registered then. */
 export class PeerUrlError extends Error {
@@ -39,6 +40,8 @@ export interface NetworkOptions {
   readonly syncIntervalMs?: number;
   /** Push new tips and relay accepted transactions to peers (default true). */
   readonly gossip?: boolean;
+  /** Where registered peers are kept across restarts. */
+  readonly peerStore: PeerStore;
 }
 
 /** What the network needs from the node that owns it. */
@@ -77,6 +80,10 @@ export class Network {
     this.#host = host;
     this.#options = options;
     this.#publicUrl = options.publicUrl ?? null;
+    // Peers registered before a restart come back (status UNKNOWN until the first contact).
+    for (const { url, addedAt } of options.peerStore.listPeers()) {
+      if (normalizePeerUrl(url).ok && this.peers.size < MAX_PEERS) this.peers.add(url, addedAt);
+    }
   }
 
   /** This node's public URL, if it has one. */
@@ -89,8 +96,9 @@ export class Network {
     this.#publicUrl = url;
   }
 
-  /** Starts gossip and the automatic resync timer. */
+  /** Starts gossip and the automatic resync timer; peers restored from the store are contacted at once. */
   start(): void {
+    if (this.peers.size > 0) void this.resolve({ automatic: true });
     if (this.#options.gossip !== false) {
       this.#unsubscribe.push(
         this.#host.events.on('tipChanged', ({ tip }) => this.#broadcastBlock(tip)),
@@ -143,6 +151,7 @@ export class Network {
     }
     for (const url of fresh) {
       this.peers.add(url, this.#host.now());
+      this.#options.peerStore.putPeer(url, this.#host.now());
       this.#host.log('peer.registered', { url });
       this.#host.events.emit('peerChanged', this.peers.get(url)!);
     }
@@ -163,6 +172,7 @@ export class Network {
     const removed = normalized.filter((url) => this.peers.remove(url));
     for (const url of removed) {
       this.#clients.delete(url);
+      this.#options.peerStore.deletePeer(url);
       this.#host.log('peer.removed', { url });
     }
     return { removed, peers: this.peers.list() };

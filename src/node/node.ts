@@ -13,6 +13,7 @@ import type { PeerRecord, PeerSet } from '../peer/peerSet.js';
 import type { Wallet } from '../wallet/wallet.js';
 import { EventHub } from './events.js';
 import { Network, type NetworkOptions, type Resolution } from './network.js';
+import { MemoryPeerStore, type PeerStore } from './peerStore.js';
 import type { NodeEvents, NodeLogger } from './nodeEvents.js';
 
 export { PeerUrlError, type Resolution } from './network.js';
@@ -27,12 +28,15 @@ export interface NodeOptions {
   readonly clock: () => number;
   /** Opens a GraphQL connection to a peer. */
   readonly connectPeer: (url: string) => PeerApi;
+  /** Chain storage (default in memory); it also keeps the mempool's durable copy. */
   readonly store?: ChainStore;
+  /** Where registered peers are kept (default in memory). */
+  readonly peerStore?: PeerStore;
   readonly version?: string;
   readonly log?: NodeLogger;
   readonly mempoolSize?: number;
   /** Peer behaviour: public URL, sync limits, resync period, gossip (see NetworkOptions). */
-  readonly network?: Omit<NetworkOptions, 'connectPeer'>;
+  readonly network?: Omit<NetworkOptions, 'connectPeer' | 'peerStore'>;
 }
 
 /** A transfer the mempool accepted, with where it is expected to land. */
@@ -75,6 +79,13 @@ export class Node {
     this.#log = options.log ?? (() => {});
     this.chain = new Chain({ params: options.params, clock: options.clock, store: options.store });
     this.mempool = new Mempool(this.chain.ledger(), { maxSize: options.mempoolSize });
+    const stored = this.chain.store.getPendingTransactions();
+    if (stored.length > 0) {
+      const dropped = this.mempool.restore(this.chain.ledger(), stored, (id) => this.chain.getTransaction(id) !== undefined);
+      this.chain.store.deletePendingTransactions(dropped.map((lost) => lost.id));
+      for (const lost of dropped) this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
+      // Confirmed ones left the store with the block that confirmed them; nothing else can be pending but not stored.
+    }
     this.network = new Network(
       {
         chain: this.chain,
@@ -85,7 +96,7 @@ export class Node {
         addBlocks: (blocks, source) => this.#addBlocks(blocks, [], source),
         isPending: (id) => this.mempool.get(id) !== undefined,
       },
-      { ...options.network, connectPeer: options.connectPeer },
+      { ...options.network, connectPeer: options.connectPeer, peerStore: options.peerStore ?? new MemoryPeerStore() },
     );
   }
 
@@ -118,6 +129,8 @@ export class Node {
   submitTransaction(tx: Transaction): TransactionSubmission {
     const result = this.mempool.add(tx, this.now(), (id) => this.chain.getTransaction(id) !== undefined);
     if (!result.ok) return result;
+    // Durable before anyone is told it was accepted.
+    this.chain.store.putPendingTransaction(result.pending);
     this.events.emit('transactionAccepted', result.pending);
     this.#log('transaction.accepted', { id: result.pending.id, amount: tx.amount });
     return { ok: true, pending: result.pending, expectedBlockIndex: this.expectedBlockIndex(result.pending.id)! };
@@ -258,6 +271,7 @@ export class Node {
         (id) => this.chain.getTransaction(id) !== undefined,
         this.now(),
       );
+      this.chain.store.deletePendingTransactions(dropped.map((lost) => lost.id));
       for (const lost of dropped) this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
       this.#tipChanged.abort(new Error('the tip changed'));
       this.#tipChanged = new AbortController();

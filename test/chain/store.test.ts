@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Chain } from '../../src/chain/chain.js';
 import {
   involvedAddresses,
   MemoryChainStore,
-  type ChainStore,
   type ChainWriteBatch,
 } from '../../src/chain/store.js';
 import { REWARD_SENDER } from '../../src/chain/types.js';
 import { asParent, buildBranch, createTestChain, extendChain, idOf, transfer } from '../helpers/chainBuilder.js';
-import { createFixedClock } from '../helpers/clock.js';
 import { alice, bob, carol } from '../helpers/keys.js';
-import { easyParams } from '../helpers/params.js';
 
 // Storage: synchronous reads and one atomic batch per change of the chain. A chain reopened on the same store
 // resumes where it stopped.
@@ -88,30 +84,5 @@ describe('chain store', () => {
     expect(chain.getTransaction(idOf(pay))).toBeUndefined();
     expect(chain.getBlock(paid.hash)).toBeDefined();
     expect(chain.isBest(paid.hash)).toBe(false);
-  });
-
-  it('reopens a chain on the same store at the tip it had, with its accounts and locations', () => {
-    const store: ChainStore = new MemoryChainStore();
-    const { chain } = createTestChain({ store });
-    extendChain(chain, { miner: alice });
-    const payment = transfer(alice, bob, 1, 0);
-    const tip = extendChain(chain, { miner: alice, transactions: [payment] });
-    const reopened = new Chain({ params: easyParams, clock: createFixedClock().now, store });
-    expect(reopened.tip.hash).toBe(tip.hash);
-    expect(reopened.height).toBe(3);
-    expect(reopened.getAccount(alice.address)).toEqual({ balance: 1, nonce: 1 });
-    expect(reopened.getTransaction(idOf(payment))).toMatchObject({ block: { hash: tip.hash }, position: 1 });
-    extendChain(reopened);
-    expect(reopened.height).toBe(4);
-  });
-
-  it('answers undefined or empty for what it does not hold', () => {
-    const store = new MemoryChainStore();
-    expect(store.getTipHash()).toBeUndefined();
-    expect(store.getBlock('ab'.repeat(32))).toBeUndefined();
-    expect(store.getBestHash(1)).toBeUndefined();
-    expect(store.getAccount(alice.address)).toBeUndefined();
-    expect(store.getTransactionLocation('ab'.repeat(32))).toBeUndefined();
-    expect(store.getAccountTransactionIds(alice.address)).toEqual([]);
   });
 });

@@ -179,11 +179,12 @@ describe('command line', () => {
       mine: false,
       publicUrl: null,
       syncIntervalMs: 15_000,
+      verify: false,
     });
     expect(
       parseConfig([
         '--port', '4001', '--host', '0.0.0.0', '--data-dir', '/tmp/x', '--peers', 'a:1, http://b:2', '--difficulty', '12',
-        '--mine', '--public-url', 'http://node.example:4001/graphql', '--sync-interval', '500',
+        '--mine', '--public-url', 'http://node.example:4001/graphql', '--sync-interval', '500', '--verify',
       ]),
     ).toEqual({
       port: 4001,
@@ -194,6 +195,7 @@ describe('command line', () => {
       mine: true,
       publicUrl: 'http://node.example:4001/graphql',
       syncIntervalMs: 500,
+      verify: true,
     });
   });
 

@@ -1,0 +1,347 @@
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { decodeBlock, encodeBlock, encodedBlockSize } from '../chain/encoding.js';
+import { bytesToHex, hexToBytes } from '../chain/hex.js';
+import type { AccountState } from '../chain/ledger.js';
+import {
+  involvedAddresses,
+  returnedTransfers,
+  type ChainStore,
+  type ChainWriteBatch,
+  type StoredBlock,
+  type StoredPendingTransaction,
+  type TransactionLocation,
+} from '../chain/store.js';
+import type { Transaction } from '../chain/types.js';
+
+/**
+ * Format of the data directory. Bump it whenever a stored layout changes; a node refuses a directory of another
+ * format with a clear error instead of misreading it.
+ */
+export const STORE_FORMAT_VERSION = 1;
+
+/** Name of the database file inside the data directory. */
+export const DATABASE_FILE = 'chain.lmdb';
+
+/** Thrown when the data directory cannot be used: not ours, another format, or corrupt. */
+export class StoreOpenError extends Error {
+  override readonly name = 'StoreOpenError';
+}
+
+/** A block as stored: its encoding, cumulative work, undo record and transaction ids. */
+interface BlockRecord {
+  /** The block encoding of docs/PROTOCOL.md. */
+  readonly b: Uint8Array;
+  /** Cumulative work, decimal. */
+  readonly w: string;
+  /** Undo record: [address, balance, nonce] before the block. */
+  readonly u: Array<[string, number, number]>;
+  /** Transaction ids, 32 bytes each, concatenated. */
+  readonly i: Uint8Array;
+}
+
+interface PendingRecord {
+  readonly s: string;
+  readonly r: string;
+  readonly a: number;
+  readonly n: number;
+  readonly g: string | null;
+  /** receivedAt */
+  readonly t: number;
+  /** Insertion sequence (the mempool's order). */
+  readonly q: number;
+}
+
+/** Decoded blocks kept in memory; the chain itself stays on disk. */
+const BLOCK_CACHE_SIZE = 4_096;
+
+/**
+ * The chain store on LMDB (lmdb-js: prebuilt binaries from the npm registry, synchronous reads from a memory map,
+ * ACID transactions). Every `write` is one synchronous, durable transaction. Lookups by block index, block hash,
+ * transaction id and account are single key reads; an account's history is a key range. Only a bounded cache of
+ * decoded blocks lives in memory.
+ */
+export class LmdbStore implements ChainStore {
+  readonly path: string;
+  readonly #root: RootDatabase;
+  readonly #meta: Database<unknown, string>;
+  readonly #blocks: Database<BlockRecord, string>;
+  readonly #best: Database<string, number>;
+  readonly #accounts: Database<[number, number], string>;
+  readonly #locations: Database<[string, number], string>;
+  readonly #history: Database<string, [string, number]>;
+  readonly #historyLength: Database<number, string>;
+  readonly #pending: Database<PendingRecord, string>;
+  readonly #peers: Database<{ addedAt: number }, string>;
+  readonly #cache = new Map<string, StoredBlock>();
+
+  private constructor(path: string, root: RootDatabase) {
+    this.path = path;
+    this.#root = root;
+    this.#meta = root.openDB({ name: 'meta' });
+    this.#blocks = root.openDB({ name: 'blocks' });
+    this.#best = root.openDB({ name: 'best', keyEncoding: 'uint32' });
+    this.#accounts = root.openDB({ name: 'accounts' });
+    this.#locations = root.openDB({ name: 'locations' });
+    this.#history = root.openDB({ name: 'history' });
+    this.#historyLength = root.openDB({ name: 'historyLength' });
+    this.#pending = root.openDB({ name: 'pending' });
+    this.#peers = root.openDB({ name: 'peers' });
+  }
+
+  /**
+   * Opens (or creates) the store in `dataDir`, checking its format version.
+   * @throws {StoreOpenError} when the directory holds another format or something that is not this node's database.
+   */
+  static open(dataDir: string): LmdbStore {
+    const path = join(dataDir, DATABASE_FILE);
+    // LMDB trusts its file: opening garbage can crash the process instead of throwing, so check the header first.
+    assertLmdbFile(path);
+    let root: RootDatabase;
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      root = open({ path, maxDbs: 16, compression: false, noSubdir: true });
+    } catch (error) {
+      throw new StoreOpenError(`cannot open ${path} as a node database: ${(error as Error).message}`);
+    }
+    const store = new LmdbStore(path, root);
+    try {
+      store.#checkFormat();
+    } catch (error) {
+      root.close();
+      throw error instanceof StoreOpenError ? error : new StoreOpenError(`${path} is unreadable: ${(error as Error).message}`);
+    }
+    return store;
+  }
+
+  /** Closes the database. */
+  close(): Promise<void> {
+    return this.#root.close();
+  }
+
+  getBlock(hash: string): StoredBlock | undefined {
+    const cached = this.#cache.get(hash);
+    if (cached !== undefined) {
+      // Refresh its place in the LRU order.
+      this.#cache.delete(hash);
+      this.#cache.set(hash, cached);
+      return cached;
+    }
+    const record = this.#blocks.get(hash);
+    if (record === undefined) return undefined;
+    const stored = toStoredBlock(hash, record);
+    this.#remember(stored);
+    return stored;
+  }
+
+  getBestHash(index: number): string | undefined {
+    if (!Number.isInteger(index) || index < 1 || index > 0xffffffff) return undefined;
+    return this.#best.get(index);
+  }
+
+  getTipHash(): string | undefined {
+    return this.#meta.get('tip') as string | undefined;
+  }
+
+  getAccount(address: string): AccountState | undefined {
+    const record = this.#accounts.get(address);
+    return record === undefined ? undefined : { balance: record[0], nonce: record[1] };
+  }
+
+  getTransactionLocation(id: string): TransactionLocation | undefined {
+    const record = this.#locations.get(id);
+    return record === undefined ? undefined : { blockHash: record[0], position: record[1] };
+  }
+
+  getAccountHistoryLength(address: string): number {
+    return this.#historyLength.get(address) ?? 0;
+  }
+
+  getAccountHistory(address: string, from: number, to: number): string[] {
+    const start = Math.max(0, from);
+    const end = Math.min(to, this.getAccountHistoryLength(address));
+    if (end <= start) return [];
+    return [...this.#history.getRange({ start: [address, start], end: [address, end] }).map(({ value }) => value)];
+  }
+
+  getPendingTransactions(): StoredPendingTransaction[] {
+    const records = [...this.#pending.getRange().map(({ key, value }) => ({ id: key, record: value }))];
+    records.sort((a, b) => a.record.q - b.record.q);
+    return records.map(({ id, record }) => ({
+      id,
+      transaction: { sender: record.s, recipient: record.r, amount: record.a, nonce: record.n, signature: record.g },
+      receivedAt: record.t,
+    }));
+  }
+
+  putPendingTransaction(pending: StoredPendingTransaction): void {
+    this.#root.transactionSync(() => this.#putPending(pending));
+  }
+
+  deletePendingTransactions(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    this.#root.transactionSync(() => {
+      for (const id of ids) this.#pending.removeSync(id);
+    });
+  }
+
+  /** Registered peer URLs, with when each was added. */
+  listPeers(): Array<{ url: string; addedAt: number }> {
+    return [...this.#peers.getRange().map(({ key, value }) => ({ url: key, addedAt: value.addedAt }))];
+  }
+
+  putPeer(url: string, addedAt: number): void {
+    this.#peers.putSync(url, { addedAt });
+  }
+
+  deletePeer(url: string): void {
+    this.#peers.removeSync(url);
+  }
+
+  /** Value of a metadata key (format version, genesis hash, …). */
+  getMeta(key: string): unknown {
+    return this.#meta.get(key);
+  }
+
+  write(batch: ChainWriteBatch): void {
+    this.#root.transactionSync(() => {
+      for (const stored of batch.newBlocks) this.#blocks.putSync(stored.hash, toRecord(stored));
+      const lengths = new Map<string, number>();
+      const lengthOf = (address: string) => lengths.get(address) ?? this.getAccountHistoryLength(address);
+      for (const stored of batch.disconnected) {
+        this.#best.removeSync(stored.block.header.index);
+        for (let position = stored.block.transactions.length - 1; position >= 0; position--) {
+          const tx = stored.block.transactions[position]!;
+          const id = stored.transactionIds[position]!;
+          this.#locations.removeSync(id);
+          for (const address of involvedAddresses(tx.sender, tx.recipient)) {
+            const last = lengthOf(address) - 1;
+            if (last >= 0 && this.#history.get([address, last]) === id) {
+              this.#history.removeSync([address, last]);
+              lengths.set(address, last);
+            }
+          }
+        }
+      }
+      for (const pending of returnedTransfers(batch)) {
+        if (!this.#pending.doesExist(pending.id)) this.#putPending(pending);
+      }
+      for (const stored of batch.connected) {
+        this.#best.putSync(stored.block.header.index, stored.hash);
+        stored.block.transactions.forEach((tx, position) => {
+          const id = stored.transactionIds[position]!;
+          this.#locations.putSync(id, [stored.hash, position]);
+          this.#pending.removeSync(id);
+          for (const address of involvedAddresses(tx.sender, tx.recipient)) {
+            const next = lengthOf(address);
+            this.#history.putSync([address, next], id);
+            lengths.set(address, next + 1);
+          }
+        });
+      }
+      for (const [address, length] of lengths) {
+        if (length === 0) this.#historyLength.removeSync(address);
+        else this.#historyLength.putSync(address, length);
+      }
+      for (const [address, state] of batch.accounts) {
+        if (state.balance === 0 && state.nonce === 0) this.#accounts.removeSync(address);
+        else this.#accounts.putSync(address, [state.balance, state.nonce]);
+      }
+      this.#meta.putSync('tip', batch.tipHash);
+      if (this.#meta.get('genesis') === undefined && batch.connected[0]?.block.header.index === 1) {
+        this.#meta.putSync('genesis', batch.connected[0].hash);
+      }
+    });
+    for (const stored of batch.newBlocks) this.#remember(stored);
+  }
+
+  #putPending(pending: StoredPendingTransaction): void {
+    const sequence = ((this.#meta.get('pendingSequence') as number | undefined) ?? 0) + 1;
+    this.#meta.putSync('pendingSequence', sequence);
+    const tx: Transaction = pending.transaction;
+    this.#pending.putSync(pending.id, {
+      s: tx.sender,
+      r: tx.recipient,
+      a: tx.amount,
+      n: tx.nonce,
+      g: tx.signature,
+      t: pending.receivedAt,
+      q: sequence,
+    });
+  }
+
+  #remember(stored: StoredBlock): void {
+    this.#cache.set(stored.hash, stored);
+    if (this.#cache.size > BLOCK_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
+  }
+
+  #checkFormat(): void {
+    const version = this.#meta.get('formatVersion');
+    if (version === undefined) {
+      if (this.#meta.get('tip') !== undefined || this.#blocks.getKeysCount({ limit: 1 }) > 0) {
+        throw new StoreOpenError(`${this.path} holds data without a format version: it is not a node data directory`);
+      }
+      this.#meta.putSync('formatVersion', STORE_FORMAT_VERSION);
+      return;
+    }
+    if (version !== STORE_FORMAT_VERSION) {
+      throw new StoreOpenError(
+        `${this.path} has data format ${JSON.stringify(version)}; this node reads format ${STORE_FORMAT_VERSION}. ` +
+          'Use a node version that matches, or start with another --data-dir.',
+      );
+    }
+  }
+}
+
+// LMDB's data file starts with two meta pages; each holds the magic 0xBEEFC0DE (little-endian) 24 bytes in.
+const LMDB_MAGIC = 0xbeefc0de;
+const LMDB_MAGIC_OFFSET = 24;
+
+/**
+ * Throws a StoreOpenError unless `path` is absent, empty, or starts like an LMDB data file (a meta page with the
+ * LMDB magic at the start of either of the first two 4 KiB pages).
+ */
+function assertLmdbFile(path: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return; // no file yet: LMDB creates it
+  }
+  if (size === 0) return;
+  const head = Buffer.alloc(8192);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const hasMagic = (offset: number) => head.readUInt32LE(offset + LMDB_MAGIC_OFFSET) === LMDB_MAGIC;
+  if (size < 8192 || !(hasMagic(0) || hasMagic(4096))) {
+    throw new StoreOpenError(`${path} is not an LMDB database (corrupt, or not this node's file); move it away or use another --data-dir`);
+  }
+}
+
+function toRecord(stored: StoredBlock): BlockRecord {
+  return {
+    b: encodeBlock(stored.block),
+    w: stored.totalWork.toString(),
+    u: stored.undo.map(([address, before]) => [address, before.balance, before.nonce]),
+    i: hexToBytes(stored.transactionIds.join('')),
+  };
+}
+
+function toStoredBlock(hash: string, record: BlockRecord): StoredBlock {
+  const block = decodeBlock(new Uint8Array(record.b));
+  const ids: string[] = [];
+  for (let offset = 0; offset < record.i.length; offset += 32) ids.push(bytesToHex(record.i.subarray(offset, offset + 32)));
+  return {
+    block,
+    hash,
+    transactionIds: ids,
+    size: encodedBlockSize(block.transactions.length),
+    totalWork: BigInt(record.w),
+    undo: record.u.map(([address, balance, nonce]) => [address, { balance, nonce }] as const),
+  };
+}
