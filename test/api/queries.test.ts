@@ -185,3 +185,26 @@ describe('unexpected errors stay masked', () => {
     expect(data).toEqual({ block: { index: 1 }, node: { height: 3 } });
   });
 });
+
+describe('account history paging', () => {
+  it('pages newest first with first/before and counts the whole history', async () => {
+    const paged = createTestNode({ label: 'history' });
+    try {
+      for (let i = 0; i < 7; i++) await paged.node.mine();
+      const address = paged.node.wallet.address;
+      const page = async (variables: Record<string, unknown>) =>
+        (await gqlData(paged.yoga, 'query($a: String!, $f: Int, $b: Int) { account(address: $a) { transactionCount transactions(first: $f, before: $b) { blockIndex } } }', { a: address, ...variables })).account;
+      const first = await page({ f: 3 });
+      expect(first.transactionCount).toBe(7);
+      expect(first.transactions.map((tx: any) => tx.blockIndex)).toEqual([8, 7, 6]);
+      const second = await page({ f: 3, b: 4 });
+      expect(second.transactions.map((tx: any) => tx.blockIndex)).toEqual([5, 4, 3]);
+      const last = await page({ f: 3, b: 1 });
+      expect(last.transactions.map((tx: any) => tx.blockIndex)).toEqual([2]);
+      const error = await gqlError(paged.yoga, 'query($a: String!) { account(address: $a) { transactions(before: -1) { id } } }', { a: address });
+      expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
+    } finally {
+      paged.node.close();
+    }
+  });
+});

@@ -29,16 +29,29 @@ AccountRef.implement({
       description: 'The nonce the next transfer must carry, counting pending transfers.',
       resolve: (a, _args, ctx) => ctx.node.mempool.pendingAccount(a.address).nonce,
     }),
+    transactionCount: t.int({
+      description: 'Best-chain transactions sent or received (positions 0 … transactionCount-1, oldest first).',
+      resolve: (a, _args, ctx) => ctx.node.chain.getAccountHistoryLength(a.address),
+    }),
     transactions: t.field({
       type: [TransactionRef],
-      description: 'Best-chain transactions sent or received, newest first.',
-      args: { first: t.arg.int({ defaultValue: 20, description: 'How many, 1 to 100 (default 20).' }) },
+      description:
+        'Best-chain transactions sent or received, newest first: the `first` before history position `before` ' +
+        '(default: the newest). For the next page pass `before: <transactionCount - already fetched>`. Index lookups, ' +
+        'however long the history.',
+      args: {
+        first: t.arg.int({ defaultValue: 20, description: 'How many, 1 to 100 (default 20).' }),
+        before: t.arg.int({ description: 'History position to stop before (exclusive); default transactionCount.' }),
+      },
       resolve: (a, args, ctx) => {
         const first = args.first ?? 20;
         if (first < 1 || first > 100) badQueryInput(`first must be from 1 to 100, got ${first}`);
-        const ids = ctx.node.chain.getAccountTransactionIds(a.address);
-        return ids
-          .slice(-first)
+        const length = ctx.node.chain.getAccountHistoryLength(a.address);
+        const end = args.before === null || args.before === undefined ? length : args.before;
+        if (end < 0) badQueryInput(`before must not be negative, got ${end}`);
+        const to = Math.min(end, length);
+        return ctx.node.chain
+          .getAccountHistory(a.address, Math.max(0, to - first), to)
           .reverse()
           .map((id) => findTransaction(ctx, id)!);
       },
