@@ -73,30 +73,7 @@ describe('purity of src/chain', () => {
     expect(used).toEqual([]);
   });
 
-  it('has no import cycle among its files (type-only imports excluded)', () => {
-    const graph = new Map(
-      files.map((name) => [
-        name,
-        importsOf(sources.get(name)!)
-          .filter((entry) => !entry.typeOnly && entry.specifier.startsWith('./'))
-          .map((entry) => entry.specifier.slice(2).replace(/\.js$/, '.ts')),
-      ]),
-    );
-    const state = new Map<string, 'visiting' | 'done'>();
-    const cycles: string[] = [];
-    const visit = (name: string, path: string[]): void => {
-      if (state.get(name) === 'done') return;
-      if (state.get(name) === 'visiting') {
-        cycles.push([...path.slice(path.indexOf(name)), name].join(' → '));
-        return;
-      }
-      state.set(name, 'visiting');
-      for (const next of graph.get(name) ?? []) visit(next, [...path, name]);
-      state.set(name, 'done');
-    };
-    for (const name of files) visit(name, []);
-    expect(cycles).toEqual([]);
-  });
+  // Import cycles (src/chain included) are checked for the whole tree by test/architecture.test.ts.
 
   it('detects what it forbids (the checks are not vacuous)', () => {
     expect(importsOf("import {\n  readFileSync,\n} from 'node:fs';\n/** from \"0\" */\nimport type { X } from './types.js';")).toEqual([

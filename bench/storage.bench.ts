@@ -1,0 +1,124 @@
+/**
+ * `npm run bench:storage`: the LMDB store at 100,000 blocks. Prints tables; ratios are against baselines measured
+ * in the same run.
+ *  1. Insert and index: blocks/s into LMDB (validation, indexes, one durable transaction per 1,000-block batch)
+ *     vs the in-memory store (baseline).
+ *  2. A real node process serving that data directory: latency of `block(index:)` and `account(address:)` lookups
+ *     over HTTP (p50/p99) vs the trivial `{ node { height } }` (baseline), and the process's RSS.
+ * Environment: BENCH_BLOCKS (100000), BENCH_QUERIES (1000).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GraphQLClient } from 'graphql-request';
+import { createHeaderTemplate } from '../src/chain/block.js';
+import { Chain } from '../src/chain/chain.js';
+import { searchProof } from '../src/chain/searchProof.js';
+import { createRewardTransaction, signTransaction } from '../src/chain/transaction.js';
+import type { Block, Transaction } from '../src/chain/types.js';
+import { networkParams } from '../src/node/config.js';
+import { LmdbStore } from '../src/storage/lmdbStore.js';
+import { generateWallet, type Wallet } from '../src/wallet/wallet.js';
+import { startNodeProcess } from '../test/helpers/nodeProcess.js';
+import { percentile, printTable } from './table.js';
+
+const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 100_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 1_000);
+const DIFFICULTY = 1;
+const BATCH = 1_000;
+const params = networkParams(DIFFICULTY);
+
+/** 100 miners take turns; every 10th block one of them pays another (so accounts have real histories). */
+function generateBlocks(): { blocks: Block[]; wallets: Wallet[] } {
+  const wallets = Array.from({ length: 100 }, () => generateWallet());
+  const nonces = new Map<string, number>();
+  const chain = new Chain({ params, clock: () => Date.now() });
+  const blocks: Block[] = [];
+  for (let i = 0; i < BLOCKS; i++) {
+    const context = chain.nextBlockContext();
+    const miner = wallets[i % wallets.length]!;
+    const transactions: Transaction[] = [createRewardTransaction(context.index, miner.address, params.reward)];
+    if (i >= wallets.length && i % 10 === 0) {
+      const payer = wallets[(i + 1) % wallets.length]!;
+      const nonce = nonces.get(payer.address) ?? 0;
+      nonces.set(payer.address, nonce + 1);
+      transactions.push(signTransaction({ sender: payer.address, recipient: miner.address, amount: 1, nonce }, payer.privateKey));
+    }
+    const timestamp = params.genesisTimestamp + (i + 1) * 1_000;
+    const header = searchProof(createHeaderTemplate({ ...context, timestamp, transactions }), 0, Number.MAX_SAFE_INTEGER)!;
+    const block = { header, transactions };
+    const result = chain.addBlock(block);
+    if (result.status !== 'extended') throw new Error(`generation failed at ${i}: ${JSON.stringify(result)}`);
+    blocks.push(block);
+  }
+  return { blocks, wallets };
+}
+
+function insert(chain: Chain, blocks: readonly Block[]): number {
+  const started = performance.now();
+  for (let i = 0; i < blocks.length; i += BATCH) {
+    const result = chain.addBlocks(blocks.slice(i, i + BATCH));
+    if (result.status !== 'extended') throw new Error(`insert failed at ${i}: ${result.status}`);
+  }
+  return performance.now() - started;
+}
+
+async function latencies(client: GraphQLClient, query: () => [string, Record<string, unknown>]): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const [document, variables] = query();
+    const started = performance.now();
+    await client.request(document, variables);
+    samples.push(performance.now() - started);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+function rssMegabytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(/(\d+)/.exec(line)![1]) / 1024;
+}
+
+const generationStarted = performance.now();
+const { blocks, wallets } = generateBlocks();
+console.log(`generated ${blocks.length.toLocaleString('en-US')} blocks in ${Math.round(performance.now() - generationStarted)} ms`);
+
+const memoryMs = insert(new Chain({ params, clock: () => Date.now() }), blocks);
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-storage-'));
+try {
+  const store = LmdbStore.open(dataDir);
+  const lmdbMs = insert(new Chain({ params, clock: () => Date.now(), store }), blocks);
+  await store.close();
+  printTable(`Insert and index ${BLOCKS.toLocaleString('en-US')} blocks (batches of ${BATCH}, validation included)`, ['store', 'seconds', 'blocks/s', 'time ratio to baseline'], [
+    ['in memory (baseline)', memoryMs / 1000, (BLOCKS / memoryMs) * 1000, 1],
+    ['LMDB on disk (one durable transaction per batch)', lmdbMs / 1000, (BLOCKS / lmdbMs) * 1000, lmdbMs / memoryMs],
+  ]);
+
+  const node = await startNodeProcess(['--difficulty', String(DIFFICULTY), '--sync-interval', '0'], 60_000, dataDir);
+  try {
+    const client = new GraphQLClient(node.url);
+    const rssAtStart = rssMegabytes(node.child.pid!);
+    const random = (n: number) => Math.floor(Math.random() * n);
+    const trivial = await latencies(client, () => ['{ node { height } }', {}]);
+    const byIndex = await latencies(client, () => ['query($i: Int!) { block(index: $i) { hash transactionCount } }', { i: 1 + random(BLOCKS + 1) }]);
+    const byAccount = await latencies(client, () => [
+      'query($a: String!) { account(address: $a) { balance nonce transactionCount transactions(first: 10) { id blockIndex } } }',
+      { a: wallets[random(wallets.length)]!.address },
+    ]);
+    const rss = rssMegabytes(node.child.pid!);
+    const row = (name: string, samples: number[]) => [name, percentile(samples, 50), percentile(samples, 99), percentile(samples, 99) / percentile(trivial, 99)];
+    printTable(`Lookups over HTTP on a node serving ${BLOCKS.toLocaleString('en-US')} blocks (${QUERIES} queries each, ms)`, ['query', 'p50', 'p99', 'p99 ratio to baseline'], [
+      row('{ node { height } } (baseline)', trivial),
+      row('block(index: random) { hash transactionCount }', byIndex),
+      row('account(address: random) { balance nonce transactionCount transactions(first: 10) }', byAccount),
+    ]);
+    printTable('Memory of the node process', ['moment', 'RSS MB'], [
+      ['after start (chain opened)', rssAtStart],
+      [`after ${QUERIES * 3} queries`, rss],
+    ]);
+  } finally {
+    await node.stop();
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
