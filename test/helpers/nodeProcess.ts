@@ -20,10 +20,16 @@ export interface NodeProcess {
 
 /**
  * Spawns `node --import tsx src/cli/main.ts --port 0 ...flags` and waits for the GraphiQL line (`startTimeoutMs`,
- * default 20 s); a node that does not start in time is killed.
+ * default 20 s); a node that does not start in time is killed. Without `existingDataDir` it runs on a fresh temporary
+ * data directory that `stop` deletes; with one, the directory is used and kept.
  */
-export async function startNodeProcess(flags: readonly string[] = [], startTimeoutMs = 20_000): Promise<NodeProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gql-node-'));
+export async function startNodeProcess(
+  flags: readonly string[] = [],
+  startTimeoutMs = 20_000,
+  existingDataDir?: string,
+): Promise<NodeProcess> {
+  const ownsDataDir = existingDataDir === undefined;
+  const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'gql-node-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--port', '0', '--data-dir', dataDir, ...flags], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -36,7 +42,7 @@ export async function startNodeProcess(flags: readonly string[] = [], startTimeo
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
       reject(new Error(`node did not start within ${startTimeoutMs} ms:\n${text}`));
     }, startTimeoutMs);
     const check = () => {
@@ -63,7 +69,7 @@ export async function startNodeProcess(flags: readonly string[] = [], startTimeo
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       const code = await exited;
       clearTimeout(timer);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
       return code;
     },
   };
