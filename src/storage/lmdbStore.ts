@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { decodeBlock, encodeBlock, encodedBlockSize } from '../chain/encoding.js';
-import { bytesToHex, hexToBytes } from '../chain/hex.js';
+import { bytesToHex, hexToBytes, isHex } from '../chain/hex.js';
 import type { AccountState } from '../chain/ledger.js';
 import {
   involvedAddresses,
@@ -35,8 +35,8 @@ interface BlockRecord {
   readonly b: Uint8Array;
   /** Cumulative work, decimal. */
   readonly w: string;
-  /** Undo record: [address, balance, nonce] before the block. */
-  readonly u: Array<[string, number, number]>;
+  /** Undo record: [address (32 bytes), balance, nonce] before the block. */
+  readonly u: Array<[Uint8Array, number, number]>;
   /** Transaction ids, 32 bytes each, concatenated. */
   readonly i: Uint8Array;
 }
@@ -54,7 +54,7 @@ interface PendingRecord {
 }
 
 /** Decoded blocks kept in memory; the chain itself stays on disk. */
-const BLOCK_CACHE_SIZE = 4_096;
+const BLOCK_CACHE_SIZE = 2_048;
 
 /**
  * The chain store on LMDB (lmdb-js: prebuilt binaries from the npm registry, synchronous reads from a memory map,
@@ -66,12 +66,15 @@ export class LmdbStore implements ChainStore {
   readonly path: string;
   readonly #root: RootDatabase;
   readonly #meta: Database<unknown, string>;
-  readonly #blocks: Database<BlockRecord, string>;
-  readonly #best: Database<string, number>;
-  readonly #accounts: Database<[number, number], string>;
-  readonly #locations: Database<[string, number], string>;
-  readonly #history: Database<string, [string, number]>;
-  readonly #historyLength: Database<number, string>;
+  // Hashes, ids and addresses are stored as their 32 raw bytes (half the size of hex): smaller pages, fewer of
+  // them touched per lookup.
+  readonly #blocks: Database<BlockRecord, Buffer>;
+  readonly #best: Database<Buffer, number>;
+  readonly #accounts: Database<[number, number], Buffer>;
+  readonly #locations: Database<[Buffer, number], Buffer>;
+  /** Key: address (32 bytes) + history position (u32 big-endian), so one address's entries are one key range. */
+  readonly #history: Database<Buffer, Buffer>;
+  readonly #historyLength: Database<number, Buffer>;
   readonly #pending: Database<PendingRecord, string>;
   readonly #peers: Database<{ addedAt: number }, string>;
   readonly #cache = new Map<string, StoredBlock>();
@@ -80,12 +83,12 @@ export class LmdbStore implements ChainStore {
     this.path = path;
     this.#root = root;
     this.#meta = root.openDB({ name: 'meta' });
-    this.#blocks = root.openDB({ name: 'blocks' });
-    this.#best = root.openDB({ name: 'best', keyEncoding: 'uint32' });
-    this.#accounts = root.openDB({ name: 'accounts' });
-    this.#locations = root.openDB({ name: 'locations' });
-    this.#history = root.openDB({ name: 'history' });
-    this.#historyLength = root.openDB({ name: 'historyLength' });
+    this.#blocks = root.openDB({ name: 'blocks', keyEncoding: 'binary' });
+    this.#best = root.openDB({ name: 'best', keyEncoding: 'uint32', encoding: 'binary' });
+    this.#accounts = root.openDB({ name: 'accounts', keyEncoding: 'binary' });
+    this.#locations = root.openDB({ name: 'locations', keyEncoding: 'binary' });
+    this.#history = root.openDB({ name: 'history', keyEncoding: 'binary', encoding: 'binary' });
+    this.#historyLength = root.openDB({ name: 'historyLength', keyEncoding: 'binary' });
     this.#pending = root.openDB({ name: 'pending' });
     this.#peers = root.openDB({ name: 'peers' });
   }
@@ -128,7 +131,8 @@ export class LmdbStore implements ChainStore {
       this.#cache.set(hash, cached);
       return cached;
     }
-    const record = this.#blocks.get(hash);
+    if (!isHex(hash, 32)) return undefined;
+    const record = this.#blocks.get(raw(hash));
     if (record === undefined) return undefined;
     const stored = toStoredBlock(hash, record);
     this.#remember(stored);
@@ -137,7 +141,8 @@ export class LmdbStore implements ChainStore {
 
   getBestHash(index: number): string | undefined {
     if (!Number.isInteger(index) || index < 1 || index > 0xffffffff) return undefined;
-    return this.#best.get(index);
+    const hash = this.#best.get(index);
+    return hash === undefined ? undefined : hex(hash);
   }
 
   getTipHash(): string | undefined {
@@ -145,24 +150,27 @@ export class LmdbStore implements ChainStore {
   }
 
   getAccount(address: string): AccountState | undefined {
-    const record = this.#accounts.get(address);
+    if (!isHex(address, 32)) return undefined;
+    const record = this.#accounts.get(raw(address));
     return record === undefined ? undefined : { balance: record[0], nonce: record[1] };
   }
 
   getTransactionLocation(id: string): TransactionLocation | undefined {
-    const record = this.#locations.get(id);
-    return record === undefined ? undefined : { blockHash: record[0], position: record[1] };
+    if (!isHex(id, 32)) return undefined;
+    const record = this.#locations.get(raw(id));
+    return record === undefined ? undefined : { blockHash: hex(record[0]), position: record[1] };
   }
 
   getAccountHistoryLength(address: string): number {
-    return this.#historyLength.get(address) ?? 0;
+    if (!isHex(address, 32)) return 0;
+    return this.#historyLength.get(raw(address)) ?? 0;
   }
 
   getAccountHistory(address: string, from: number, to: number): string[] {
     const start = Math.max(0, from);
     const end = Math.min(to, this.getAccountHistoryLength(address));
     if (end <= start) return [];
-    return [...this.#history.getRange({ start: [address, start], end: [address, end] }).map(({ value }) => value)];
+    return [...this.#history.getRange({ start: historyKey(address, start), end: historyKey(address, end) }).map(({ value }) => hex(value))];
   }
 
   getPendingTransactions(): StoredPendingTransaction[] {
@@ -206,7 +214,7 @@ export class LmdbStore implements ChainStore {
 
   write(batch: ChainWriteBatch): void {
     this.#root.transactionSync(() => {
-      for (const stored of batch.newBlocks) this.#blocks.putSync(stored.hash, toRecord(stored));
+      for (const stored of batch.newBlocks) this.#blocks.putSync(raw(stored.hash), toRecord(stored));
       const lengths = new Map<string, number>();
       const lengthOf = (address: string) => lengths.get(address) ?? this.getAccountHistoryLength(address);
       for (const stored of batch.disconnected) {
@@ -214,11 +222,12 @@ export class LmdbStore implements ChainStore {
         for (let position = stored.block.transactions.length - 1; position >= 0; position--) {
           const tx = stored.block.transactions[position]!;
           const id = stored.transactionIds[position]!;
-          this.#locations.removeSync(id);
+          this.#locations.removeSync(raw(id));
           for (const address of involvedAddresses(tx.sender, tx.recipient)) {
             const last = lengthOf(address) - 1;
-            if (last >= 0 && this.#history.get([address, last]) === id) {
-              this.#history.removeSync([address, last]);
+            const entry = last >= 0 ? this.#history.get(historyKey(address, last)) : undefined;
+            if (entry !== undefined && hex(entry) === id) {
+              this.#history.removeSync(historyKey(address, last));
               lengths.set(address, last);
             }
           }
@@ -228,25 +237,25 @@ export class LmdbStore implements ChainStore {
         if (!this.#pending.doesExist(pending.id)) this.#putPending(pending);
       }
       for (const stored of batch.connected) {
-        this.#best.putSync(stored.block.header.index, stored.hash);
+        this.#best.putSync(stored.block.header.index, raw(stored.hash));
         stored.block.transactions.forEach((tx, position) => {
           const id = stored.transactionIds[position]!;
-          this.#locations.putSync(id, [stored.hash, position]);
+          this.#locations.putSync(raw(id), [raw(stored.hash), position]);
           this.#pending.removeSync(id);
           for (const address of involvedAddresses(tx.sender, tx.recipient)) {
             const next = lengthOf(address);
-            this.#history.putSync([address, next], id);
+            this.#history.putSync(historyKey(address, next), raw(id));
             lengths.set(address, next + 1);
           }
         });
       }
       for (const [address, length] of lengths) {
-        if (length === 0) this.#historyLength.removeSync(address);
-        else this.#historyLength.putSync(address, length);
+        if (length === 0) this.#historyLength.removeSync(raw(address));
+        else this.#historyLength.putSync(raw(address), length);
       }
       for (const [address, state] of batch.accounts) {
-        if (state.balance === 0 && state.nonce === 0) this.#accounts.removeSync(address);
-        else this.#accounts.putSync(address, [state.balance, state.nonce]);
+        if (state.balance === 0 && state.nonce === 0) this.#accounts.removeSync(raw(address));
+        else this.#accounts.putSync(raw(address), [state.balance, state.nonce]);
       }
       this.#meta.putSync('tip', batch.tipHash);
       if (this.#meta.get('genesis') === undefined && batch.connected[0]?.block.header.index === 1) {
@@ -323,11 +332,28 @@ function assertLmdbFile(path: string): void {
   }
 }
 
+/** The 32 raw bytes of a 64-character hex hash, id or address. */
+function raw(hexString: string): Buffer {
+  return Buffer.from(hexString, 'hex');
+}
+
+function hex(bytes: Uint8Array): string {
+  return bytesToHex(bytes);
+}
+
+/** History key: the address's 32 bytes then the position as u32 big-endian (byte order = position order). */
+function historyKey(address: string, position: number): Buffer {
+  const key = Buffer.alloc(36);
+  key.write(address, 0, 'hex');
+  key.writeUInt32BE(position, 32);
+  return key;
+}
+
 function toRecord(stored: StoredBlock): BlockRecord {
   return {
     b: encodeBlock(stored.block),
     w: stored.totalWork.toString(),
-    u: stored.undo.map(([address, before]) => [address, before.balance, before.nonce]),
+    u: stored.undo.map(([address, before]) => [raw(address), before.balance, before.nonce]),
     i: hexToBytes(stored.transactionIds.join('')),
   };
 }
@@ -342,6 +368,6 @@ function toStoredBlock(hash: string, record: BlockRecord): StoredBlock {
     transactionIds: ids,
     size: encodedBlockSize(block.transactions.length),
     totalWork: BigInt(record.w),
-    undo: record.u.map(([address, balance, nonce]) => [address, { balance, nonce }] as const),
+    undo: record.u.map(([address, balance, nonce]) => [hex(address), { balance, nonce }] as const),
   };
 }
