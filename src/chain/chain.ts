@@ -1,4 +1,4 @@
-import { expectedDifficulty, minimumChildTimestamp } from './difficulty.js';
+import { expectedDifficulty, minimumChildTimestamp, retargetWindowStart } from './difficulty.js';
 import { blockHash, blockSize } from './block.js';
 import { createGenesisBlock } from './genesis.js';
 import { EMPTY_ACCOUNT, LedgerOverlay, type AccountState, type LedgerReader } from './ledger.js';
@@ -198,7 +198,7 @@ export class Chain {
     return {
       index: tip.block.header.index + 1,
       previousHash: tip.hash,
-      difficulty: expectedDifficulty(this.params, tip.block.header),
+      difficulty: expectedDifficulty(this.params, tip.block.header, this.#retargetWindowStart(tip, [])?.block.header),
       timestamp: Math.max(this.#clock(), minimum),
     };
   }
@@ -270,7 +270,12 @@ export class Chain {
       const block = blocks[i]!;
       const context = validateBlockContext(
         block,
-        { header: previous.block.header, hash: previous.hash, recentTimestamps: timestamps },
+        {
+          header: previous.block.header,
+          hash: previous.hash,
+          recentTimestamps: timestamps,
+          retargetWindowStart: this.#retargetWindowStart(previous, added)?.block.header,
+        },
         ledger,
         this.params,
         now,
@@ -314,6 +319,24 @@ export class Chain {
     });
     if (disconnected.length === 0) return { status: 'extended', tip: previous, connected };
     return { status: 'reorg', tip: previous, connected, disconnected, oldTip };
+  }
+
+  /**
+   * The ancestor of `parent` (inclusive) that opens the retarget window of its child, or undefined when the child
+   * is no retarget block. `pending` are blocks of the run being validated (not stored yet), lowest first.
+   */
+  #retargetWindowStart(parent: StoredBlock, pending: readonly StoredBlock[]): StoredBlock | undefined {
+    const start = retargetWindowStart(this.params, parent.block.header.index + 1);
+    if (start === undefined) return undefined;
+    // The run being validated is contiguous, so a pending ancestor is found by its index.
+    const firstPending = pending[0]?.block.header.index;
+    if (firstPending !== undefined && start >= firstPending) return pending[start - firstPending];
+    let current: StoredBlock | undefined = firstPending === undefined ? parent : this.#store.getBlock(pending[0]!.block.header.previousHash);
+    if (current !== undefined && this.isBest(current.hash)) return this.getBlockAt(start);
+    while (current !== undefined && current.block.header.index > start) {
+      current = this.#store.getBlock(current.block.header.previousHash);
+    }
+    return current;
   }
 
   /** Timestamps of `block` and its ancestors, newest first, as many as the median-time-past rule looks at. */

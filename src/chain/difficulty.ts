@@ -1,13 +1,34 @@
-import type { ChainParams } from './params.js';
+import { MAX_DIFFICULTY_BITS, type ChainParams } from './params.js';
 import type { BlockHeader } from './types.js';
 
 /**
- * Difficulty rule: the difficulty a child of `parent` must carry. Retargeting (every `retargetInterval` blocks toward
- * `targetBlockTimeMs`) arrives with the worker-thread miner; until then every block keeps the genesis difficulty,
- * which is what this returns for any parent on a chain that started at `params.initialDifficulty`.
+ * Index of the block that opens the retarget window of a child at `childIndex`, or undefined when that child
+ * keeps its parent's difficulty. Retarget rule: a block whose index - 1 is a positive multiple of
+ * `retargetInterval` gets a new difficulty, measured over the window from block max(2, index - interval) to its
+ * parent (genesis is left out: its timestamp is fixed by the parameters, not by when mining started).
  */
-export function expectedDifficulty(_params: ChainParams, parent: BlockHeader): number {
-  return parent.difficulty;
+export function retargetWindowStart(params: ChainParams, childIndex: number): number | undefined {
+  const interval = params.retargetInterval;
+  if (interval === 0 || childIndex <= 2 || (childIndex - 1) % interval !== 0) return undefined;
+  const start = Math.max(2, childIndex - interval);
+  return start < childIndex - 1 ? start : undefined;
+}
+
+/**
+ * Difficulty rule: the difficulty a child of `parent` must carry. Between retargets it is the parent's. At a
+ * retarget (see retargetWindowStart; `windowStart` is that block's header) the window's actual time is compared
+ * with `targetBlockTimeMs` per block: the difficulty moves by round(log2(expected / actual)) bits, at most
+ * `maxRetargetStepBits` either way, and never below `minDifficulty` (nor above 255).
+ */
+export function expectedDifficulty(params: ChainParams, parent: BlockHeader, windowStart?: BlockHeader): number {
+  const start = retargetWindowStart(params, parent.index + 1);
+  if (start === undefined || windowStart === undefined) return parent.difficulty;
+  if (windowStart.index !== start) throw new RangeError(`the retarget window starts at block ${start}, not ${windowStart.index}`);
+  const gaps = parent.index - windowStart.index;
+  const expectedMs = gaps * params.targetBlockTimeMs;
+  const actualMs = Math.max(1, parent.timestamp - windowStart.timestamp);
+  const step = Math.max(-params.maxRetargetStepBits, Math.min(params.maxRetargetStepBits, Math.round(Math.log2(expectedMs / actualMs))));
+  return Math.max(params.minDifficulty, Math.min(MAX_DIFFICULTY_BITS, parent.difficulty + step));
 }
 
 /** Median of the given timestamps (the lower middle for an even count). */

@@ -11,7 +11,7 @@ export interface ChainParams {
   readonly initialDifficulty: number;
   /** Lowest difficulty a retarget may reach. */
   readonly minDifficulty: number;
-  /** Retarget every this many blocks (0 disables retargeting). Retargeting itself lands with the mining work. */
+  /** Retarget every this many blocks (0 disables retargeting; see expectedDifficulty in difficulty.ts). */
   readonly retargetInterval: number;
   /** The block time the retarget steers toward, in ms. */
   readonly targetBlockTimeMs: number;

@@ -98,6 +98,8 @@ export interface ParentContext {
   readonly hash: string;
   /** Timestamps of the parent and its ancestors, newest first, at most `params.medianTimeSpan` of them. */
   readonly recentTimestamps: readonly number[];
+  /** Header of the block that opens the retarget window when the child is a retarget block (see difficulty.ts). */
+  readonly retargetWindowStart?: BlockHeader;
 }
 
 /**
@@ -121,7 +123,7 @@ export function validateBlockContext(
   if (header.index !== parent.header.index + 1) {
     return fail('INDEX_NOT_PARENT_PLUS_ONE', `index must be ${parent.header.index + 1}, got ${header.index}`);
   }
-  const difficulty = expectedDifficulty(params, parent.header);
+  const difficulty = expectedDifficulty(params, parent.header, parent.retargetWindowStart);
   if (header.difficulty !== difficulty) {
     return fail('DIFFICULTY_MISMATCH', `difficulty must be ${difficulty}, got ${header.difficulty}`);
   }

@@ -12,6 +12,9 @@ export function createEasyParams(overrides: Partial<ChainParams> = {}): ChainPar
     networkName: TEST_NETWORK_NAME,
     initialDifficulty: EASY_DIFFICULTY,
     minDifficulty: 1,
+    // Fixed difficulty: tests mine fast with a fixed clock, which a retarget would answer with ever harder blocks.
+    // The retarget tests turn it on explicitly.
+    retargetInterval: 0,
     ...overrides,
   });
 }
