@@ -1,5 +1,6 @@
 import type { Chain } from './chain.js';
 import { EMPTY_ACCOUNT, LedgerOverlay } from './ledger.js';
+import { retargetWindowStart } from './difficulty.js';
 import { blockWork } from './pow.js';
 import type { BlockRejection } from './rejections.js';
 import { validateBlockContext, validateBlockIntrinsic } from './validateBlock.js';
@@ -28,7 +29,12 @@ export function verifyChain(chain: Chain, now: number): ChainVerification {
     if (!intrinsic.ok) return { ok: false, index, reason: intrinsic.rejection.message, rejection: intrinsic.rejection };
     const context = validateBlockContext(
       stored.block,
-      { header: previous.block.header, hash: previous.hash, recentTimestamps: timestamps },
+      {
+        header: previous.block.header,
+        hash: previous.hash,
+        recentTimestamps: timestamps,
+        retargetWindowStart: windowStartOf(chain, index),
+      },
       ledger,
       params,
       now,
@@ -55,4 +61,10 @@ export function verifyChain(chain: Chain, now: number): ChainVerification {
     }
   }
   return { ok: true, height, accounts: ledger.changes().size };
+}
+
+/** Header of the best-chain block that opens the retarget window of the block at `index`, if it is a retarget block. */
+function windowStartOf(chain: Chain, index: number) {
+  const start = retargetWindowStart(chain.params, index);
+  return start === undefined ? undefined : chain.getBlockAt(start)?.block.header;
 }

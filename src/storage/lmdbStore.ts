@@ -108,11 +108,12 @@ export class LmdbStore implements ChainStore {
     } catch (error) {
       throw new StoreOpenError(`cannot open ${path} as a node database: ${(error as Error).message}`);
     }
-    const store = new LmdbStore(path, root);
+    let store: LmdbStore | undefined;
     try {
+      store = new LmdbStore(path, root);
       store.#checkFormat();
     } catch (error) {
-      root.close();
+      void root.close();
       throw error instanceof StoreOpenError ? error : new StoreOpenError(`${path} is unreadable: ${(error as Error).message}`);
     }
     return store;
@@ -306,6 +307,10 @@ export class LmdbStore implements ChainStore {
 // LMDB's data file starts with two meta pages; each holds the magic 0xBEEFC0DE (little-endian) 24 bytes in.
 const LMDB_MAGIC = 0xbeefc0de;
 const LMDB_MAGIC_OFFSET = 24;
+// Offsets inside a meta page of the files lmdb-js 3.5 writes (read off its files; checked by the truncation test).
+const META_PAGE_SIZE_OFFSET = 48;
+const META_LAST_PAGE_OFFSET = 144;
+const META_TXN_ID_OFFSET = 152;
 
 /**
  * Throws a StoreOpenError unless `path` is absent, empty, or starts like an LMDB data file (a meta page with the
@@ -329,6 +334,18 @@ function assertLmdbFile(path: string): void {
   const hasMagic = (offset: number) => head.readUInt32LE(offset + LMDB_MAGIC_OFFSET) === LMDB_MAGIC;
   if (size < 8192 || !(hasMagic(0) || hasMagic(4096))) {
     throw new StoreOpenError(`${path} is not an LMDB database (corrupt, or not this node's file); move it away or use another --data-dir`);
+  }
+  // The newer meta page (higher transaction id) names the last page in use; a file shorter than that was truncated,
+  // and LMDB would fault on the missing pages (SIGBUS) instead of reporting it.
+  const metas = [0, 4096].filter(hasMagic).map((offset) => ({
+    pageSize: head.readUInt32LE(offset + META_PAGE_SIZE_OFFSET),
+    lastPage: head.readBigUInt64LE(offset + META_LAST_PAGE_OFFSET),
+    txnId: head.readBigUInt64LE(offset + META_TXN_ID_OFFSET),
+  }));
+  const newest = metas.reduce((a, b) => (b.txnId > a.txnId ? b : a));
+  const needed = (newest.lastPage + 1n) * BigInt(newest.pageSize);
+  if (newest.pageSize === 0 || needed > BigInt(size)) {
+    throw new StoreOpenError(`${path} is truncated: it needs ${needed} bytes and has ${size}; restore it or use another --data-dir`);
   }
 }
 
