@@ -8,6 +8,7 @@ import { GenesisMismatchError, StoreInconsistentError } from '../chain/chain.js'
 import { verifyChain } from '../chain/verifyChain.js';
 import { LmdbStore, StoreOpenError } from '../storage/lmdbStore.js';
 import { MainThreadMiner } from '../mining/mainThreadMiner.js';
+import { WorkerMiner } from '../mining/workerMiner.js';
 import { ConfigError, networkParams, parseConfig, USAGE } from '../node/config.js';
 import { Node } from '../node/node.js';
 import { loadOrCreateNodeKey, NodeKeyError } from '../node/nodeKey.js';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     peerStore: store,
     params: networkParams(config.difficulty),
     wallet,
-    miner: new MainThreadMiner(),
+    miner: config.minerThreads === 0 ? new MainThreadMiner() : new WorkerMiner({ threads: config.minerThreads }),
     clock: () => Date.now(),
     connectPeer: (url) => new PeerClient(url),
     version,
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     difficulty: config.difficulty,
     height: node.chain.height,
     tip: node.chain.tip.hash,
+    minerThreads: config.minerThreads,
     pending: node.mempool.size,
     peers: node.peers.size,
   });
@@ -116,7 +118,8 @@ main().catch((error: unknown) => {
     (type) => error instanceof type,
   );
   if (error instanceof GenesisMismatchError) {
-    process.stderr.write('the data directory belongs to another network (a different --difficulty?)\n');
+    process.stderr.write(`the data directory belongs to another network (a different --difficulty?): ${error.message}\n`);
+    process.exit(2);
   }
   process.stderr.write(`${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
   process.exit(known ? 2 : 1);

@@ -19,4 +19,6 @@ export interface Miner {
   /** Resolves with the sealed header, or rejects with the signal's reason when aborted. */
   mine(template: HeaderTemplate, signal: AbortSignal): Promise<BlockHeader>;
   stats(): MinerStats;
+  /** Releases threads or other resources (optional). */
+  close?(): Promise<void>;
 }

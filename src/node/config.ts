@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createChainParams, MAX_DIFFICULTY_BITS, type ChainParams } from '../chain/params.js';
 
@@ -17,6 +18,8 @@ export interface NodeConfig {
   readonly syncIntervalMs: number;
   /** Re-validate the whole stored chain before serving. */
   readonly verify: boolean;
+  /** Mining worker threads; 0 mines on the main thread in short slices. */
+  readonly minerThreads: number;
 }
 
 /** Thrown for a bad command line; the message names the flag and the rule. */
@@ -31,6 +34,7 @@ export const USAGE = `Usage: npm start -- [flags]
   --peers <url,url>    peers to register at start (host:port or http(s)://host:port[/graphql])
   --difficulty <bits>  the network's starting difficulty in leading zero bits (default 16; part of genesis)
   --mine               mine continuously
+  --miner-threads <n>  mining worker threads (default: one per core; 0 mines on the main thread, time-sliced)
   --public-url <url>   the URL peers reach this node at; sent to peers so they register it back
   --sync-interval <ms> how often to resync with peers automatically (default 15000; 0 turns it off)
   --verify             re-validate every stored block before serving (the default start only checks the tip)
@@ -54,6 +58,7 @@ export function parseConfig(argv: readonly string[]): NodeConfig | 'help' {
         'public-url': { type: 'string' },
         'sync-interval': { type: 'string' },
         verify: { type: 'boolean' },
+        'miner-threads': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -86,6 +91,7 @@ export function parseConfig(argv: readonly string[]): NodeConfig | 'help' {
     publicUrl,
     syncIntervalMs,
     verify: values.verify === true,
+    minerThreads: readInteger('--miner-threads', values['miner-threads'] ?? String(availableParallelism()), 0, 256),
   };
 }
 

@@ -212,6 +212,7 @@ export class Node {
 
   /** Stops mining and cancels everything in flight. */
   close(): void {
+    void this.#options.miner.close?.();
     this.network.stop();
     this.#continuousMining = false;
     this.#closed.abort(new Error('the node is shutting down'));
@@ -220,6 +221,20 @@ export class Node {
 
   async #mineOne(): Promise<StoredBlock> {
     this.#miningJobs++;
+    const startedAt = performance.now();
+    const triesAtStart = this.#options.miner.stats().tries;
+    let current = { index: 0, difficulty: 0 };
+    const progress = setInterval(() => {
+      const stats = this.#options.miner.stats();
+      this.events.emit('miningProgress', {
+        hashrate: stats.hashrate,
+        tries: stats.tries - triesAtStart,
+        difficulty: current.difficulty,
+        elapsedMs: Math.round(performance.now() - startedAt),
+        index: current.index,
+      });
+    }, 1_000);
+    progress.unref();
     try {
       for (;;) {
         this.#closed.signal.throwIfAborted();
@@ -237,6 +252,7 @@ export class Node {
           ...this.mempool.selectForBlock(this.chain.params.maxTransactionsPerBlock - 1),
         ];
         const template = createHeaderTemplate({ ...context, transactions });
+        current = { index: context.index, difficulty: context.difficulty };
         const signal = AbortSignal.any([this.#tipChanged.signal, this.#closed.signal]);
         let header;
         try {
@@ -252,6 +268,7 @@ export class Node {
         if (result.status === 'invalid') throw new Error(`mined an invalid block: ${result.rejection.message}`);
       }
     } finally {
+      clearInterval(progress);
       this.#miningJobs--;
     }
   }

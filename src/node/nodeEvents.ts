@@ -20,6 +20,22 @@ export interface NodeEvents extends Record<string, unknown> {
   transactionAccepted: PendingTransaction;
   /** A peer was added or its status changed. */
   peerChanged: PeerRecord;
+  /** About once a second while a block is being mined. */
+  miningProgress: MiningProgress;
+}
+
+/** How the block being mined is coming along. */
+export interface MiningProgress {
+  /** Proofs tried per second, all threads together. */
+  readonly hashrate: number;
+  /** Proofs tried for the current block (across restarts on a new tip). */
+  readonly tries: number;
+  /** Difficulty of the block being mined, in leading zero bits. */
+  readonly difficulty: number;
+  /** Milliseconds since mining of the current block started. */
+  readonly elapsedMs: number;
+  /** Index of the block being mined. */
+  readonly index: number;
 }
 
 /** A line for the node's log: an event name and its fields. */

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -180,11 +181,12 @@ describe('command line', () => {
       publicUrl: null,
       syncIntervalMs: 15_000,
       verify: false,
+      minerThreads: availableParallelism(),
     });
     expect(
       parseConfig([
         '--port', '4001', '--host', '0.0.0.0', '--data-dir', '/tmp/x', '--peers', 'a:1, http://b:2', '--difficulty', '12',
-        '--mine', '--public-url', 'http://node.example:4001/graphql', '--sync-interval', '500', '--verify',
+        '--mine', '--public-url', 'http://node.example:4001/graphql', '--sync-interval', '500', '--verify', '--miner-threads', '3',
       ]),
     ).toEqual({
       port: 4001,
@@ -196,6 +198,7 @@ describe('command line', () => {
       publicUrl: 'http://node.example:4001/graphql',
       syncIntervalMs: 500,
       verify: true,
+      minerThreads: 3,
     });
   });
 

@@ -4,6 +4,8 @@ import { BigIntScalar } from '../scalars.js';
 import type { StoredBlock } from '../../chain/store.js';
 import type { Node } from '../../node/node.js';
 import { MiningFailedError } from '../errors.js';
+import { eventStream } from '../eventStream.js';
+import type { MiningProgress } from '../../node/nodeEvents.js';
 
 const NodeInfoRef = builder.objectRef<Node>('NodeInfo');
 NodeInfoRef.implement({
@@ -92,3 +94,24 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+const MiningProgressRef = builder.objectRef<MiningProgress>('MiningProgress');
+MiningProgressRef.implement({
+  description: 'How the block being mined is coming along.',
+  fields: (t) => ({
+    hashrate: t.exposeFloat('hashrate', { description: 'Proofs tried per second, all miner threads together.' }),
+    tries: t.exposeFloat('tries', { description: 'Proofs tried for the current block so far.' }),
+    difficulty: t.exposeInt('difficulty', { description: 'Leading zero bits the block needs (about 2^difficulty tries).' }),
+    elapsedMs: t.exposeFloat('elapsedMs', { description: 'Milliseconds since mining of this block started.' }),
+    index: t.exposeInt('index', { description: 'Index of the block being mined.' }),
+  }),
+});
+
+builder.subscriptionField('miningProgress', (t) =>
+  t.field({
+    type: MiningProgressRef,
+    description: 'About once a second while a block is being mined: hashrate, tries, difficulty and elapsed time.',
+    subscribe: (_root, _args, ctx) => eventStream(ctx.node.events, 'miningProgress'),
+    resolve: (progress) => progress,
+  }),
+);

@@ -1,0 +1,63 @@
+/**
+ * A mining worker thread: searches proofs for the job the pool posts, in chunks, checking between chunks whether
+ * the job is still current (a shared job counter), and counting its tries in a shared array for the hashrate.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createProofSearcher, type ProofKernelName } from './kernel/createProofSearcher.js';
+
+/** A job as the pool posts it. */
+export interface WorkerJob {
+  readonly jobId: number;
+  readonly header: Uint8Array;
+  readonly difficulty: number;
+  /** This worker's first proof; it then takes every `stride`-th chunk. */
+  readonly firstChunk: number;
+  readonly stride: number;
+  readonly chunkTries: number;
+}
+
+/** What a worker reports. */
+export type WorkerMessage =
+  | { readonly type: 'found'; readonly jobId: number; readonly proof: number }
+  | { readonly type: 'exhausted'; readonly jobId: number }
+  | { readonly type: 'failed'; readonly jobId: number; readonly error: string };
+
+interface WorkerSetup {
+  readonly index: number;
+  /** Int32 [0]: the current job id (0 = stop). */
+  readonly control: SharedArrayBuffer;
+  /** Float64 per worker: tries since the worker started. */
+  readonly counters: SharedArrayBuffer;
+  readonly kernel?: ProofKernelName;
+}
+
+const setup = workerData as WorkerSetup;
+const control = new Int32Array(setup.control);
+const counters = new Float64Array(setup.counters);
+const port = parentPort!;
+
+/** Tries per kernel call between checks of the shared job counter (a few ms at ~16 M tries/s). */
+const CHECK_EVERY = 1 << 16;
+
+port.on('message', (job: WorkerJob) => {
+  try {
+    const searcher = createProofSearcher(job.header, job.difficulty, setup.kernel === undefined ? {} : { kernel: setup.kernel });
+    for (let chunk = job.firstChunk; ; chunk += job.stride) {
+      const chunkStart = chunk * job.chunkTries;
+      if (!Number.isSafeInteger(chunkStart + job.chunkTries)) break;
+      for (let offset = 0; offset < job.chunkTries; offset += CHECK_EVERY) {
+        if (Atomics.load(control, 0) !== job.jobId) return;
+        const tries = Math.min(CHECK_EVERY, job.chunkTries - offset);
+        const proof = searcher.search(chunkStart + offset, tries);
+        counters[setup.index] = counters[setup.index]! + (proof < 0 ? tries : proof - chunkStart - offset + 1);
+        if (proof >= 0) {
+          port.postMessage({ type: 'found', jobId: job.jobId, proof } satisfies WorkerMessage);
+          return;
+        }
+      }
+    }
+    port.postMessage({ type: 'exhausted', jobId: job.jobId } satisfies WorkerMessage);
+  } catch (error) {
+    port.postMessage({ type: 'failed', jobId: job.jobId, error: (error as Error).message } satisfies WorkerMessage);
+  }
+});
