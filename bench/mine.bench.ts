@@ -1,112 +1,123 @@
 /**
- * `npm run bench`: how fast the node finds proofs and how responsive it stays while it does.
- * Prints two tables; every ratio is against a baseline measured in the same run.
- *  1. proof search: the tutorial's algorithm (sha256 of f"{last_proof}{proof}" as a hex string, compare "0000")
- *     re-implemented in TypeScript (baseline) vs our header search (midstate copy per try);
- *  2. `mine` at difficulty 16 on a real node, and the latency of `{ node { height } }` over HTTP, idle vs while mining.
+ * `npm run bench:mining`: how fast the node mines and how responsive it stays. One run, tables with ratios against
+ * baselines measured in the same run:
+ *  1. one thread: the limit (node:crypto SHA-256 on a large buffer ÷ 64 bytes = compressions/s on one core), the
+ *     tutorial's algorithm, src/chain/searchProof.ts and each hashing kernel;
+ *  2. the worker-thread miner on one worker and on all workers: tries/s, × limit, × tutorial, scaling;
+ *  3. `mine` at difficulty 16 on a node with the worker miner;
+ *  4. latency of `{ node { height } }` over HTTP, idle and while mining non-stop on every core.
+ * Environment: BENCH_SECONDS (round length of table 1, 0.6), BENCH_WORKER_SECONDS (3), BENCH_BLOCKS (12).
  */
-import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { GraphQLClient } from 'graphql-request';
 import { startServer } from '../src/api/server.js';
 import { createHeaderTemplate } from '../src/chain/block.js';
 import { createChainParams } from '../src/chain/params.js';
-import { searchProof } from '../src/chain/searchProof.js';
 import { createRewardTransaction } from '../src/chain/transaction.js';
-import { MainThreadMiner } from '../src/mining/mainThreadMiner.js';
+import { WorkerMiner } from '../src/mining/workerMiner.js';
 import { Node } from '../src/node/node.js';
 import { PeerClient } from '../src/peer/peerClient.js';
 import { generateWallet } from '../src/wallet/wallet.js';
+import { singleThreadRows } from './kernelRates.js';
 import { percentile, printTable } from './table.js';
 
-const TRIES = Number(process.env.BENCH_TRIES ?? 400_000);
+const WORKER_SECONDS = Number(process.env.BENCH_WORKER_SECONDS ?? 3);
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 12);
+const CORES = availableParallelism();
 
-function tutorialTriesPerSecond(tries: number): number {
-  const lastProof = 35_293;
-  const started = performance.now();
-  let found = 0;
-  for (let proof = 0; proof < tries; proof++) {
-    const guess = createHash('sha256').update(`${lastProof}${proof}`).digest('hex');
-    if (guess.slice(0, 4) === '0000') found++;
-  }
-  void found;
-  return tries / ((performance.now() - started) / 1000);
-}
-
-function headerSearchTriesPerSecond(tries: number): number {
-  const wallet = generateWallet();
+/** Tries per second of a worker miner with `threads` workers, hashing a proof it never finds for WORKER_SECONDS. */
+async function workerTriesPerSecond(threads: number): Promise<number> {
+  const miner = new WorkerMiner({ threads });
   const template = createHeaderTemplate({
     index: 2,
     timestamp: Date.now(),
     previousHash: 'ab'.repeat(32),
-    difficulty: 255, // unreachable: every try is counted
-    transactions: [createRewardTransaction(2, wallet.address, 1)],
+    difficulty: 255,
+    transactions: [createRewardTransaction(2, generateWallet().address, 1)],
   });
+  // Warm-up job: starts the threads and lets the wasm tier up.
+  const warm = new AbortController();
+  const warming = miner.mine(template, warm.signal).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  warm.abort(new Error('warm-up done'));
+  await warming;
+  const controller = new AbortController();
+  const before = miner.stats().tries;
   const started = performance.now();
-  searchProof(template, 0, tries);
-  return tries / ((performance.now() - started) / 1000);
+  const mining = miner.mine(template, controller.signal).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, WORKER_SECONDS * 1000));
+  const tries = miner.stats().tries - before;
+  const elapsed = performance.now() - started;
+  controller.abort(new Error('measured'));
+  await mining;
+  await miner.close();
+  return (tries / elapsed) * 1000;
 }
 
-async function latencies(client: GraphQLClient, count: number, gapMs: number): Promise<number[]> {
+async function latencies(client: GraphQLClient, count: number): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();
     await client.request('{ node { height } }');
     samples.push(performance.now() - started);
-    await new Promise((resolve) => setTimeout(resolve, gapMs));
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return samples.sort((a, b) => a - b);
 }
 
-async function main(): Promise<void> {
-  tutorialTriesPerSecond(20_000); // warm-up
-  headerSearchTriesPerSecond(20_000);
-  const tutorial = tutorialTriesPerSecond(TRIES);
-  const ours = headerSearchTriesPerSecond(TRIES);
-  printTable('Proof search, one core (main thread)', ['algorithm', 'tries/s', 'ratio'], [
-    ['tutorial: sha256(f"{last}{proof}") hex compare (baseline)', Math.round(tutorial), 1],
-    ['ours: 85-byte header, one-shot hash + byte compare', Math.round(ours), ours / tutorial],
-  ]);
-
-  const node = new Node({
-    params: createChainParams({ initialDifficulty: 16 }),
+function createNode(difficulty: number): Node {
+  return new Node({
+    params: createChainParams({ networkName: `bench-${difficulty}`, initialDifficulty: difficulty, retargetInterval: 0 }),
     wallet: generateWallet(),
-    miner: new MainThreadMiner(),
+    miner: new WorkerMiner({ threads: CORES }),
     clock: () => Date.now(),
     connectPeer: (url) => new PeerClient(url),
+    network: { gossip: false, syncIntervalMs: 0 },
   });
-  const server = await startServer(node, { host: '127.0.0.1', port: 0 });
-  const client = new GraphQLClient(server.url);
-  const idle = await latencies(client, 200, 2);
-
-  const mineTimes: number[] = [];
-  const busy: number[] = [];
-  let mining = true;
-  const prober = (async () => {
-    while (mining) busy.push(...(await latencies(client, 1, 5)));
-  })();
-  for (let i = 0; i < BLOCKS; i++) {
-    const started = performance.now();
-    await node.mine();
-    mineTimes.push(performance.now() - started);
-  }
-  mining = false;
-  await prober;
-  busy.sort((a, b) => a - b);
-  mineTimes.sort((a, b) => a - b);
-  const mean = mineTimes.reduce((sum, t) => sum + t, 0) / mineTimes.length;
-  printTable(`mine at difficulty 16 (${BLOCKS} blocks, expected 65,536 tries each)`, ['measure', 'ms'], [
-    ['mean', mean],
-    ['median', percentile(mineTimes, 50)],
-    ['min', mineTimes[0]!],
-    ['max', mineTimes[mineTimes.length - 1]!],
-  ]);
-  printTable('Latency of { node { height } } over HTTP (ms)', ['state', 'samples', 'p50', 'p99', 'max', 'p99 ratio to idle'], [
-    ['idle (baseline)', idle.length, percentile(idle, 50), percentile(idle, 99), idle[idle.length - 1]!, 1],
-    ['while mining', busy.length, percentile(busy, 50), percentile(busy, 99), busy[busy.length - 1]!, percentile(busy, 99) / percentile(idle, 99)],
-  ]);
-  node.close();
-  await server.close();
 }
 
-await main();
+const { limit, tutorial, rows } = singleThreadRows();
+printTable(
+  `Proof search on one thread (Node ${process.version}). Limit: node:crypto SHA-256 of a 16 MiB buffer ÷ 64 bytes`,
+  ['algorithm', 'tries/s', '× limit', '× tutorial'],
+  [['limit: node:crypto compressions/s (one core)', Math.round(limit), 1, limit / tutorial], ...rows.map(([name, rate]) => [name, Math.round(rate), rate / limit, rate / tutorial])],
+);
+
+const one = await workerTriesPerSecond(1);
+const all = await workerTriesPerSecond(CORES);
+printTable(`Worker-thread miner (wasm-simd kernel), ${WORKER_SECONDS} s each`, ['workers', 'tries/s', '× limit (one core)', '× tutorial', 'scaling vs 1 worker'], [
+  ['1', Math.round(one), one / limit, one / tutorial, 1],
+  [`${CORES} (all cores)`, Math.round(all), all / limit, all / tutorial, all / one],
+]);
+
+const miningNode = createNode(16);
+const mineTimes: number[] = [];
+for (let i = 0; i < BLOCKS; i++) {
+  const started = performance.now();
+  await miningNode.mine();
+  mineTimes.push(performance.now() - started);
+}
+miningNode.close();
+mineTimes.sort((a, b) => a - b);
+printTable(`mine at difficulty 16 on ${CORES} worker threads (${BLOCKS} blocks, 65,536 tries expected each)`, ['measure', 'ms'], [
+  ['mean', mineTimes.reduce((sum, t) => sum + t, 0) / mineTimes.length],
+  ['median', percentile(mineTimes, 50)],
+  ['max', mineTimes[mineTimes.length - 1]!],
+]);
+
+// Responsiveness: a node that never finds its block (difficulty 48) mines non-stop on every core.
+const busyNode = createNode(48);
+const server = await startServer(busyNode, { host: '127.0.0.1', port: 0 });
+const client = new GraphQLClient(server.url);
+await latencies(client, 50); // warm-up
+const idle = await latencies(client, 300);
+busyNode.startMining();
+await new Promise((resolve) => setTimeout(resolve, 1000));
+const busy = await latencies(client, 300);
+const hashrate = busyNode.hashrate;
+busyNode.close();
+await server.close();
+printTable(`Latency of { node { height } } over HTTP (ms), 300 requests each; while mining: ${Math.round(hashrate).toLocaleString('en-US')} tries/s on ${CORES} workers`, ['state', 'p50', 'p99', 'max', 'p99 ratio to idle'], [
+  ['idle (baseline)', percentile(idle, 50), percentile(idle, 99), idle[idle.length - 1]!, 1],
+  ['mining non-stop on every core', percentile(busy, 50), percentile(busy, 99), busy[busy.length - 1]!, percentile(busy, 99) / percentile(idle, 99)],
+]);

@@ -63,3 +63,33 @@ describe('peerChanged subscription', () => {
     expect(second.data.peerChanged.lastError).toMatch(/ECONNREFUSED/);
   });
 });
+
+describe('miningProgress subscription', () => {
+  it('reports hashrate, tries, difficulty and elapsed time about once a second while a block is mined', async () => {
+    const { createChainParams } = await import('../../src/chain/params.js');
+    const { WorkerMiner } = await import('../../src/mining/workerMiner.js');
+    const miner = new WorkerMiner({ threads: 1 });
+    // A network where a block takes far longer than a second, so progress is reported before it is found.
+    const params = createChainParams({ networkName: 'progress', initialDifficulty: 40, minDifficulty: 1, retargetInterval: 0 });
+    const slow = createTestNode({ label: 'progress', params, miner });
+    try {
+      const before = slow.node.events.listenerCount('miningProgress');
+      const reader = await subscribeSse(slow.yoga, 'subscription { miningProgress { hashrate tries difficulty elapsedMs index } }');
+      readers.push(reader);
+      await waitUntil(() => slow.node.events.listenerCount('miningProgress') > before);
+      const mining = slow.node.mine().catch(() => undefined);
+      const first = (await reader.next()).data.miningProgress;
+      const second = (await reader.next()).data.miningProgress;
+      expect(first).toMatchObject({ difficulty: 40, index: 2 });
+      expect(first.elapsedMs).toBeGreaterThanOrEqual(900);
+      expect(second.elapsedMs - first.elapsedMs).toBeGreaterThanOrEqual(900);
+      expect(second.tries).toBeGreaterThan(first.tries);
+      expect(second.hashrate).toBeGreaterThan(0);
+      slow.node.close();
+      await mining;
+    } finally {
+      slow.node.close();
+      await miner.close();
+    }
+  }, 20_000);
+});

@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/kernel.bench.ts`: proof-search speed on one thread, against the machine's limit.
+ * Proof-search speeds on one thread, against the machine's limit (used by `npm run bench:mining`).
  *
  * The limit is node:crypto (OpenSSL, SHA-NI where the CPU has it) hashing one large buffer: bytes/s ÷ 64 is the
  * number of SHA-256 compressions one core does per second, and a midstate search costs one compression per try.
@@ -39,7 +39,8 @@ function bestRate(run: (units: number) => void, firstBatch: number): number {
   return best;
 }
 
-function compressionsPerSecond(): number {
+/** SHA-256 compressions per second on one core: node:crypto over a 16 MiB buffer, bytes/s ÷ 64. */
+export function compressionsPerSecond(): number {
   const buffer = Buffer.alloc(16 * 1024 * 1024, 0x5a);
   const bytesPerSecond = bestRate((count) => {
     for (let i = 0; i < count; i++) createHash('sha256').update(buffer).digest();
@@ -47,7 +48,8 @@ function compressionsPerSecond(): number {
   return bytesPerSecond / 64;
 }
 
-function tutorialTriesPerSecond(): number {
+/** The tutorial's proof loop: sha256 of `${lastProof}${proof}` as hex, compare the first four characters with 0000. */
+export function tutorialTriesPerSecond(): number {
   const lastProof = 35_293;
   let next = 0;
   let found = 0;
@@ -68,7 +70,8 @@ const template = createHeaderTemplate({
   transactions: [],
 });
 
-function searchProofTriesPerSecond(): number {
+/** src/chain/searchProof.ts: one node:crypto hash of the 85-byte header per try. */
+export function searchProofTriesPerSecond(): number {
   let next = 0;
   return bestRate((count) => {
     if (searchProof(template, next, count) !== undefined) throw new Error('found a proof at difficulty 255');
@@ -76,7 +79,8 @@ function searchProofTriesPerSecond(): number {
   }, 10_000);
 }
 
-function kernelTriesPerSecond(kernel: ProofKernelName): number {
+/** A kernel of src/mining/kernel on this thread. */
+export function kernelTriesPerSecond(kernel: ProofKernelName): number {
   const searcher = createProofSearcher(encodeHeader({ ...template, proof: 0 }), UNREACHABLE, { kernel });
   let next = 0;
   return bestRate((count) => {
@@ -85,24 +89,19 @@ function kernelTriesPerSecond(kernel: ProofKernelName): number {
   }, 65_536);
 }
 
-function main(): void {
+/** The single-thread table: the limit, the tutorial's algorithm, searchProof.ts and every kernel. */
+export function singleThreadRows(): { limit: number; tutorial: number; rows: Array<[string, number]> } {
   const limit = compressionsPerSecond();
   const tutorial = tutorialTriesPerSecond();
-  const rows: [string, number][] = [
-    ['tutorial: sha256(`${lastProof}${proof}`) hex, compare "0000"', tutorial],
-    ['src/chain/searchProof.ts: node:crypto hash per try', searchProofTriesPerSecond()],
-    ['kernel js: TypeScript midstate, one compression per try', kernelTriesPerSecond('js')],
-    ['kernel wasm-scalar: generated wasm, 1 proof per step', kernelTriesPerSecond('wasm-scalar')],
-    ['kernel wasm-simd (default): generated wasm, i32x4 = 4 proofs', kernelTriesPerSecond('wasm-simd')],
-  ];
-  printTable(
-    `Proof search, one thread (Node ${process.version}). Limit: node:crypto SHA-256 of a 16 MiB buffer ÷ 64 bytes`,
-    ['algorithm', 'tries/s', '× limit', '× tutorial'],
-    [
-      ['limit: node:crypto compressions/s (one core)', Math.round(limit), 1, limit / tutorial],
-      ...rows.map(([name, rate]) => [name, Math.round(rate), rate / limit, rate / tutorial]),
+  return {
+    limit,
+    tutorial,
+    rows: [
+      ['tutorial: sha256(`${lastProof}${proof}`) hex, compare "0000"', tutorial],
+      ['src/chain/searchProof.ts: node:crypto hash per try', searchProofTriesPerSecond()],
+      ['kernel js: TypeScript midstate, one compression per try', kernelTriesPerSecond('js')],
+      ['kernel wasm-scalar: generated wasm, 1 proof per step', kernelTriesPerSecond('wasm-scalar')],
+      ['kernel wasm-simd (default): generated wasm, i32x4 = 4 proofs', kernelTriesPerSecond('wasm-simd')],
     ],
-  );
+  };
 }
-
-main();
