@@ -10,7 +10,11 @@ export const MAX_SUBSCRIBER_BACKLOG = 10_000;
  * index. Listens before replaying, so nothing connected during the replay is missed or sent twice. Each push waits
  * for the consumer, so a replay of any length holds one block at a time.
  */
-export function newBlockStream(node: Node, afterIndex: number | null | undefined): Repeater<StoredBlock> {
+export function newBlockStream(
+  node: Node,
+  afterIndex: number | null | undefined,
+  maxBacklog: number = MAX_SUBSCRIBER_BACKLOG,
+): Repeater<StoredBlock> {
   return new Repeater<StoredBlock>(async (push, stop) => {
     const live: StoredBlock[] = [];
     let wake: () => void = () => {};
@@ -21,8 +25,8 @@ export function newBlockStream(node: Node, afterIndex: number | null | undefined
     });
     const startHeight = node.chain.height;
     const unsubscribe = node.events.on('blockConnected', (block) => {
-      if (live.length >= MAX_SUBSCRIBER_BACKLOG) {
-        stop(new Error(`subscriber fell more than ${MAX_SUBSCRIBER_BACKLOG} blocks behind; resubscribe with afterIndex`));
+      if (live.length >= maxBacklog) {
+        stop(new Error(`subscriber fell more than ${maxBacklog} blocks behind; resubscribe with afterIndex`));
         return;
       }
       live.push(block);

@@ -11,12 +11,13 @@ export const MAX_EVENT_BACKLOG = 1_000; // below the Repeater's own limit of 102
 export function eventStream<Events extends Record<string, unknown>, Name extends keyof Events & string>(
   events: EventHub<Events>,
   name: Name,
+  maxBacklog: number = MAX_EVENT_BACKLOG,
 ): Repeater<Events[Name]> {
   return new Repeater<Events[Name]>(async (push, stop) => {
     let pending = 0;
     const unsubscribe = events.on(name, (payload) => {
-      if (pending >= MAX_EVENT_BACKLOG) {
-        stop(new Error(`subscriber fell more than ${MAX_EVENT_BACKLOG} events behind`));
+      if (pending >= Math.min(maxBacklog, MAX_EVENT_BACKLOG)) {
+        stop(new Error(`subscriber fell more than ${Math.min(maxBacklog, MAX_EVENT_BACKLOG)} events behind`));
         return;
       }
       pending++;

@@ -1,4 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** Request limits of the GraphQL API (the largest honest request this node or a peer sends stays well inside). */
@@ -11,13 +12,26 @@ export interface ApiLimits {
   readonly maxTokens: number;
   /** Largest request body in bytes (a maximal block as JSON is about 0.5 MB). */
   readonly maxBodyBytes: number;
+  /** Longest a query or mutation may run before it is answered with REQUEST_TIMEOUT, in ms. */
+  readonly requestTimeoutMs: number;
+  /** Most subscriptions one client (remote address) may hold open. */
+  readonly maxSubscriptionsPerClient: number;
+  /** Most events a subscriber may fall behind before its stream ends with an error. */
+  readonly subscriptionBacklog: number;
 }
+
+/** Largest page of a list or connection (chain.blocks, account.transactions): an error above it, never truncation. */
+export const MAX_PAGE_SIZE = 100;
 
 export const DEFAULT_API_LIMITS: ApiLimits = {
   maxDepth: 12,
   maxAliases: 20,
   maxTokens: 4_000,
   maxBodyBytes: 2 * 1024 * 1024,
+  requestTimeoutMs: 30_000,
+  maxSubscriptionsPerClient: 20,
+  // Below the Repeater's own limit of 1,024 pending pushes.
+  subscriptionBacklog: 1_000,
 };
 
 /** The yoga plugins that enforce `limits`: graphql-armor for document shape, a body-size check for bytes. */
@@ -31,7 +45,33 @@ export function limitPlugins(limits: ApiLimits): Plugin[] {
       costLimit: { enabled: false },
     }) as Plugin,
     bodySizeLimit(limits.maxBodyBytes),
+    requestTimeout(limits.requestTimeoutMs),
   ];
+}
+
+/**
+ * Answers a query or mutation that runs longer than `ms` with a GraphQL error coded REQUEST_TIMEOUT (the socket stays
+ * open and gets a proper response). Work already started is not rolled back: a `mine` that times out still adds its
+ * block when it finds one; every state change is atomic, so nothing is half-applied either way.
+ */
+function requestTimeout(ms: number): Plugin {
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn((args) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timeout = new Promise((resolve) => {
+          timer = setTimeout(
+            () =>
+              resolve({
+                errors: [new GraphQLError(`the request took longer than ${ms} ms`, { extensions: { code: 'REQUEST_TIMEOUT' } })],
+              }),
+            ms,
+          );
+        });
+        return Promise.race([Promise.resolve(executeFn(args)), timeout]).finally(() => clearTimeout(timer)) as ReturnType<typeof executeFn>;
+      });
+    },
+  };
 }
 
 /** Answers 413 before reading a body whose declared Content-Length is over `maxBytes`. */

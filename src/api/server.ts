@@ -5,7 +5,7 @@ import type { ServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Node } from '../node/node.js';
-import { createYogaApp } from './yoga.js';
+import { createYogaApp, type YogaOptions } from './yoga.js';
 
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => OperationResult;
@@ -25,8 +25,11 @@ export interface RunningServer {
  * Serves the node's GraphQL API on host:port: HTTP (POST/GET, SSE) through yoga and graphql-ws on the same
  * /graphql path, with yoga's plugins applied to WebSocket operations too. Port 0 picks a free port.
  */
-export async function startServer(node: Node, options: { host: string; port: number }): Promise<RunningServer> {
-  const yoga = createYogaApp(node);
+export async function startServer(
+  node: Node,
+  options: { host: string; port: number } & YogaOptions,
+): Promise<RunningServer> {
+  const yoga = createYogaApp(node, options);
   const server: Server = createServer(yoga);
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const wsServer = useServer(

@@ -1,6 +1,7 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Node } from '../node/node.js';
-import type { ApiContext } from './context.js';
+import { bearerToken, tokenMatches, type ApiContext, type InitialContext } from './context.js';
+import { SubscriptionRegistry } from './subscriptionRegistry.js';
 import { DEFAULT_API_LIMITS, limitPlugins, type ApiLimits } from './limits.js';
 import { schema } from './schema.js';
 
@@ -9,7 +10,9 @@ export interface YogaOptions {
   /** Show GraphiQL at the endpoint (default true). */
   readonly graphiql?: boolean;
   /** Request limits (default DEFAULT_API_LIMITS). */
-  readonly limits?: ApiLimits;
+  readonly limits?: Partial<ApiLimits>;
+  /** When set, admin mutations need `Authorization: Bearer <adminToken>`; without it everything is open. */
+  readonly adminToken?: string;
 }
 
 /**
@@ -17,11 +20,20 @@ export interface YogaOptions {
  * by the HTTP server on the same path), GraphiQL at /graphql. It does not listen; tests call `yoga.fetch` directly.
  */
 export function createYogaApp(node: Node, options: YogaOptions = {}): YogaServerInstance<Record<string, never>, ApiContext> {
+  const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...options.limits };
+  const subscriptions = new SubscriptionRegistry(limits.maxSubscriptionsPerClient);
   return createYoga<Record<string, never>, ApiContext>({
     schema,
     graphqlEndpoint: '/graphql',
-    context: () => ({ node }),
-    plugins: limitPlugins(options.limits ?? DEFAULT_API_LIMITS),
+    context: (initial: InitialContext): ApiContext => ({
+      node,
+      limits,
+      isAdmin: options.adminToken === undefined || tokenMatches(options.adminToken, bearerToken(initial)),
+      adminTokenRequired: options.adminToken !== undefined,
+      clientId: initial.req?.socket?.remoteAddress ?? 'in-process',
+      subscriptions,
+    }),
+    plugins: limitPlugins(limits),
     // Unexpected errors are masked (yoga's default); domain failures are typed results in the schema.
     maskedErrors: true,
     graphiql:

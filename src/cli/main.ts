@@ -26,7 +26,7 @@ function defaultPublicUrl(host: string, port: number): string | null {
 }
 
 async function main(): Promise<void> {
-  const config = parseConfig(process.argv.slice(2));
+  const config = parseConfig(process.argv.slice(2), process.env);
   if (config === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       // Resolved once the port is known (port 0 picks one); see below.
       publicUrl: null,
       syncIntervalMs: config.syncIntervalMs,
+      peerAllowList: config.peerAllowList,
     },
   });
   if (config.verify) {
@@ -58,7 +59,12 @@ async function main(): Promise<void> {
     }
     log('chain.verified', { height: verification.height, accounts: verification.accounts, ms: Date.now() - started });
   }
-  const server = await startServer(node, { host: config.host, port: config.port });
+  const server = await startServer(node, {
+    host: config.host,
+    port: config.port,
+    limits: config.limits,
+    ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
+  });
   node.network.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
   node.start();
   log('node.started', {
@@ -71,6 +77,7 @@ async function main(): Promise<void> {
     height: node.chain.height,
     tip: node.chain.tip.hash,
     minerThreads: config.minerThreads,
+    adminToken: config.adminToken === null ? 'none' : 'set',
     pending: node.mempool.size,
     peers: node.peers.size,
   });

@@ -20,6 +20,19 @@ export interface NodeConfig {
   readonly verify: boolean;
   /** Mining worker threads; 0 mines on the main thread in short slices. */
   readonly minerThreads: number;
+  /** Bearer token admin mutations need (from --admin-token or NODE_ADMIN_TOKEN); null leaves them open. */
+  readonly adminToken: string | null;
+  /** Peers that may be registered (`host` or `host:port`); empty allows every http(s) peer. */
+  readonly peerAllowList: readonly string[];
+  /** API limits given on the command line (the rest keep their defaults). */
+  readonly limits: {
+    readonly requestTimeoutMs?: number;
+    readonly maxBodyBytes?: number;
+    readonly maxDepth?: number;
+    readonly maxAliases?: number;
+    readonly maxTokens?: number;
+    readonly maxSubscriptionsPerClient?: number;
+  };
 }
 
 /** Thrown for a bad command line; the message names the flag and the rule. */
@@ -38,10 +51,15 @@ export const USAGE = `Usage: npm start -- [flags]
   --public-url <url>   the URL peers reach this node at; sent to peers so they register it back
   --sync-interval <ms> how often to resync with peers automatically (default 15000; 0 turns it off)
   --verify             re-validate every stored block before serving (the default start only checks the tip)
+  --admin-token <t>    admin mutations need "Authorization: Bearer <t>" (or set NODE_ADMIN_TOKEN); required when
+                       --host is not a loopback address
+  --peer-allow <list>  only these peers may be registered: host or host:port, comma-separated
+  --request-timeout <ms>, --max-body-bytes <n>, --max-depth <n>, --max-aliases <n>, --max-tokens <n>,
+  --max-subscriptions <n>   API limits (see the limits query)
   --help               show this text`;
 
 /** Parses and checks the command line. @throws {ConfigError} naming the flag and the rule. */
-export function parseConfig(argv: readonly string[]): NodeConfig | 'help' {
+export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): NodeConfig | 'help' {
   let values;
   try {
     ({ values } = parseArgs({
@@ -59,6 +77,14 @@ export function parseConfig(argv: readonly string[]): NodeConfig | 'help' {
         'sync-interval': { type: 'string' },
         verify: { type: 'boolean' },
         'miner-threads': { type: 'string' },
+        'admin-token': { type: 'string' },
+        'peer-allow': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'max-body-bytes': { type: 'string' },
+        'max-depth': { type: 'string' },
+        'max-aliases': { type: 'string' },
+        'max-tokens': { type: 'string' },
+        'max-subscriptions': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -81,7 +107,34 @@ export function parseConfig(argv: readonly string[]): NodeConfig | 'help' {
   if (publicUrl !== null && !/^https?:\/\/[^\s/]+(\/graphql)?\/?$/.test(publicUrl)) {
     throw new ConfigError(`--public-url must be http(s)://host:port[/graphql], got "${publicUrl}"`);
   }
+  const adminToken = values['admin-token'] ?? env['NODE_ADMIN_TOKEN'] ?? null;
+  if (adminToken !== null && adminToken.length < 16) {
+    throw new ConfigError('--admin-token must be at least 16 characters (a guessable token protects nothing)');
+  }
+  if (adminToken === null && !isLoopback(host)) {
+    throw new ConfigError(
+      `--host ${host} is not a loopback address: anyone who can reach it could mine, spend the node wallet and change ` +
+        'its peers. Give --admin-token <token> (or NODE_ADMIN_TOKEN) to protect the admin mutations.',
+    );
+  }
+  const optional = (flag: string, text: string | undefined, min: number, max: number) =>
+    text === undefined ? undefined : readInteger(flag, text, min, max);
+  const limits = {
+    requestTimeoutMs: optional('--request-timeout', values['request-timeout'], 100, 3_600_000),
+    maxBodyBytes: optional('--max-body-bytes', values['max-body-bytes'], 1_024, 64 * 1024 * 1024),
+    maxDepth: optional('--max-depth', values['max-depth'], 4, 100),
+    maxAliases: optional('--max-aliases', values['max-aliases'], 1, 1_000),
+    maxTokens: optional('--max-tokens', values['max-tokens'], 100, 1_000_000),
+    maxSubscriptionsPerClient: optional('--max-subscriptions', values['max-subscriptions'], 1, 10_000),
+  };
+  const peerAllowList = (values['peer-allow'] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   return {
+    adminToken,
+    peerAllowList,
+    limits: Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)),
     port,
     host,
     dataDir,
@@ -108,4 +161,9 @@ function readInteger(flag: string, text: string, min: number, max: number): numb
  */
 export function networkParams(difficulty: number): ChainParams {
   return createChainParams({ initialDifficulty: difficulty, minDifficulty: Math.min(8, difficulty) });
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -42,6 +42,8 @@ export interface NetworkOptions {
   readonly gossip?: boolean;
   /** Where registered peers are kept across restarts. */
   readonly peerStore: PeerStore;
+  /** When set, only these peers may be registered: entries are `host` or `host:port`. */
+  readonly peerAllowList?: readonly string[];
 }
 
 /** What the network needs from the node that owns it. */
@@ -142,6 +144,9 @@ export class Network {
     urls.forEach((input, i) => {
       const result = normalizePeerUrl(input);
       if (!result.ok) throw new PeerUrlError(`urls[${i}]`, `urls[${i}] ${result.reason}`);
+      if (!this.#allowed(result.url)) {
+        throw new PeerUrlError(`urls[${i}]`, `urls[${i}] ${new URL(result.url).host} is not in this node's peer allow-list`);
+      }
       if (!normalized.includes(result.url)) normalized.push(result.url);
     });
     const own = this.publicUrl === null ? null : normalizePeerUrl(this.publicUrl);
@@ -205,6 +210,14 @@ export class Network {
     const normalized = normalizePeerUrl(from);
     if (!normalized.ok || this.peers.get(normalized.url) === undefined) return;
     void this.syncFrom(normalized.url);
+  }
+
+  /** True when the allow-list (if any) names the URL's host, with or without its port. */
+  #allowed(url: string): boolean {
+    const list = this.#options.peerAllowList;
+    if (list === undefined || list.length === 0) return true;
+    const { host, hostname } = new URL(url);
+    return list.some((entry) => entry === host || entry === hostname);
   }
 
   async #sync(url: string): Promise<SyncOutcome> {

@@ -182,11 +182,15 @@ describe('command line', () => {
       syncIntervalMs: 15_000,
       verify: false,
       minerThreads: availableParallelism(),
+      adminToken: null,
+      peerAllowList: [],
+      limits: {},
     });
     expect(
       parseConfig([
-        '--port', '4001', '--host', '0.0.0.0', '--data-dir', '/tmp/x', '--peers', 'a:1, http://b:2', '--difficulty', '12',
+        '--port', '4001', '--host', '0.0.0.0', '--admin-token', 'a-long-enough-token', '--data-dir', '/tmp/x', '--peers', 'a:1, http://b:2', '--difficulty', '12',
         '--mine', '--public-url', 'http://node.example:4001/graphql', '--sync-interval', '500', '--verify', '--miner-threads', '3',
+        '--peer-allow', 'a:1, b', '--request-timeout', '5000', '--max-depth', '8',
       ]),
     ).toEqual({
       port: 4001,
@@ -199,7 +203,15 @@ describe('command line', () => {
       syncIntervalMs: 500,
       verify: true,
       minerThreads: 3,
+      adminToken: 'a-long-enough-token',
+      peerAllowList: ['a:1', 'b'],
+      limits: { requestTimeoutMs: 5000, maxDepth: 8 },
     });
+  });
+
+  it('takes the admin token from NODE_ADMIN_TOKEN, which allows binding to every interface', () => {
+    const config = parseConfig(['--host', '0.0.0.0'], { NODE_ADMIN_TOKEN: 'token-from-the-environment' });
+    expect(config).toMatchObject({ host: '0.0.0.0', adminToken: 'token-from-the-environment' });
   });
 
   it.each([
@@ -209,6 +221,9 @@ describe('command line', () => {
     [['--bogus'], /Unknown option '--bogus'/],
     [['--public-url', 'ftp://x'], /--public-url must be http\(s\):\/\/host:port/],
     [['--sync-interval', '1.5'], /--sync-interval must be an integer/],
+    [['--host', '0.0.0.0'], /--host 0.0.0.0 is not a loopback address.*--admin-token/],
+    [['--admin-token', 'short'], /at least 16 characters/],
+    [['--max-depth', '2'], /--max-depth must be an integer from 4/],
   ])('refuses %j naming the flag and the rule', (argv, message) => {
     expect(() => parseConfig(argv as string[])).toThrow(ConfigError);
     expect(() => parseConfig(argv as string[])).toThrow(message);

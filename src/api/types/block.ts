@@ -228,7 +228,8 @@ builder.subscriptionField('newBlock', (t) =>
       'Each block that joins the best chain (mined here or adopted from a peer). With `afterIndex`, first replays ' +
       'the best-chain blocks after that index, so a client that reconnects misses nothing.',
     args: { afterIndex: t.arg.int({ description: 'Replay best-chain blocks with a greater index first.' }) },
-    subscribe: (_root, args, context) => newBlockStream(context.node, args.afterIndex),
+    subscribe: (_root, args, ctx) =>
+      ctx.subscriptions.open(ctx.clientId, () => newBlockStream(ctx.node, args.afterIndex, ctx.limits.subscriptionBacklog)),
     resolve: (block) => block,
   }),
 );
@@ -253,7 +254,8 @@ builder.subscriptionField('chainReorganized', (t) =>
   t.field({
     type: ChainReorganization,
     description: 'Each switch of the best chain to another branch (a reorganization), with its depth.',
-    subscribe: (_root, _args, ctx) => eventStream(ctx.node.events, 'chainReorganized'),
+    subscribe: (_root, _args, ctx) =>
+      ctx.subscriptions.open(ctx.clientId, () => eventStream(ctx.node.events, 'chainReorganized', ctx.limits.subscriptionBacklog)),
     resolve: (event) => event,
   }),
 );

@@ -4,6 +4,7 @@ import { BigIntScalar } from '../scalars.js';
 import type { StoredBlock } from '../../chain/store.js';
 import type { Node } from '../../node/node.js';
 import { MiningFailedError } from '../errors.js';
+import { requireAdmin } from '../context.js';
 import { eventStream } from '../eventStream.js';
 import type { MiningProgress } from '../../node/nodeEvents.js';
 
@@ -58,6 +59,7 @@ builder.mutationField('mine', (t) =>
       union: { name: 'MineResult', description: 'The mined block, or why mining stopped.' },
     },
     resolve: async (_root, _args, ctx) => {
+      requireAdmin(ctx, 'mine');
       try {
         return { block: await ctx.node.mine() };
       } catch (error) {
@@ -81,6 +83,7 @@ builder.mutationFields((t) => ({
     type: MiningStatus,
     description: 'Starts mining block after block (as the --mine flag does) until stopMining.',
     resolve: (_root, _args, ctx) => {
+      requireAdmin(ctx, 'startMining');
       ctx.node.startMining();
       return ctx.node;
     },
@@ -89,6 +92,7 @@ builder.mutationFields((t) => ({
     type: MiningStatus,
     description: 'Stops continuous mining once the block in progress is done (a `mine` request still runs).',
     resolve: (_root, _args, ctx) => {
+      requireAdmin(ctx, 'stopMining');
       ctx.node.stopMining();
       return ctx.node;
     },
@@ -111,7 +115,8 @@ builder.subscriptionField('miningProgress', (t) =>
   t.field({
     type: MiningProgressRef,
     description: 'About once a second while a block is being mined: hashrate, tries, difficulty and elapsed time.',
-    subscribe: (_root, _args, ctx) => eventStream(ctx.node.events, 'miningProgress'),
+    subscribe: (_root, _args, ctx) =>
+      ctx.subscriptions.open(ctx.clientId, () => eventStream(ctx.node.events, 'miningProgress', ctx.limits.subscriptionBacklog)),
     resolve: (progress) => progress,
   }),
 );

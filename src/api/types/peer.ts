@@ -2,6 +2,7 @@ import { PeerUrlError } from '../../node/node.js';
 import type { PeerRecord } from '../../peer/peerSet.js';
 import type { SyncOutcome } from '../../peer/syncFromPeer.js';
 import { builder } from '../builder.js';
+import { requireAdmin } from '../context.js';
 import { eventStream } from '../eventStream.js';
 import { InvalidInputError } from '../errors.js';
 import { ChainRef, PeerRef, PeerSyncOutcomeRef } from '../refs.js';
@@ -48,7 +49,8 @@ builder.subscriptionField('peerChanged', (t) =>
   t.field({
     type: PeerRef,
     description: 'Each time a peer is registered or its status, height or last error changes.',
-    subscribe: (_root, _args, ctx) => eventStream(ctx.node.events, 'peerChanged'),
+    subscribe: (_root, _args, ctx) =>
+      ctx.subscriptions.open(ctx.clientId, () => eventStream(ctx.node.events, 'peerChanged', ctx.limits.subscriptionBacklog)),
     resolve: (peer) => peer,
   }),
 );
@@ -124,6 +126,7 @@ builder.mutationFields((t) => ({
       union: { name: 'RegisterNodesResult', description: 'The registered peers, or which URL is malformed.' },
     },
     resolve: async (_root, args, ctx) => {
+      requireAdmin(ctx, 'registerNodes');
       try {
         return await ctx.node.registerNodes(args.urls);
       } catch (error) {
@@ -144,6 +147,7 @@ builder.mutationFields((t) => ({
       union: { name: 'RemoveNodesResult', description: 'The remaining peers, or which URL is malformed.' },
     },
     resolve: (_root, args, ctx) => {
+      requireAdmin(ctx, 'removeNodes');
       try {
         return ctx.node.network.removeNodes(args.urls);
       } catch (error) {
@@ -157,6 +161,9 @@ builder.mutationFields((t) => ({
     description:
       "The tutorial's consensus (/nodes/resolve): sync from every peer and keep the valid chain with the most work. " +
       'Peers that are down or lie are reported per peer, never fatal.',
-    resolve: (_root, _args, ctx) => ctx.node.resolve(),
+    resolve: (_root, _args, ctx) => {
+      requireAdmin(ctx, 'resolve');
+      return ctx.node.resolve();
+    },
   }),
 }));

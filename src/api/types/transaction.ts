@@ -6,7 +6,7 @@ import { InvalidInputError, TransactionRejectedError } from '../errors.js';
 import { badQueryInput } from '../inputErrors.js';
 import { BlockRef, TransactionRef, type TransactionView } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
-import type { ApiContext } from '../context.js';
+import { requireAdmin, type ApiContext } from '../context.js';
 
 const TransactionStatus = builder.enumType('TransactionStatus', {
   description: 'Where a transaction is.',
@@ -190,6 +190,7 @@ builder.mutationFields((t) => ({
       union: { name: 'SendResult', description: 'The accepted transaction, or why it was refused.' },
     },
     resolve: (_root, args, context) => {
+      requireAdmin(context, 'send');
       const recipient = readAddress('recipient', args.recipient);
       if (args.amount <= 0) {
         throw new TransactionRejectedError('INVALID_AMOUNT', `amount must be a positive integer, got ${args.amount}`);

@@ -1,0 +1,42 @@
+import { MAX_LOCATOR_LENGTH } from '../../chain/locator.js';
+import { builder } from '../builder.js';
+import type { ApiContext } from '../context.js';
+import { MAX_PAGE_SIZE } from '../limits.js';
+import { MAX_ENCODED_BLOCKS } from './chain.js';
+
+const LimitsRef = builder.objectRef<ApiContext>('Limits');
+LimitsRef.implement({
+  description: 'The limits this node enforces on requests, so clients can stay inside them.',
+  fields: (t) => ({
+    maxDepth: t.int({ description: 'Deepest selection nesting of an operation.', resolve: (ctx) => ctx.limits.maxDepth }),
+    maxAliases: t.int({ description: 'Most aliases in one operation.', resolve: (ctx) => ctx.limits.maxAliases }),
+    maxTokens: t.int({ description: 'Most lexical tokens in one document.', resolve: (ctx) => ctx.limits.maxTokens }),
+    maxBodyBytes: t.int({ description: 'Largest request body; larger ones get HTTP 413.', resolve: (ctx) => ctx.limits.maxBodyBytes }),
+    requestTimeoutMs: t.int({
+      description: 'Longest a query or mutation runs before it is answered with REQUEST_TIMEOUT.',
+      resolve: (ctx) => ctx.limits.requestTimeoutMs,
+    }),
+    maxSubscriptionsPerClient: t.int({
+      description: 'Most subscriptions one client may hold open (TOO_MANY_SUBSCRIPTIONS above it).',
+      resolve: (ctx) => ctx.limits.maxSubscriptionsPerClient,
+    }),
+    subscriptionBacklog: t.int({
+      description: 'Most events a subscriber may fall behind before its stream ends with an error.',
+      resolve: (ctx) => ctx.limits.subscriptionBacklog,
+    }),
+    maxPageSize: t.int({
+      description: 'Largest page of chain.blocks and account.transactions (an error above it, never truncation).',
+      resolve: () => MAX_PAGE_SIZE,
+    }),
+    maxEncodedBlocksPage: t.int({ description: 'Largest page of chain.encodedBlocks.', resolve: () => MAX_ENCODED_BLOCKS }),
+    maxLocatorLength: t.int({ description: 'Most hashes in a commonAncestor locator.', resolve: () => MAX_LOCATOR_LENGTH }),
+    adminTokenRequired: t.boolean({
+      description: 'True when admin mutations (mine, startMining, stopMining, send, registerNodes, removeNodes, resolve) need a bearer token.',
+      resolve: (ctx) => ctx.adminTokenRequired,
+    }),
+  }),
+});
+
+builder.queryField('limits', (t) =>
+  t.field({ type: LimitsRef, description: 'The request limits of this node.', resolve: (_root, _args, ctx) => ctx }),
+);
