@@ -65,8 +65,11 @@ export interface ChainStore {
   write(batch: ChainWriteBatch): void;
   /** Every stored pending transaction, in the order it was stored. */
   getPendingTransactions(): StoredPendingTransaction[];
-  /** Stores an accepted transaction durably (before the client is told it was accepted). */
-  putPendingTransaction(pending: StoredPendingTransaction): void;
+  /**
+   * Stores an accepted transaction durably. A store may return a promise that settles once the write is on disk
+   * (the LMDB store groups concurrent writes into one commit); the node tells the client only after it settles.
+   */
+  putPendingTransaction(pending: StoredPendingTransaction): void | Promise<void>;
   /** Forgets pending transactions (dropped by the mempool). */
   deletePendingTransactions(ids: readonly string[]): void;
 }

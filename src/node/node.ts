@@ -44,6 +44,8 @@ export interface AcceptedTransaction {
   readonly pending: PendingTransaction;
   /** Index of the block it will join if blocks are mined from this node's mempool in order. */
   readonly expectedBlockIndex: number;
+  /** Settles once the transaction is on disk; answer the client only after it. */
+  readonly durable: Promise<void>;
 }
 
 /** The result of offering a transaction. */
@@ -129,11 +131,11 @@ export class Node {
   submitTransaction(tx: Transaction): TransactionSubmission {
     const result = this.mempool.add(tx, this.now(), (id) => this.chain.getTransaction(id) !== undefined);
     if (!result.ok) return result;
-    // Durable before anyone is told it was accepted.
-    this.chain.store.putPendingTransaction(result.pending);
+    // Durable before anyone is told it was accepted: the API awaits `durable` before answering.
+    const durable = Promise.resolve(this.chain.store.putPendingTransaction(result.pending));
     this.events.emit('transactionAccepted', result.pending);
     this.#log('transaction.accepted', { id: result.pending.id, amount: tx.amount });
-    return { ok: true, pending: result.pending, expectedBlockIndex: this.expectedBlockIndex(result.pending.id)! };
+    return { ok: true, pending: result.pending, expectedBlockIndex: this.expectedBlockIndex(result.pending.id)!, durable };
   }
 
   /** Signs a transfer from the node wallet with its next pending nonce and queues it (the tutorial's one step). */

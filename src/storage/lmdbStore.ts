@@ -78,6 +78,8 @@ export class LmdbStore implements ChainStore {
   readonly #pending: Database<PendingRecord, string>;
   readonly #peers: Database<{ addedAt: number }, string>;
   readonly #cache = new Map<string, StoredBlock>();
+  /** Last sequence number given to a pending transaction (kept in memory; persisted with every pending write). */
+  #pendingSequence = 0;
 
   private constructor(path: string, root: RootDatabase) {
     this.path = path;
@@ -112,6 +114,7 @@ export class LmdbStore implements ChainStore {
     try {
       store = new LmdbStore(path, root);
       store.#checkFormat();
+      store.#pendingSequence = (store.#meta.get('pendingSequence') as number | undefined) ?? 0;
     } catch (error) {
       void root.close();
       throw error instanceof StoreOpenError ? error : new StoreOpenError(`${path} is unreadable: ${(error as Error).message}`);
@@ -184,8 +187,13 @@ export class LmdbStore implements ChainStore {
     }));
   }
 
-  putPendingTransaction(pending: StoredPendingTransaction): void {
-    this.#root.transactionSync(() => this.#putPending(pending));
+  /**
+   * Writes asynchronously: every transaction accepted in the same event-loop turn shares one durable commit (group
+   * commit), and the promise settles when that commit is on disk.
+   */
+  async putPendingTransaction(pending: StoredPendingTransaction): Promise<void> {
+    const sequence = ++this.#pendingSequence;
+    await Promise.all([this.#pending.put(pending.id, pendingRecord(pending, sequence)), this.#meta.put('pendingSequence', sequence)]);
   }
 
   deletePendingTransactions(ids: readonly string[]): void {
@@ -266,19 +274,11 @@ export class LmdbStore implements ChainStore {
     for (const stored of batch.newBlocks) this.#remember(stored);
   }
 
+  /** Inside a write transaction: stores a pending transaction with the next sequence number. */
   #putPending(pending: StoredPendingTransaction): void {
-    const sequence = ((this.#meta.get('pendingSequence') as number | undefined) ?? 0) + 1;
+    const sequence = ++this.#pendingSequence;
     this.#meta.putSync('pendingSequence', sequence);
-    const tx: Transaction = pending.transaction;
-    this.#pending.putSync(pending.id, {
-      s: tx.sender,
-      r: tx.recipient,
-      a: tx.amount,
-      n: tx.nonce,
-      g: tx.signature,
-      t: pending.receivedAt,
-      q: sequence,
-    });
+    this.#pending.putSync(pending.id, pendingRecord(pending, sequence));
   }
 
   #remember(stored: StoredBlock): void {
@@ -347,6 +347,11 @@ function assertLmdbFile(path: string): void {
   if (newest.pageSize === 0 || needed > BigInt(size)) {
     throw new StoreOpenError(`${path} is truncated: it needs ${needed} bytes and has ${size}; restore it or use another --data-dir`);
   }
+}
+
+function pendingRecord(pending: StoredPendingTransaction, sequence: number): PendingRecord {
+  const tx: Transaction = pending.transaction;
+  return { s: tx.sender, r: tx.recipient, a: tx.amount, n: tx.nonce, g: tx.signature, t: pending.receivedAt, q: sequence };
 }
 
 /** The 32 raw bytes of a 64-character hex hash, id or address. */

@@ -114,8 +114,8 @@ export function describeChainStoreContract(name: string, createHarness: () => Pr
       harness = await createHarness();
       const one = { id: idOf(transfer(alice, bob, 1, 0)), transaction: transfer(alice, bob, 1, 0), receivedAt: 10 };
       const two = { id: idOf(transfer(bob, carol, 2, 0)), transaction: transfer(bob, carol, 2, 0), receivedAt: 5 };
-      harness.store.putPendingTransaction(one);
-      harness.store.putPendingTransaction(two);
+      await harness.store.putPendingTransaction(one);
+      await harness.store.putPendingTransaction(two);
       expect(harness.store.getPendingTransactions()).toEqual([one, two]);
       harness.store.deletePendingTransactions([one.id]);
       expect((await harness.reopen()).getPendingTransactions()).toEqual([two]);

@@ -115,9 +115,10 @@ TransactionReceiptRef.implement({
 });
 
 /** Turns the node's answer into the mutation's result, or throws the typed refusal. */
-function toReceipt(result: TransactionSubmission): { view: TransactionView; expectedBlockIndex: number } {
+async function toReceipt(result: TransactionSubmission): Promise<{ view: TransactionView; expectedBlockIndex: number }> {
   if (!result.ok) throw new TransactionRejectedError(result.rejection.code, result.rejection.message);
-  const { pending, expectedBlockIndex } = result;
+  const { pending, expectedBlockIndex, durable } = result;
+  await durable;
   return { view: { id: pending.id, transaction: pending.transaction, block: null, position: null }, expectedBlockIndex };
 }
 
