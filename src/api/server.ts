@@ -5,6 +5,7 @@ import type { ServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Node } from '../node/node.js';
+import { DEFAULT_API_LIMITS } from './limits.js';
 import { createYogaApp, type YogaOptions } from './yoga.js';
 
 interface EnvelopedRoot {
@@ -31,7 +32,11 @@ export async function startServer(
 ): Promise<RunningServer> {
   const yoga = createYogaApp(node, options);
   const server: Server = createServer(yoga);
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const wss = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    maxPayload: { ...DEFAULT_API_LIMITS, ...options.limits }.maxBodyBytes,
+  });
   const wsServer = useServer(
     {
       // yoga's enveloped execute/subscribe travel in rootValue (set in onSubscribe) so its plugins apply over WS.

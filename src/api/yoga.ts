@@ -34,6 +34,8 @@ export function createYogaApp(node: Node, options: YogaOptions = {}): YogaServer
       subscriptions,
     }),
     plugins: limitPlugins(limits),
+    // Counts streamed bytes too (a chunked body declares no length); the plugin answers 413 early for declared ones.
+    maxRequestBodySize: limits.maxBodyBytes,
     // Unexpected errors are masked (yoga's default); domain failures are typed results in the schema.
     maskedErrors: true,
     graphiql:

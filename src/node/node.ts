@@ -1,4 +1,4 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import { createHeaderTemplate } from '../chain/block.js';
 import { Chain, type AddBlockResult } from '../chain/chain.js';
 import { Mempool, type PendingTransaction } from '../chain/mempool.js';
@@ -73,6 +73,7 @@ export class Node {
   #miningQueue: Promise<unknown> = Promise.resolve();
   #miningJobs = 0;
   #continuousMining = false;
+  #miningLoop: Promise<void> | undefined;
 
   constructor(options: NodeOptions) {
     this.#options = options;
@@ -84,7 +85,8 @@ export class Node {
     const stored = this.chain.store.getPendingTransactions();
     if (stored.length > 0) {
       const dropped = this.mempool.restore(this.chain.ledger(), stored, (id) => this.chain.getTransaction(id) !== undefined);
-      this.chain.store.deletePendingTransactions(dropped.map((lost) => lost.id));
+      // Forget what did not come back: dropped ones, and confirmed ones a crash left behind.
+      this.chain.store.deletePendingTransactions(stored.filter((entry) => this.mempool.get(entry.id) === undefined).map((entry) => entry.id));
       for (const lost of dropped) this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
       // Confirmed ones left the store with the block that confirmed them; nothing else can be pending but not stored.
     }
@@ -131,8 +133,12 @@ export class Node {
   submitTransaction(tx: Transaction): TransactionSubmission {
     const result = this.mempool.add(tx, this.now(), (id) => this.chain.getTransaction(id) !== undefined);
     if (!result.ok) return result;
-    // Durable before anyone is told it was accepted: the API awaits `durable` before answering.
-    const durable = Promise.resolve(this.chain.store.putPendingTransaction(result.pending));
+    // Durable before anyone is told it was accepted: the API awaits `durable` before answering. A block may have
+    // confirmed (or a reorg dropped) it while the write was queued; then the stored copy is removed again.
+    const id = result.pending.id;
+    const durable = Promise.resolve(this.chain.store.putPendingTransaction(result.pending)).then(() => {
+      if (this.mempool.get(id) === undefined) this.chain.store.deletePendingTransactions([id]);
+    });
     this.events.emit('transactionAccepted', result.pending);
     this.#log('transaction.accepted', { id: result.pending.id, amount: tx.amount });
     return { ok: true, pending: result.pending, expectedBlockIndex: this.expectedBlockIndex(result.pending.id)!, durable };
@@ -163,23 +169,29 @@ export class Node {
     return job;
   }
 
-  /** Starts mining block after block until stopMining or close. */
+  /** Starts mining block after block until stopMining or close (one loop, however often it is called). */
   startMining(): void {
-    if (this.#continuousMining) return;
     this.#continuousMining = true;
+    if (this.#miningLoop !== undefined) return;
     const loop = async (): Promise<void> => {
+      let failures = 0;
       while (this.#continuousMining && !this.#closed.signal.aborted) {
         try {
           await this.mine();
+          failures = 0;
+          // At an easy difficulty a block can be found without the miner ever yielding; give I/O a turn between
+          // blocks so a continuously mining node keeps answering.
+          await yieldToEventLoop();
         } catch (error) {
-          if (!this.#closed.signal.aborted) this.#log('mining.error', { error: (error as Error).message });
+          if (this.#closed.signal.aborted) break;
+          failures++;
+          this.#log('mining.error', { error: (error as Error).message, failures });
+          // A persistent failure (a clock behind the chain, a broken kernel) must not spin: back off up to 30 s.
+          await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6)));
         }
-        // At an easy difficulty a block can be found without the miner ever yielding; give I/O a turn between
-        // blocks so a continuously mining node keeps answering.
-        await yieldToEventLoop();
       }
     };
-    void loop();
+    this.#miningLoop = loop().finally(() => (this.#miningLoop = undefined));
   }
 
   /** True while continuous mining is on. */

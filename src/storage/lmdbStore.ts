@@ -106,7 +106,8 @@ export class LmdbStore implements ChainStore {
     let root: RootDatabase;
     try {
       mkdirSync(dataDir, { recursive: true });
-      root = open({ path, maxDbs: 16, compression: false, noSubdir: true });
+      // overlappingSync off: a commit returns only once it is flushed, so what we acknowledge survives a power loss.
+      root = open({ path, maxDbs: 16, compression: false, noSubdir: true, overlappingSync: false });
     } catch (error) {
       throw new StoreOpenError(`cannot open ${path} as a node database: ${(error as Error).message}`);
     }

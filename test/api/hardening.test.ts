@@ -142,3 +142,51 @@ describe('peer allow-list', () => {
     expect(added.map((peer) => peer.url)).toEqual(['http://127.0.0.1:4001/graphql', 'http://trusted.example:9000/graphql']);
   });
 });
+
+describe('subscription slots', () => {
+  it('gives a slot back when a subscription is closed before its first event was asked for', async () => {
+    const { SubscriptionRegistry } = await import('../../src/api/subscriptionRegistry.js');
+    const registry = new SubscriptionRegistry(2);
+    let returned = 0;
+    const source = () => ({
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise<IteratorResult<number>>(() => {}),
+        return: async () => {
+          returned++;
+          return { done: true as const, value: undefined };
+        },
+      }),
+    });
+    for (let i = 0; i < 5; i++) {
+      const stream = registry.open('client', source);
+      await stream.return?.();
+    }
+    expect(registry.count('client')).toBe(0);
+    expect(returned).toBe(5);
+    registry.open('client', source);
+    registry.open('client', source);
+    expect(() => registry.open('client', source)).toThrow(/at most 2 subscriptions/);
+  });
+});
+
+describe('request body limit without a declared length', () => {
+  it('refuses a streamed (chunked) body over maxBodyBytes', async () => {
+    const testNode = createTestNode();
+    nodes.push(testNode);
+    const padding = 'x'.repeat(3 * 1024 * 1024);
+    const payload = new TextEncoder().encode(JSON.stringify({ query: '{ node { height } }', variables: { padding } }));
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let offset = 0; offset < payload.length; offset += 64 * 1024) controller.enqueue(payload.subarray(offset, offset + 64 * 1024));
+        controller.close();
+      },
+    });
+    const response = await testNode.yoga.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+  });
+});
