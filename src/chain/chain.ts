@@ -8,7 +8,7 @@ import { blockWork } from './pow.js';
 import { reject, type BlockRejection } from './rejections.js';
 import { MemoryChainStore, type ChainStore, type StoredBlock } from './store.js';
 import type { Block, Transaction } from './types.js';
-import { validateBlockContext, validateBlockIntrinsic, type IntrinsicFacts } from './validateBlock.js';
+import { checkHeaderContext, checkHeaderIntrinsic, validateBlockContext, validateBlockIntrinsic } from './validateBlock.js';
 
 /** What adding one block (or a linked run of blocks) did. */
 export type AddBlockResult =
@@ -217,8 +217,9 @@ export class Chain {
     if (blocks.length === 0) {
       return { status: 'invalid', position: 0, rejection: reject('MALFORMED_BLOCK', 'no blocks were given') };
     }
+    // Validation runs cheapest first, so a block that fails a header rule costs a hash, never a signature check:
+    // (1) each header alone, (2) each header against its parent, for the whole run, (3) bodies and the ledger.
     const hashes: string[] = [];
-    const facts: IntrinsicFacts[] = [];
     for (let i = 0; i < blocks.length; i++) {
       const block = blocks[i]!;
       if (block.header.index === 1) {
@@ -231,26 +232,24 @@ export class Chain {
           };
         }
         hashes.push(this.genesis.hash);
-        facts.push({ hash: this.genesis.hash, transactionIds: [], size: this.genesis.size });
         continue;
       }
-      const intrinsic = validateBlockIntrinsic(block, this.params, claimedHashes[i]);
-      const hash = intrinsic.ok ? intrinsic.value.hash : undefined;
-      if (!intrinsic.ok) {
-        // Only the proof-of-work rule is decided by the hash alone. The header does not commit to signatures, and a
-        // merkle or size failure says nothing about the real block with that hash, so those are never cached
-        // (otherwise a peer could poison the cache with a tampered copy of a good block).
-        const byHash = intrinsic.rejection.code === 'INSUFFICIENT_PROOF_OF_WORK';
-        return this.#refuse(i, byHash ? blockHash(block.header) : undefined, intrinsic.rejection, byHash);
+      const header = checkHeaderIntrinsic(block, this.params, claimedHashes[i]);
+      if (!header.ok) {
+        // Proof of work and the difficulty floor are decided by the header alone: cache those by hash. The header
+        // does not commit to signatures, and a malformed or mismatched copy says nothing about the real block with
+        // that hash, so nothing else is cached (a peer cannot poison the cache with a tampered copy of a good block).
+        const byHash = header.rejection.code === 'INSUFFICIENT_PROOF_OF_WORK' || header.rejection.code === 'DIFFICULTY_MISMATCH';
+        return this.#refuse(i, byHash ? blockHash(block.header) : undefined, header.rejection, byHash);
       }
+      const hash = header.value;
       const previous = hashes[i - 1];
       if (previous !== undefined && block.header.previousHash !== previous) {
         return this.#refuse(i, hash, reject('BROKEN_LINK', `block ${i} does not link to block ${i - 1}`), false);
       }
-      const cachedInvalid = this.#invalid.get(hash!);
-      if (cachedInvalid !== undefined) return { status: 'invalid', position: i, hash: hash!, rejection: cachedInvalid };
-      hashes.push(hash!);
-      facts.push(intrinsic.value);
+      const cachedInvalid = this.#invalid.get(hash);
+      if (cachedInvalid !== undefined) return { status: 'invalid', position: i, hash, rejection: cachedInvalid };
+      hashes.push(hash);
     }
 
     let start = 0;
@@ -261,13 +260,48 @@ export class Chain {
       return { status: 'orphan', hash: hashes[start]!, missingParent: blocks[start]!.header.previousHash };
     }
 
-    const ledger = this.#ledgerAt(parent);
-    let timestamps = this.#recentTimestamps(parent);
     const now = this.#clock();
+    const parentTimestamps = this.#recentTimestamps(parent);
+    {
+      // (2) Headers against their parents, for the whole run, before any body is looked at.
+      let timestamps = parentTimestamps;
+      let previousHeader = parent.block.header;
+      let previousHash = parent.hash;
+      for (let i = start; i < blocks.length; i++) {
+        const { header } = blocks[i]!;
+        const windowStart = retargetWindowStart(this.params, header.index);
+        const problem = checkHeaderContext(
+          header,
+          {
+            header: previousHeader,
+            hash: previousHash,
+            recentTimestamps: timestamps,
+            retargetWindowStart:
+              windowStart === undefined
+                ? undefined
+                : windowStart >= blocks[start]!.header.index
+                  ? blocks[start + windowStart - blocks[start]!.header.index]!.header
+                  : this.#retargetWindowStart(parent, [], windowStart)?.block.header,
+          },
+          this.params,
+          now,
+        );
+        if (problem !== undefined) return this.#refuse(i, hashes[i], problem, problem.code !== 'TIMESTAMP_TOO_FAR_IN_FUTURE');
+        timestamps = [header.timestamp, ...timestamps].slice(0, this.params.medianTimeSpan);
+        previousHeader = header;
+        previousHash = hashes[i]!;
+      }
+    }
+
+    // (3) Bodies (merkle root, reward, signatures) and the ledger.
+    const ledger = this.#ledgerAt(parent);
+    let timestamps = parentTimestamps;
     const added: StoredBlock[] = [];
     let previous = parent;
     for (let i = start; i < blocks.length; i++) {
       const block = blocks[i]!;
+      const intrinsic = validateBlockIntrinsic(block, this.params, hashes[i]);
+      if (!intrinsic.ok) return this.#refuse(i, undefined, intrinsic.rejection, false);
       const context = validateBlockContext(
         block,
         {
@@ -288,8 +322,8 @@ export class Chain {
       const stored: StoredBlock = {
         block,
         hash: hashes[i]!,
-        transactionIds: facts[i]!.transactionIds,
-        size: facts[i]!.size,
+        transactionIds: intrinsic.value.transactionIds,
+        size: intrinsic.value.size,
         totalWork: previous.totalWork + blockWork(block.header.difficulty),
         undo: context.value,
       };
@@ -325,8 +359,11 @@ export class Chain {
    * The ancestor of `parent` (inclusive) that opens the retarget window of its child, or undefined when the child
    * is no retarget block. `pending` are blocks of the run being validated (not stored yet), lowest first.
    */
-  #retargetWindowStart(parent: StoredBlock, pending: readonly StoredBlock[]): StoredBlock | undefined {
-    const start = retargetWindowStart(this.params, parent.block.header.index + 1);
+  #retargetWindowStart(
+    parent: StoredBlock,
+    pending: readonly StoredBlock[],
+    start: number | undefined = retargetWindowStart(this.params, parent.block.header.index + 1),
+  ): StoredBlock | undefined {
     if (start === undefined) return undefined;
     // The run being validated is contiguous, so a pending ancestor is found by its index.
     const firstPending = pending[0]?.block.header.index;

@@ -68,6 +68,12 @@ export function createChainParams(overrides: Partial<ChainParams> = {}): ChainPa
   assertIntegerInRange('maxFutureBlockTimeMs', params.maxFutureBlockTimeMs, 0, 86_400_000);
   assertIntegerInRange('medianTimeSpan', params.medianTimeSpan, 1, 1_000);
   assertIntegerInRange('genesisTimestamp', params.genesisTimestamp, 0, Number.MAX_SAFE_INTEGER);
+  if (params.initialDifficulty < params.minDifficulty) {
+    throw new RangeError(`initialDifficulty ${params.initialDifficulty} must not be below minDifficulty ${params.minDifficulty}`);
+  }
+  if (params.retargetInterval === 1) {
+    throw new RangeError('retargetInterval must be 0 (off) or at least 2: a window needs two blocks after genesis');
+  }
   if (typeof params.networkName !== 'string' || params.networkName.length === 0 || params.networkName.length > 64) {
     throw new RangeError('networkName must be a string of 1 to 64 characters');
   }

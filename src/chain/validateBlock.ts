@@ -114,38 +114,75 @@ export function validateBlockContext(
   params: ChainParams,
   now: number,
 ): ValidationResult<BlockUndo> {
-  const fail = (code: BlockRejectionCode, message: string): ValidationResult<BlockUndo> => ({
-    ok: false,
-    rejection: reject(code, message),
-  });
-  const { header } = block;
-  if (header.previousHash !== parent.hash) return fail('BROKEN_LINK', 'previousHash is not the parent hash');
+  const headerProblem = checkHeaderContext(block.header, parent, params, now);
+  if (headerProblem !== undefined) return { ok: false, rejection: headerProblem };
+  const touched = new Map<string, AccountState>();
+  for (let i = 0; i < block.transactions.length; i++) {
+    const problem = ledger.applyTransaction(block.transactions[i]!, touched);
+    if (problem !== undefined) return { ok: false, rejection: reject(problem.code, `transaction ${i}: ${problem.message}`) };
+  }
+  return { ok: true, value: [...touched] };
+}
+
+/**
+ * The contextual rules of a header alone (link, index, difficulty, median time past, future limit): cheap, so the
+ * chain checks them for a whole run before any merkle root or signature.
+ */
+export function checkHeaderContext(
+  header: BlockHeader,
+  parent: ParentContext,
+  params: ChainParams,
+  now: number,
+): BlockRejection | undefined {
+  if (header.previousHash !== parent.hash) return reject('BROKEN_LINK', 'previousHash is not the parent hash');
   if (header.index !== parent.header.index + 1) {
-    return fail('INDEX_NOT_PARENT_PLUS_ONE', `index must be ${parent.header.index + 1}, got ${header.index}`);
+    return reject('INDEX_NOT_PARENT_PLUS_ONE', `index must be ${parent.header.index + 1}, got ${header.index}`);
   }
   const difficulty = expectedDifficulty(params, parent.header, parent.retargetWindowStart);
   if (header.difficulty !== difficulty) {
-    return fail('DIFFICULTY_MISMATCH', `difficulty must be ${difficulty}, got ${header.difficulty}`);
+    return reject('DIFFICULTY_MISMATCH', `difficulty must be ${difficulty}, got ${header.difficulty}`);
   }
   const median = medianTimePast(parent.recentTimestamps);
   if (header.timestamp <= median) {
-    return fail(
+    return reject(
       'TIMESTAMP_NOT_AFTER_MEDIAN_TIME_PAST',
       `timestamp must be later than ${median}, the median of the previous ${parent.recentTimestamps.length} blocks`,
     );
   }
   if (header.timestamp > now + params.maxFutureBlockTimeMs) {
-    return fail(
+    return reject(
       'TIMESTAMP_TOO_FAR_IN_FUTURE',
       `timestamp ${header.timestamp} is more than ${params.maxFutureBlockTimeMs} ms ahead of this node's clock`,
     );
   }
-  const touched = new Map<string, AccountState>();
-  for (let i = 0; i < block.transactions.length; i++) {
-    const problem = ledger.applyTransaction(block.transactions[i]!, touched);
-    if (problem !== undefined) return fail(problem.code, `transaction ${i}: ${problem.message}`);
+  return undefined;
+}
+
+/**
+ * The intrinsic rules a header can be judged on without its transactions' contents: well-formed fields, the count
+ * and size limits, the claimed hash, the difficulty floor and the proof of work. Returns the block hash.
+ */
+export function checkHeaderIntrinsic(block: Block, params: ChainParams, claimedHash?: string): ValidationResult<string> {
+  const fail = (code: BlockRejectionCode, message: string): ValidationResult<string> => ({ ok: false, rejection: reject(code, message) });
+  const malformed = checkHeaderFields(block.header);
+  if (malformed !== undefined) return fail('MALFORMED_BLOCK', malformed);
+  if (!Array.isArray(block.transactions)) return fail('MALFORMED_BLOCK', 'transactions must be a list');
+  if (block.transactions.length > params.maxTransactionsPerBlock) {
+    return fail('TOO_MANY_TRANSACTIONS', `a block holds at most ${params.maxTransactionsPerBlock} transactions, got ${block.transactions.length}`);
   }
-  return { ok: true, value: [...touched] };
+  const hash = blockHash(block.header);
+  if (claimedHash !== undefined && claimedHash !== hash) {
+    return fail('HASH_MISMATCH', `hash ${claimedHash} does not match the header, whose hash is ${hash}`);
+  }
+  // No retarget goes below the floor, so a lower difficulty is wrong whatever the parent: refuse it before anything
+  // costly (otherwise a difficulty-0 header would carry any proof to the signature checks).
+  if (block.header.difficulty < params.minDifficulty) {
+    return fail('DIFFICULTY_MISMATCH', `difficulty must be at least ${params.minDifficulty}, got ${block.header.difficulty}`);
+  }
+  if (!meetsDifficulty(hash, block.header.difficulty)) {
+    return fail('INSUFFICIENT_PROOF_OF_WORK', `hash ${hash} has fewer than ${block.header.difficulty} leading zero bits`);
+  }
+  return { ok: true, value: hash };
 }
 
 function checkHeaderFields(header: BlockHeader): string | undefined {
