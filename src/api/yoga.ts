@@ -3,6 +3,7 @@ import type { Node } from '../node/node.js';
 import { bearerToken, tokenMatches, type ApiContext, type InitialContext } from './context.js';
 import { SubscriptionRegistry } from './subscriptionRegistry.js';
 import { DEFAULT_API_LIMITS, limitPlugins, type ApiLimits } from './limits.js';
+import { requestHygiene } from './requestHygiene.js';
 import { schema } from './schema.js';
 
 /** Options of the GraphQL app. */
@@ -13,6 +14,8 @@ export interface YogaOptions {
   readonly limits?: Partial<ApiLimits>;
   /** When set, admin mutations need `Authorization: Bearer <adminToken>`; without it everything is open. */
   readonly adminToken?: string;
+  /** Origins allowed to call the API from a browser (CORS); none by default. */
+  readonly corsOrigins?: readonly string[];
 }
 
 /**
@@ -33,7 +36,10 @@ export function createYogaApp(node: Node, options: YogaOptions = {}): YogaServer
       clientId: initial.req?.socket?.remoteAddress ?? 'in-process',
       subscriptions,
     }),
-    plugins: limitPlugins(limits),
+    plugins: [requestHygiene(), ...limitPlugins(limits)],
+    // No CORS by default: browsers then refuse cross-origin reads and JSON posts (their preflight fails), so a web
+    // page cannot drive a local node. `corsOrigins` opens it to named origins, without credentials.
+    cors: options.corsOrigins === undefined || options.corsOrigins.length === 0 ? false : { origin: [...options.corsOrigins], credentials: false },
     // Counts streamed bytes too (a chunked body declares no length); the plugin answers 413 early for declared ones.
     maxRequestBodySize: limits.maxBodyBytes,
     // Unexpected errors are masked (yoga's default); domain failures are typed results in the schema.

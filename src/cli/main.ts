@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.port,
     limits: config.limits,
+    corsOrigins: config.corsOrigins,
     ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
   });
   node.network.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));

@@ -24,6 +24,8 @@ export interface NodeConfig {
   readonly adminToken: string | null;
   /** Peers that may be registered (`host` or `host:port`); empty allows every http(s) peer. */
   readonly peerAllowList: readonly string[];
+  /** Browser origins allowed to call the API (CORS); empty: none. */
+  readonly corsOrigins: readonly string[];
   /** API limits given on the command line (the rest keep their defaults). */
   readonly limits: {
     readonly requestTimeoutMs?: number;
@@ -54,6 +56,7 @@ export const USAGE = `Usage: npm start -- [flags]
   --admin-token <t>    admin mutations need "Authorization: Bearer <t>" (or set NODE_ADMIN_TOKEN); required when
                        --host is not a loopback address
   --peer-allow <list>  only these peers may be registered: host or host:port, comma-separated
+  --cors-origin <list> browser origins allowed to call the API (e.g. http://localhost:5173); none by default
   --request-timeout <ms>, --max-body-bytes <n>, --max-depth <n>, --max-aliases <n>, --max-tokens <n>,
   --max-subscriptions <n>   API limits (see the limits query)
   --help               show this text`;
@@ -79,6 +82,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
         'miner-threads': { type: 'string' },
         'admin-token': { type: 'string' },
         'peer-allow': { type: 'string' },
+        'cors-origin': { type: 'string' },
         'request-timeout': { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'max-depth': { type: 'string' },
@@ -131,9 +135,17 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+  const corsOrigins = (values['cors-origin'] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`--cors-origin entries must be http(s)://host[:port], got "${origin}"`);
+  }
   return {
     adminToken,
     peerAllowList,
+    corsOrigins,
     limits: Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)),
     port,
     host,

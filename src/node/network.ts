@@ -1,4 +1,5 @@
 import type { AddBlockResult, Chain } from '../chain/chain.js';
+import { checkHeaderIntrinsic } from '../chain/validateBlock.js';
 import type { StoredBlock } from '../chain/store.js';
 import type { Block, Transaction } from '../chain/types.js';
 import type { PeerApi } from '../peer/peerApi.js';
@@ -74,6 +75,7 @@ export class Network {
   readonly #clients = new Map<string, PeerApi>();
   /** Peers a sync is running for; a request during one makes it run once more afterwards. */
   readonly #syncing = new Map<string, Promise<SyncOutcome>>();
+  readonly #rerun = new Set<string>();
   readonly #unsubscribe: Array<() => void> = [];
   #timer: ReturnType<typeof setInterval> | undefined;
   #publicUrl: string | null;
@@ -198,8 +200,19 @@ export class Network {
   /** Syncs from one registered peer (one sync per peer at a time; a concurrent call shares the running one). */
   syncFrom(url: string): Promise<SyncOutcome> {
     const running = this.#syncing.get(url);
-    if (running !== undefined) return running;
-    const sync = this.#sync(url).finally(() => this.#syncing.delete(url));
+    if (running !== undefined) {
+      // The running sync read the peer's status before this request: run once more when it is done.
+      this.#rerun.add(url);
+      return running;
+    }
+    const sync = (async () => {
+      let outcome: SyncOutcome;
+      do {
+        this.#rerun.delete(url);
+        outcome = await this.#sync(url);
+      } while (this.#rerun.has(url));
+      return outcome;
+    })().finally(() => this.#syncing.delete(url));
     this.#syncing.set(url, sync);
     return sync;
   }
@@ -231,6 +244,10 @@ export class Network {
         hasBlock: (hash) => chain.getBlock(hash) !== undefined,
         locator: () => chain.locator(),
         addBlocks: (blocks) => this.#host.addBlocks(blocks, `peer ${url}`),
+        checkHeader: (block) => {
+          const result = checkHeaderIntrinsic(block, chain.params);
+          return result.ok ? undefined : `${result.rejection.code}: ${result.rejection.message}`;
+        },
       },
       this.#options.syncLimits,
     );

@@ -37,5 +37,6 @@ export function normalizePeerUrl(input: string): PeerUrlResult {
     return { ok: false, reason: `"${text}" has no port; expected host:port` };
   }
   const port = url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port;
+  if (port === '0') return { ok: false, reason: `"${text}" has port 0; a peer listens on a port from 1 to 65535` };
   return { ok: true, url: `${url.protocol}//${url.hostname}:${port}/graphql` };
 }

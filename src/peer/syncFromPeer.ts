@@ -1,5 +1,6 @@
 import type { AddBlockResult } from '../chain/chain.js';
 import type { Block } from '../chain/types.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { blockHash } from '../chain/block.js';
 import { PeerProtocolError, PeerUnreachableError, type PeerApi, type PeerChainStatus } from './peerApi.js';
 
@@ -39,6 +40,8 @@ export interface SyncTarget {
   locator(): string[];
   /** Validates and adds a linked run of blocks atomically (Chain.addBlocks plus the node's bookkeeping). */
   addBlocks(blocks: readonly Block[]): AddBlockResult;
+  /** The header rules a block can be judged on alone (proof of work, difficulty floor, …): a reason, or undefined. */
+  checkHeader(block: Block): string | undefined;
 }
 
 /** Bounds of one sync. */
@@ -105,10 +108,16 @@ export async function syncFromPeer(
         if (header.index !== previous.index + 1 || header.previousHash !== previous.hash) {
           throw new PeerProtocolError(`block ${header.index} does not follow block ${previous.index} ${previous.hash}`);
         }
+        // Cheap header rules now, page by page: a peer cannot make us buffer (let alone verify) blocks without
+        // real proof of work at the network's difficulty floor.
+        const problem = target.checkHeader(block);
+        if (problem !== undefined) return report('REFUSED', `${problem} (block ${header.index})`);
         blocks.push(block);
         previous = { index: header.index, hash: blockHash(header) };
       }
       fetched = blocks.length;
+      // Let queries and gossip through between pages of a long download.
+      await yieldToEventLoop();
     }
     if (previous.hash !== status.tipHash || previous.index !== status.height) {
       return report(

@@ -184,13 +184,14 @@ describe('command line', () => {
       minerThreads: availableParallelism(),
       adminToken: null,
       peerAllowList: [],
+      corsOrigins: [],
       limits: {},
     });
     expect(
       parseConfig([
         '--port', '4001', '--host', '0.0.0.0', '--admin-token', 'a-long-enough-token', '--data-dir', '/tmp/x', '--peers', 'a:1, http://b:2', '--difficulty', '12',
         '--mine', '--public-url', 'http://node.example:4001/graphql', '--sync-interval', '500', '--verify', '--miner-threads', '3',
-        '--peer-allow', 'a:1, b', '--request-timeout', '5000', '--max-depth', '8',
+        '--peer-allow', 'a:1, b', '--request-timeout', '5000', '--max-depth', '8', '--cors-origin', 'http://localhost:5173',
       ]),
     ).toEqual({
       port: 4001,
@@ -205,6 +206,7 @@ describe('command line', () => {
       minerThreads: 3,
       adminToken: 'a-long-enough-token',
       peerAllowList: ['a:1', 'b'],
+      corsOrigins: ['http://localhost:5173'],
       limits: { requestTimeoutMs: 5000, maxDepth: 8 },
     });
   });

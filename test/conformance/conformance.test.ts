@@ -1,0 +1,73 @@
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildFixture, check, describeExchange, expand, loadCases, send, type CaseRequest, type ConformanceCase } from './harness.js';
+
+/**
+ * The GraphQL conformance suite (in the spirit of ethereum/hive's graphql simulator): every `*.json` file next to this
+ * one is one case (format: README.md in this folder). Each case runs over HTTP semantics through `yoga.fetch` against a
+ * fresh node holding the same fixed chain, so a mutation in one case cannot leak into another.
+ */
+
+const CASE_DIR = fileURLToPath(new URL('.', import.meta.url));
+const MIN_CASES = 60;
+const cases = loadCases(CASE_DIR);
+/** CONFORMANCE_SHOW=<part of a file name> prints the responses of the matching cases (for writing new cases). */
+const SHOW = process.env.CONFORMANCE_SHOW;
+
+/** The placeholder values of the first build: every per-case build must reproduce them exactly. */
+let reference: Readonly<Record<string, unknown>>;
+
+beforeAll(async () => {
+  const fixture = await buildFixture();
+  reference = fixture.values;
+  fixture.testNode.node.close();
+});
+
+describe('GraphQL conformance', () => {
+  it(`has at least ${MIN_CASES} case files`, () => {
+    expect(cases.length).toBeGreaterThanOrEqual(MIN_CASES);
+  });
+
+  for (const { file, testCase } of cases) {
+    const name = `${testCase.knownBug === undefined ? '' : '[known bug] '}${file}: ${testCase.description}`;
+    it(name, async () => {
+      const fixture = await buildFixture();
+      try {
+        expect(fixture.values, 'the fixed chain must be the same on every build').toEqual(reference);
+        const fetchApp = fixture.testNode.yoga.fetch as (url: string, init: RequestInit) => Promise<Response>;
+        for (const [i, step] of (testCase.setup ?? []).entries()) {
+          const done = await send(fetchApp, expand(step, fixture) as CaseRequest);
+          const body = done.body as { errors?: unknown } | null;
+          if (done.status !== 200 || (typeof body === 'object' && body !== null && 'errors' in body)) {
+            throw new Error(`${file}: setup[${i}] did not succeed:\n${describeExchange(done)}`);
+          }
+        }
+        const request = expand(testCase.request, fixture) as CaseRequest;
+        // In `match` and `headers` the keys are paths and names (`$` is the whole body): only the values expand.
+        const expandValues = <T>(record: Record<string, T>) =>
+          Object.fromEntries(Object.entries(record).map(([key, value]) => [key, expand(value, fixture)])) as Record<string, T>;
+        const expected: ConformanceCase = {
+          ...testCase,
+          ...(testCase.responses === undefined ? {} : { responses: expand(testCase.responses, fixture) as unknown[] }),
+          ...(testCase.match === undefined ? {} : { match: expandValues(testCase.match) }),
+          ...(testCase.headers === undefined ? {} : { headers: expandValues(testCase.headers) }),
+        };
+        const exchange = await send(fetchApp, request);
+        const failures = check(expected, exchange);
+        if (SHOW !== undefined && file.includes(SHOW)) console.log(`${file}\n${describeExchange(exchange)}`);
+        const report = () => `${failures.join('\n')}\n--- actual response ---\n${describeExchange(exchange)}`;
+        if (testCase.knownBug !== undefined) {
+          console.warn(
+            failures.length === 0
+              ? `KNOWN BUG APPEARS FIXED in ${file} (${testCase.knownBug}): the case now holds; remove its "knownBug" mark.`
+              : `KNOWN BUG in ${file}: ${testCase.knownBug}\n${report()}`,
+          );
+          return;
+        }
+        if (failures.length > 0) throw new Error(`${file} (${testCase.description}) does not hold:\n${report()}`);
+      } finally {
+        fixture.testNode.node.close();
+      }
+    });
+  }
+});
