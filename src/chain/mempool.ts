@@ -36,8 +36,10 @@ export class Mempool {
   readonly #entries = new Map<string, PendingTransaction>();
   readonly #maxSize: number;
   #ledger: LedgerOverlay;
+  #tipLedger: LedgerReader;
 
   constructor(tipLedger: LedgerReader, options: { readonly maxSize?: number } = {}) {
+    this.#tipLedger = tipLedger;
     this.#ledger = new LedgerOverlay(tipLedger);
     this.#maxSize = options.maxSize ?? DEFAULT_MEMPOOL_SIZE;
   }
@@ -93,6 +95,30 @@ export class Mempool {
     const pending: PendingTransaction = { id, transaction: tx, receivedAt };
     this.#entries.set(id, pending);
     return { ok: true, pending };
+  }
+
+  /**
+   * Keeps the queue within its bound after a rebuild (a deep reorganization can return more transfers than fit): the
+   * newest entries go, which keeps the rest a valid sequence since nothing earlier depends on a later one.
+   */
+  #trimToSize(): DroppedTransaction[] {
+    const overflow = this.#entries.size - this.#maxSize;
+    if (overflow <= 0) return [];
+    const removed = [...this.#entries.values()].slice(-overflow);
+    for (const entry of removed) this.#entries.delete(entry.id);
+    // The ledger view must match the trimmed queue: replay what is left.
+    const kept = [...this.#entries.values()];
+    this.#entries.clear();
+    this.#ledger = new LedgerOverlay(this.#tipLedger);
+    for (const entry of kept) {
+      this.#ledger.applyTransaction(entry.transaction);
+      this.#entries.set(entry.id, entry);
+    }
+    return removed.map((entry) => ({
+      id: entry.id,
+      transaction: entry.transaction,
+      rejection: reject('MEMPOOL_FULL', `the mempool holds its maximum of ${this.#maxSize}`),
+    }));
   }
 
   /** The first transactions in arrival order that fit in `maxCount` transactions. */
@@ -165,6 +191,7 @@ export class Mempool {
     isConfirmed: (id: string) => boolean,
   ): DroppedTransaction[] {
     this.#entries.clear();
+    this.#tipLedger = tipLedger;
     this.#ledger = new LedgerOverlay(tipLedger);
     const seen = new Set<string>();
     let waiting = candidates.filter((candidate) => {
@@ -185,7 +212,8 @@ export class Mempool {
         }
       }
       if (next.length === 0 || next.length === waiting.length) {
-        return next.map((c) => ({ id: c.id, transaction: c.transaction, rejection: failures.get(c.id)! }));
+        const dropped = next.map((c) => ({ id: c.id, transaction: c.transaction, rejection: failures.get(c.id)! }));
+        return [...dropped, ...this.#trimToSize()];
       }
       waiting = next;
     }

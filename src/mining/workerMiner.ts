@@ -34,6 +34,8 @@ export class WorkerMiner implements Miner {
   readonly #controlView = new Int32Array(this.#control);
   readonly #counters: Float64Array;
   #workers: Worker[] = [];
+  /** Each worker's counter slot in `#counters`. */
+  readonly #slots = new WeakMap<Worker, number>();
   #jobId = 0;
   #busyMs = 0;
   #rate = { at: 0, tries: 0, hashrate: 0 };
@@ -67,7 +69,8 @@ export class WorkerMiner implements Miner {
         const onAbort = () => finish(() => reject(signal.reason));
         signal.addEventListener('abort', onAbort, { once: true });
         listeners.push(() => signal.removeEventListener('abort', onAbort));
-        this.#workers.forEach((worker, index) => {
+        const workers = [...this.#workers];
+        workers.forEach((worker, index) => {
           const onMessage = (message: WorkerMessage) => {
             if (message.jobId !== jobId) return;
             if (message.type === 'found') {
@@ -80,18 +83,21 @@ export class WorkerMiner implements Miner {
               }
             } else if (message.type === 'failed') {
               finish(() => reject(new Error(`mining worker ${index} failed: ${message.error}`)));
-            } else if (++exhausted === this.#workers.length) {
+            } else if (++exhausted === workers.length) {
               finish(() => reject(new Error('proof space exhausted; the template needs a new timestamp')));
             }
           };
           const onError = (error: Error) => finish(() => reject(new Error(`mining worker ${index} crashed: ${error.message}`)));
+          const onExit = (code: number) => finish(() => reject(new Error(`mining worker ${index} exited with code ${code}`)));
           worker.on('message', onMessage);
           worker.once('error', onError);
+          worker.once('exit', onExit);
           listeners.push(() => {
             worker.off('message', onMessage);
             worker.off('error', onError);
+            worker.off('exit', onExit);
           });
-          const job: WorkerJob = { jobId, header, difficulty: template.difficulty, firstChunk: index, stride: this.#workers.length, chunkTries };
+          const job: WorkerJob = { jobId, header, difficulty: template.difficulty, firstChunk: index, stride: workers.length, chunkTries };
           worker.postMessage(job);
         });
       });
@@ -125,9 +131,11 @@ export class WorkerMiner implements Miner {
     return total;
   }
 
+  /** Starts the missing workers: all of them at first, and replacements for any that crashed or exited. */
   #start(): void {
-    if (this.#workers.length > 0) return;
-    for (let index = 0; index < this.threads; index++) {
+    const used = new Set(this.#workers.map((worker) => this.#slots.get(worker)));
+    for (let index = 0; index < this.threads && this.#workers.length < this.threads; index++) {
+      if (used.has(index)) continue;
       const workerData = { index, control: this.#control, counters: this.#counters.buffer, kernel: this.#options.kernel };
       // Running from source, the worker is TypeScript: a small bootstrap registers tsx's loader inside the worker
       // (Node 20 does not apply the parent's loader, nor `--import` in a worker's execArgv) and then imports it.
@@ -138,10 +146,13 @@ export class WorkerMiner implements Miner {
           )
         : new Worker(WORKER_URL, { workerData });
       worker.unref();
-      worker.on('error', () => {
-        // A crashed worker is replaced on the next job; the job in flight fails through its own listener.
+      const forget = () => {
+        // A crashed or exited worker is replaced on the next job; the job in flight fails through its own listener.
         this.#workers = this.#workers.filter((w) => w !== worker);
-      });
+      };
+      worker.on('error', forget);
+      worker.on('exit', forget);
+      this.#slots.set(worker, index);
       this.#workers.push(worker);
     }
   }

@@ -169,3 +169,21 @@ describe('mempool', () => {
     expect(mempool.size).toBe(0);
   });
 });
+
+describe('mempool bound after a reorganization', () => {
+  it('keeps at most maxSize transactions when a reset returns more, dropping the newest as MEMPOOL_FULL', async () => {
+    const { Mempool } = await import('../../src/chain/mempool.js');
+    const { transfer } = await import('../helpers/chainBuilder.js');
+    const { alice, bob } = await import('../helpers/keys.js');
+    const rich = { getAccount: (address: string) => (address === alice.address ? { balance: 100, nonce: 0 } : { balance: 0, nonce: 0 }) };
+    const mempool = new Mempool(rich, { maxSize: 3 });
+    const returned = [0, 1, 2, 3, 4].map((nonce) => transfer(alice, bob, 1, nonce));
+    const dropped = mempool.reset(rich, returned, () => false, 1);
+    expect(mempool.list().map((p) => p.transaction.nonce)).toEqual([0, 1, 2]);
+    expect(dropped.map((d) => [d.transaction.nonce, d.rejection.code])).toEqual([
+      [3, 'MEMPOOL_FULL'],
+      [4, 'MEMPOOL_FULL'],
+    ]);
+    expect(mempool.pendingAccount(alice.address)).toEqual({ balance: 97, nonce: 3 });
+  });
+});

@@ -64,3 +64,24 @@ describe('WorkerMiner (worker_threads)', () => {
     expect(Math.max(...gaps)).toBeLessThan(100);
   });
 });
+
+describe('WorkerMiner after a worker dies', () => {
+  it('fails the job in flight with a clear error and replaces the worker for the next job', async () => {
+    const fragile = new WorkerMiner({ threads: 2, chunkTries: 1 << 16 });
+    try {
+      await fragile.mine(template(4, 30), new AbortController().signal);
+      const controller = new AbortController();
+      const mining = fragile.mine(template(60, 31), controller.signal);
+      const failed = expect(mining).rejects.toThrow(/exited with code|crashed/);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Stop the worker threads from outside, as a crash would.
+      await fragile.close();
+      await failed;
+      controller.abort(new Error('done'));
+      const sealed = await fragile.mine(template(8, 32), new AbortController().signal);
+      expect(leadingZeroBits(blockHash(sealed))).toBeGreaterThanOrEqual(8);
+    } finally {
+      await fragile.close();
+    }
+  });
+});
