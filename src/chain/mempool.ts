@@ -54,9 +54,14 @@ export class Mempool {
     return this.#entries.get(id);
   }
 
-  /** Pending transactions in arrival order. */
-  list(): PendingTransaction[] {
-    return [...this.#entries.values()];
+  /** Pending transactions in arrival order (the first `limit` of them, when given). */
+  list(limit = Number.POSITIVE_INFINITY): PendingTransaction[] {
+    const result: PendingTransaction[] = [];
+    for (const entry of this.#entries.values()) {
+      if (result.length >= limit) break;
+      result.push(entry);
+    }
+    return result;
   }
 
   /** An account's state once every pending transaction is applied (its next nonce, its spendable balance). */

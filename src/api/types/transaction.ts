@@ -140,8 +140,7 @@ builder.queryFields((t) => ({
       const first = args.first ?? 100;
       if (first < 1 || first > 1000) badQueryInput(`first must be from 1 to 1000, got ${first}`);
       return context.node.mempool
-        .list()
-        .slice(0, first)
+        .list(first)
         .map((pending) => ({ id: pending.id, transaction: pending.transaction, block: null, position: null }));
     },
   }),
