@@ -1,5 +1,7 @@
 import { Repeater } from 'graphql-yoga';
 import type { EventHub } from '../node/events.js';
+import type { NodeEvents } from '../node/nodeEvents.js';
+import type { ApiContext } from './context.js';
 
 /** Most events a subscriber may fall behind before its stream ends with an error (memory stays bounded). */
 export const MAX_EVENT_BACKLOG = 1_000; // below the Repeater's own limit of 1024 pending pushes
@@ -26,4 +28,9 @@ export function eventStream<Events extends Record<string, unknown>, Name extends
     await stop;
     unsubscribe();
   });
+}
+
+/** A node event as a subscription of the requesting client: counted against its slots, bounded by its backlog. */
+export function subscribeToNodeEvent<Name extends keyof NodeEvents & string>(ctx: ApiContext, name: Name): AsyncIterableIterator<NodeEvents[Name]> {
+  return ctx.subscriptions.open(ctx.clientId, () => eventStream(ctx.node.events, name, ctx.limits.subscriptionBacklog));
 }

@@ -3,7 +3,7 @@ import type { Block, Transaction } from '../../chain/types.js';
 import { isHex } from '../../chain/hex.js';
 import { builder } from '../builder.js';
 import { newBlockStream } from '../blockStream.js';
-import { eventStream } from '../eventStream.js';
+import { subscribeToNodeEvent } from '../eventStream.js';
 import type { NodeEvents } from '../../node/nodeEvents.js';
 import { BlockRejectedError, InvalidInputError } from '../errors.js';
 import { badQueryInput } from '../inputErrors.js';
@@ -254,8 +254,7 @@ builder.subscriptionField('chainReorganized', (t) =>
   t.field({
     type: ChainReorganization,
     description: 'Each switch of the best chain to another branch (a reorganization), with its depth.',
-    subscribe: (_root, _args, ctx) =>
-      ctx.subscriptions.open(ctx.clientId, () => eventStream(ctx.node.events, 'chainReorganized', ctx.limits.subscriptionBacklog)),
+    subscribe: (_root, _args, ctx) => subscribeToNodeEvent(ctx, 'chainReorganized'),
     resolve: (event) => event,
   }),
 );

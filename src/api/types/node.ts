@@ -5,7 +5,7 @@ import type { StoredBlock } from '../../chain/store.js';
 import type { Node } from '../../node/node.js';
 import { MiningFailedError } from '../errors.js';
 import { requireAdmin } from '../context.js';
-import { eventStream } from '../eventStream.js';
+import { subscribeToNodeEvent } from '../eventStream.js';
 import type { MiningProgress } from '../../node/nodeEvents.js';
 
 const NodeInfoRef = builder.objectRef<Node>('NodeInfo');
@@ -115,8 +115,7 @@ builder.subscriptionField('miningProgress', (t) =>
   t.field({
     type: MiningProgressRef,
     description: 'About once a second while a block is being mined: hashrate, tries, difficulty and elapsed time.',
-    subscribe: (_root, _args, ctx) =>
-      ctx.subscriptions.open(ctx.clientId, () => eventStream(ctx.node.events, 'miningProgress', ctx.limits.subscriptionBacklog)),
+    subscribe: (_root, _args, ctx) => subscribeToNodeEvent(ctx, 'miningProgress'),
     resolve: (progress) => progress,
   }),
 );

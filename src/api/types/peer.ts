@@ -3,7 +3,7 @@ import type { PeerRecord } from '../../peer/peerSet.js';
 import type { SyncOutcome } from '../../peer/syncFromPeer.js';
 import { builder } from '../builder.js';
 import { requireAdmin } from '../context.js';
-import { eventStream } from '../eventStream.js';
+import { subscribeToNodeEvent } from '../eventStream.js';
 import { InvalidInputError } from '../errors.js';
 import { ChainRef, PeerRef, PeerSyncOutcomeRef } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
@@ -49,8 +49,7 @@ builder.subscriptionField('peerChanged', (t) =>
   t.field({
     type: PeerRef,
     description: 'Each time a peer is registered or its status, height or last error changes.',
-    subscribe: (_root, _args, ctx) =>
-      ctx.subscriptions.open(ctx.clientId, () => eventStream(ctx.node.events, 'peerChanged', ctx.limits.subscriptionBacklog)),
+    subscribe: (_root, _args, ctx) => subscribeToNodeEvent(ctx, 'peerChanged'),
     resolve: (peer) => peer,
   }),
 );
