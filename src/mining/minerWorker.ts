@@ -2,6 +2,8 @@
  * A mining worker thread: searches proofs for the job the pool posts, in chunks, checking between chunks whether
  * the job is still current (a shared job counter), and counting its tries in a shared array for the hashrate.
  */
+import { readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createProofSearcher, type ProofKernelName } from './kernel/createProofSearcher.js';
 
@@ -35,6 +37,21 @@ const setup = workerData as WorkerSetup;
 const control = new Int32Array(setup.control);
 const counters = new Float64Array(setup.counters);
 const port = parentPort!;
+
+/**
+ * Mining is background work: the worker lowers its own thread to the lowest scheduling priority (nice 19), so that
+ * serving queries, validating blocks and syncing always win the CPU and mining gets what is left. On Linux,
+ * setpriority() on a thread id changes only that thread; `/proc/thread-self` names it. Elsewhere this is skipped.
+ */
+function lowerOwnPriority(): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, constants.priority.PRIORITY_LOW);
+  } catch {
+    // Not Linux, or not permitted: mine at normal priority.
+  }
+}
+lowerOwnPriority();
 
 /** Tries per kernel call between checks of the shared job counter (a few ms at ~16 M tries/s). */
 const CHECK_EVERY = 1 << 16;
