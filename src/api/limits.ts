@@ -58,6 +58,9 @@ function requestTimeout(ms: number): Plugin {
   return {
     onExecute({ executeFn, setExecuteFn }) {
       setExecuteFn((args) => {
+        const result = executeFn(args);
+        // Most queries complete synchronously: only an asynchronous execution needs a timer.
+        if (typeof (result as { then?: unknown } | null)?.then !== 'function') return result;
         let timer: ReturnType<typeof setTimeout> | undefined;
         const timeout = new Promise((resolve) => {
           timer = setTimeout(
@@ -68,10 +71,22 @@ function requestTimeout(ms: number): Plugin {
             ms,
           );
         });
-        return Promise.race([Promise.resolve(executeFn(args)), timeout]).finally(() => clearTimeout(timer)) as ReturnType<typeof executeFn>;
+        return Promise.race([result as Promise<unknown>, timeout]).finally(() => clearTimeout(timer)) as ReturnType<typeof executeFn>;
       });
     },
   };
+}
+
+/** The JSON body of a 413 answer (shared by the yoga plugin and the HTTP layer, so both answer alike). */
+export function bodyTooLargeJson(bytes: number, maxBytes: number, declared: boolean): string {
+  return JSON.stringify({
+    errors: [
+      {
+        message: `request body of ${declared ? '' : 'at least '}${bytes} bytes is over the limit of ${maxBytes} bytes (maxBodyBytes)`,
+        extensions: { code: 'PAYLOAD_TOO_LARGE' },
+      },
+    ],
+  });
 }
 
 /** Answers 413 before reading a body whose declared Content-Length is over `maxBytes`. */
@@ -81,17 +96,7 @@ function bodySizeLimit(maxBytes: number): Plugin {
       const declared = Number(request.headers.get('content-length') ?? '0');
       if (declared > maxBytes) {
         endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({
-              errors: [
-                {
-                  message: `request body of ${declared} bytes is over the limit of ${maxBytes} bytes`,
-                  extensions: { code: 'PAYLOAD_TOO_LARGE' },
-                },
-              ],
-            }),
-            { status: 413, headers: { 'content-type': 'application/json' } },
-          ),
+          new fetchAPI.Response(bodyTooLargeJson(declared, maxBytes, true), { status: 413, headers: { 'content-type': 'application/json' } }),
         );
       }
     },

@@ -16,6 +16,11 @@ export interface YogaOptions {
   readonly adminToken?: string;
   /** Origins allowed to call the API from a browser (CORS); none by default. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * The HTTP server has already read (and capped) each request body and hands it over as `req.body` (see
+   * server.ts): yoga then skips its own streamed byte counting. In-process `yoga.fetch` callers leave this unset.
+   */
+  readonly bodiesReadByServer?: boolean;
 }
 
 /**
@@ -41,7 +46,7 @@ export function createYogaApp(node: Node, options: YogaOptions = {}): YogaServer
     // page cannot drive a local node. `corsOrigins` opens it to named origins, without credentials.
     cors: options.corsOrigins === undefined || options.corsOrigins.length === 0 ? false : { origin: [...options.corsOrigins], credentials: false },
     // Counts streamed bytes too (a chunked body declares no length); the plugin answers 413 early for declared ones.
-    maxRequestBodySize: limits.maxBodyBytes,
+    maxRequestBodySize: options.bodiesReadByServer === true ? false : limits.maxBodyBytes,
     // Unexpected errors are masked (yoga's default); domain failures are typed results in the schema.
     maskedErrors: true,
     graphiql:

@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/api/server.js';
 import { buildFixture, check, describeExchange, expand, loadCases, send, type CaseRequest, type ConformanceCase } from './harness.js';
 
 /**
  * The GraphQL conformance suite (in the spirit of ethereum/hive's graphql simulator): every `*.json` file next to this
- * one is one case (format: README.md in this folder). Each case runs over HTTP semantics through `yoga.fetch` against a
- * fresh node holding the same fixed chain, so a mutation in one case cannot leak into another.
+ * one is one case (format: README.md in this folder). Each case runs twice, against a fresh node holding the same fixed
+ * chain (so a mutation in one case cannot leak into another): in process through `yoga.fetch`, and over a real HTTP
+ * server on 127.0.0.1, whose HTTP layer reads and caps bodies itself before yoga sees them.
  */
 
 const CASE_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -23,18 +25,31 @@ beforeAll(async () => {
   fixture.testNode.node.close();
 });
 
-describe('GraphQL conformance', () => {
-  it(`has at least ${MIN_CASES} case files`, () => {
-    expect(cases.length).toBeGreaterThanOrEqual(MIN_CASES);
-  });
+type FetchApp = (url: string, init: RequestInit) => Promise<Response>;
+type Fixture = Awaited<ReturnType<typeof buildFixture>>;
 
+/** How a case reaches the node: returns the fetch to use and a cleanup. */
+const TRANSPORTS: Record<string, (fixture: Fixture) => Promise<{ fetchApp: FetchApp; close: () => Promise<void> }>> = {
+  'in process': async (fixture) => ({ fetchApp: fixture.testNode.yoga.fetch as FetchApp, close: async () => undefined }),
+  'over HTTP': async (fixture) => {
+    const server = await startServer(fixture.testNode.node, { host: '127.0.0.1', port: 0, graphiql: false });
+    const base = server.url.slice(0, -'/graphql'.length);
+    return { fetchApp: (url, init) => fetch(url.replace('http://conformance', base), init), close: () => server.close() };
+  },
+};
+
+it(`has at least ${MIN_CASES} case files`, () => {
+  expect(cases.length).toBeGreaterThanOrEqual(MIN_CASES);
+});
+
+describe.each(Object.keys(TRANSPORTS))('GraphQL conformance (%s)', (transport) => {
   for (const { file, testCase } of cases) {
     const name = `${testCase.knownBug === undefined ? '' : '[known bug] '}${file}: ${testCase.description}`;
     it(name, async () => {
       const fixture = await buildFixture();
+      const { fetchApp, close } = await TRANSPORTS[transport]!(fixture);
       try {
         expect(fixture.values, 'the fixed chain must be the same on every build').toEqual(reference);
-        const fetchApp = fixture.testNode.yoga.fetch as (url: string, init: RequestInit) => Promise<Response>;
         for (const [i, step] of (testCase.setup ?? []).entries()) {
           const done = await send(fetchApp, expand(step, fixture) as CaseRequest);
           const body = done.body as { errors?: unknown } | null;
@@ -66,6 +81,7 @@ describe('GraphQL conformance', () => {
         }
         if (failures.length > 0) throw new Error(`${file} (${testCase.description}) does not hold:\n${report()}`);
       } finally {
+        await close();
         fixture.testNode.node.close();
       }
     });
