@@ -2,7 +2,7 @@ import type { AddBlockResult, Chain } from '../chain/chain.js';
 import { checkHeaderIntrinsic } from '../chain/validateBlock.js';
 import type { StoredBlock } from '../chain/store.js';
 import type { Block, Transaction } from '../chain/types.js';
-import type { PeerApi } from '../peer/peerApi.js';
+import { RELAY_BATCH, type PeerApi } from '../peer/peerApi.js';
 import { PeerSet, MAX_PEERS, type PeerRecord } from '../peer/peerSet.js';
 import { normalizePeerUrl } from '../peer/peerUrl.js';
 import { syncFromPeer, type SyncLimits, type SyncOutcome } from '../peer/syncFromPeer.js';
@@ -79,6 +79,9 @@ export class Network {
   readonly #unsubscribe: Array<() => void> = [];
   #timer: ReturnType<typeof setInterval> | undefined;
   #publicUrl: string | null;
+  /** Transactions waiting to be relayed, per peer URL (flushed once per event-loop turn). */
+  #relayQueues = new Map<string, Transaction[]>();
+  #relayScheduled = false;
 
   constructor(host: NetworkHost, options: NetworkOptions) {
     this.#host = host;
@@ -302,11 +305,33 @@ export class Network {
     }
   }
 
+  /**
+   * Queues a transaction for every due peer; the queues are flushed once per event-loop turn, RELAY_BATCH transfers a
+   * request, so a burst of transfers costs each peer a few requests instead of one each.
+   */
   #relayTransaction(tx: Transaction): void {
     for (const peer of this.#duePeers()) {
-      this.#client(peer.url)
-        .submitTransaction(tx)
-        .catch((error: Error) => this.#pushFailed(peer.url, error));
+      const queue = this.#relayQueues.get(peer.url);
+      if (queue === undefined) this.#relayQueues.set(peer.url, [tx]);
+      else queue.push(tx);
+    }
+    if (!this.#relayScheduled && this.#relayQueues.size > 0) {
+      this.#relayScheduled = true;
+      setImmediate(() => this.#flushRelay());
+    }
+  }
+
+  #flushRelay(): void {
+    this.#relayScheduled = false;
+    const queues = this.#relayQueues;
+    this.#relayQueues = new Map();
+    for (const [url, txs] of queues) {
+      if (this.peers.get(url) === undefined) continue;
+      for (let start = 0; start < txs.length; start += RELAY_BATCH) {
+        this.#client(url)
+          .submitTransactions(txs.slice(start, start + RELAY_BATCH))
+          .catch((error: Error) => this.#pushFailed(url, error));
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import {
   type PeerApi,
   type PeerChainStatus,
   type PushOutcome,
+  RELAY_BATCH,
 } from './peerApi.js';
 
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -100,6 +101,27 @@ export class PeerClient implements PeerApi {
     return result.code ?? result.__typename;
   }
 
+  async submitTransactions(txs: readonly Transaction[]): Promise<PushOutcome[]> {
+    if (txs.length > RELAY_BATCH) throw new RangeError(`at most ${RELAY_BATCH} transactions per relay request, got ${txs.length}`);
+    if (txs.length <= 1) return Promise.all(txs.map((tx) => this.submitTransaction(tx)));
+    // One mutation with an aliased field per transfer: t0: submitTransaction(input: $t0) …
+    const definitions = txs.map((_, i) => `$t${i}: TransactionInput!`).join(', ');
+    const fields = txs.map((_, i) => `t${i}: submitTransaction(input: $t${i}) { __typename ... on Error { code } }`).join(' ');
+    const variables = Object.fromEntries(
+      txs.map((tx, i) => [`t${i}`, { sender: tx.sender, recipient: tx.recipient, amount: tx.amount, nonce: tx.nonce, signature: tx.signature ?? '' }]),
+    );
+    const data = await this.#request<Record<string, { __typename?: unknown; code?: unknown } | undefined>, Record<string, unknown>>(
+      `mutation PeerRelayTransactions(${definitions}) { ${fields} }`,
+      variables,
+    );
+    return txs.map((_, i) => {
+      const result = data[`t${i}`];
+      const outcome = result?.code ?? result?.__typename;
+      if (typeof outcome !== 'string') throw new PeerProtocolError(`t${i} of the relay answer is missing`);
+      return outcome;
+    });
+  }
+
   async registerNodes(urls: readonly string[]): Promise<PushOutcome> {
     const data = await this.#request(PeerRegisterNodesDocument, { urls: [...urls] });
     const result: { code?: string; __typename: string } = data.registerNodes;
@@ -107,7 +129,7 @@ export class PeerClient implements PeerApi {
   }
 
   async #request<Result, Variables extends Record<string, unknown>>(
-    document: TypedDocumentNode<Result, Variables>,
+    document: TypedDocumentNode<Result, Variables> | string,
     variables: Variables,
   ): Promise<Result> {
     try {

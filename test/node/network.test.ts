@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
 import { Node } from '../../src/node/node.js';
-import { PeerUnreachableError } from '../../src/peer/peerApi.js';
+import { PeerUnreachableError, RELAY_BATCH } from '../../src/peer/peerApi.js';
 import { buildChain, mineBlock, transfer } from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { bob, testWallet } from '../helpers/keys.js';
@@ -54,6 +54,21 @@ describe('gossip', () => {
     expect(node.submitTransaction(sent.ok ? sent.pending.transaction : transfer(bob, bob, 1, 0)).ok).toBe(false);
     await flush();
     expect(fakes.get('http://127.0.0.1:5001/graphql')!.pushedTransactions).toHaveLength(1);
+    node.close();
+  });
+
+  it('relays a burst of transfers in batches of RELAY_BATCH per request, in order', async () => {
+    const { node, fakes } = createNetworkedNode();
+    await node.registerNodes(['127.0.0.1:5001']);
+    for (let i = 0; i < 25; i++) await node.mine(); // a reward of 1 per block
+    for (let i = 0; i < 25; i++) {
+      const sent = node.send(bob.address, 1);
+      if (!sent.ok) throw new Error(`send ${i} failed: ${sent.rejection.code}`);
+    }
+    await flush();
+    const fake = fakes.get('http://127.0.0.1:5001/graphql')!;
+    expect(fake.pushedTransactions.map((tx) => tx.nonce)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(fake.relayRequests).toBe(Math.ceil(25 / RELAY_BATCH));
     node.close();
   });
 

@@ -58,10 +58,20 @@ export class FakePeer implements PeerApi {
     return 'EXTENDED';
   }
 
+  /** Relay requests received through submitTransactions (each carries up to RELAY_BATCH transfers). */
+  relayRequests = 0;
+
   async submitTransaction(tx: Transaction) {
     this.#call();
     this.pushedTransactions.push(tx);
     return 'TransactionAccepted';
+  }
+
+  async submitTransactions(txs: readonly Transaction[]) {
+    this.#call();
+    this.relayRequests += 1;
+    this.pushedTransactions.push(...txs);
+    return txs.map(() => 'TransactionAccepted');
   }
 
   async registerNodes(urls: readonly string[]) {

@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
 import { Node } from '../../src/node/node.js';
+import { RELAY_BATCH } from '../../src/peer/peerApi.js';
 import { PeerClient } from '../../src/peer/peerClient.js';
+import { signTransfer } from '../../src/wallet/wallet.js';
 import { createFixedClock } from '../helpers/clock.js';
-import { testWallet } from '../helpers/keys.js';
+import { bob, testWallet } from '../helpers/keys.js';
 import { easyParams } from '../helpers/params.js';
 import { createTestNode } from '../helpers/testNode.js';
 
@@ -151,5 +153,33 @@ describe('PeerClient against peers that misbehave on the wire', () => {
     expect(await client.commonAncestor(['ab'.repeat(32)])).toBeNull();
     expect(await client.blocksAfter(1, 5)).toEqual([peer.chain.tip.block]);
     expect(await client.submitBlock(peer.chain.tip.block, peer.chain.tip.hash, null)).toBe('DUPLICATE');
+  });
+
+  it('relays a batch of transfers as one aliased mutation a real node accepts, outcome per transfer in order', async () => {
+    const { node: peer, yoga } = createTestNode({ label: 'relay-peer' });
+    for (let i = 0; i < RELAY_BATCH; i++) await peer.mine(); // a reward of 1 per block
+    let requests = 0;
+    const url = await fakePeerServer((req, res) => {
+      requests += 1;
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const response = await yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks).toString() });
+        res.writeHead(response.status, { 'content-type': 'application/json' });
+        res.end(await response.text());
+      });
+    });
+    const funded = testWallet('relay-peer');
+    const txs = Array.from({ length: RELAY_BATCH }, (_, nonce) => signTransfer(funded, { recipient: bob.address, amount: 1, nonce }));
+    // The last one spends a nonce already used: refused with its own code, the others accepted.
+    txs[RELAY_BATCH - 1] = signTransfer(funded, { recipient: bob.address, amount: 2, nonce: 0 });
+    const client = new PeerClient(url, { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024 });
+    const outcomes = await client.submitTransactions(txs);
+    expect(requests).toBe(1);
+    expect(outcomes.slice(0, -1)).toEqual(Array(RELAY_BATCH - 1).fill('TransactionAccepted'));
+    expect(outcomes.at(-1)).toMatch(/NONCE/);
+    expect(peer.mempool.size).toBe(RELAY_BATCH - 1);
+    expect(outcomes).toHaveLength(RELAY_BATCH);
+    await expect(client.submitTransactions([...txs, txs[0]!])).rejects.toThrow(RangeError);
   });
 });
