@@ -16,6 +16,12 @@ interface EnvelopedRoot {
 }
 type OperationResult = ReturnType<NonNullable<ServerOptions['execute']>>;
 
+/**
+ * A plain HTTP handler in front of GraphQL (the dashboard, /metrics): it answers and returns true when the request is
+ * its own, and returns false otherwise.
+ */
+export type HttpRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+
 /** A listening node API. */
 export interface RunningServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -30,11 +36,16 @@ export interface RunningServer {
  */
 export async function startServer(
   node: Node,
-  options: { host: string; port: number } & YogaOptions,
+  options: { host: string; port: number; routes?: readonly HttpRoute[] } & YogaOptions,
 ): Promise<RunningServer> {
   const yoga = createYogaApp(node, { ...options, bodiesReadByServer: true });
   const maxBodyBytes = { ...DEFAULT_API_LIMITS, ...options.limits }.maxBodyBytes;
-  const server: Server = createServer(readBodiesFirst(yoga, maxBodyBytes));
+  const graphql = readBodiesFirst(yoga, maxBodyBytes);
+  const routes: readonly HttpRoute[] = [...(options.routes ?? [])];
+  const server: Server = createServer((req, res) => {
+    for (const route of routes) if (route(req, res)) return;
+    graphql(req, res);
+  });
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxBodyBytes });
   const wsServer = useServer(
     {
