@@ -8,6 +8,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import type { Node } from '../node/node.js';
 import type { ApiContext } from './context.js';
 import { bodyTooLargeJson, DEFAULT_API_LIMITS } from './limits.js';
+import { createNodeMetrics } from './metrics.js';
 import { createYogaApp, type YogaOptions } from './yoga.js';
 
 interface EnvelopedRoot {
@@ -36,14 +37,22 @@ export interface RunningServer {
  */
 export async function startServer(
   node: Node,
-  options: { host: string; port: number; routes?: readonly HttpRoute[] } & YogaOptions,
+  options: {
+    host: string;
+    port: number;
+    routes?: readonly HttpRoute[];
+    /** Serve Prometheus metrics at /metrics (default true). */
+    metrics?: boolean;
+  } & YogaOptions,
 ): Promise<RunningServer> {
   const yoga = createYogaApp(node, { ...options, bodiesReadByServer: true });
   const maxBodyBytes = { ...DEFAULT_API_LIMITS, ...options.limits }.maxBodyBytes;
   const graphql = readBodiesFirst(yoga, maxBodyBytes);
-  const routes: readonly HttpRoute[] = [...(options.routes ?? [])];
+  const metrics = options.metrics === false ? null : createNodeMetrics(node);
+  const routes: readonly HttpRoute[] = [...(metrics === null ? [] : [metrics.route]), ...(options.routes ?? [])];
   const server: Server = createServer((req, res) => {
     for (const route of routes) if (route(req, res)) return;
+    metrics?.timeRequest(req, res);
     graphql(req, res);
   });
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxBodyBytes });
@@ -87,6 +96,7 @@ export async function startServer(
     url: `http://${host}:${port}${yoga.graphqlEndpoint}`,
     port,
     close: async () => {
+      metrics?.close();
       await wsServer.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();
