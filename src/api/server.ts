@@ -5,6 +5,7 @@ import type { ServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { YogaServerInstance } from 'graphql-yoga';
+import { createDashboardRoute } from '../dashboard/route.js';
 import type { Node } from '../node/node.js';
 import type { ApiContext } from './context.js';
 import { bodyTooLargeJson, DEFAULT_API_LIMITS } from './limits.js';
@@ -43,13 +44,19 @@ export async function startServer(
     routes?: readonly HttpRoute[];
     /** Serve Prometheus metrics at /metrics (default true). */
     metrics?: boolean;
+    /** Serve the live dashboard at / (default true). */
+    dashboard?: boolean;
   } & YogaOptions,
 ): Promise<RunningServer> {
   const yoga = createYogaApp(node, { ...options, bodiesReadByServer: true });
   const maxBodyBytes = { ...DEFAULT_API_LIMITS, ...options.limits }.maxBodyBytes;
   const graphql = readBodiesFirst(yoga, maxBodyBytes);
   const metrics = options.metrics === false ? null : createNodeMetrics(node);
-  const routes: readonly HttpRoute[] = [...(metrics === null ? [] : [metrics.route]), ...(options.routes ?? [])];
+  const routes: readonly HttpRoute[] = [
+    ...(metrics === null ? [] : [metrics.route]),
+    ...(options.routes ?? []),
+    ...(options.dashboard === false ? [] : [createDashboardRoute()]),
+  ];
   const server: Server = createServer((req, res) => {
     for (const route of routes) if (route(req, res)) return;
     metrics?.timeRequest(req, res);

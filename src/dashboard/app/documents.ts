@@ -1,0 +1,186 @@
+/**
+ * The GraphQL operations the dashboard sends and the shapes of their answers. Kept as plain strings (no client
+ * library in the page); test/e2e/dashboard.test.ts validates every one against schema.graphql so they cannot drift.
+ */
+
+/** How many recent blocks the page keeps: the charts show the time between each of the last 50 and its parent. */
+export const RECENT_BLOCKS = 51;
+/** How many mempool entries the page lists (the count shown is the node's full count). */
+export const PENDING_SHOWN = 25;
+
+const BLOCK_SUMMARY = 'index hash timestamp difficulty transactionCount size';
+const TRANSACTION_SUMMARY = 'id sender recipient amount nonce status blockIndex isReward';
+const PEER_FIELDS = 'url status height lastSeen lastError failures retryAt';
+const NODE_FIELDS =
+  'address version networkName genesisHash height difficulty mining hashrate peerCount pendingTransactionCount reward totalWork tip { hash timestamp }';
+
+/** Everything the page shows, in one request: sent on load and after every reconnection. */
+export const SNAPSHOT_QUERY = `query DashboardSnapshot($blocks: Int!, $pending: Int!) {
+  node { ${NODE_FIELDS} }
+  chain { blocks(last: $blocks) { edges { node { ${BLOCK_SUMMARY} } } } }
+  pendingTransactions(first: $pending) { ${TRANSACTION_SUMMARY} }
+  peers { ${PEER_FIELDS} }
+}`;
+
+/** What changes without a subscription event (mining status, hashrate, the mempool, peers): polled while live. */
+export const POLL_QUERY = `query DashboardPoll($pending: Int!) {
+  node { ${NODE_FIELDS} }
+  pendingTransactions(first: $pending) { ${TRANSACTION_SUMMARY} }
+  peers { ${PEER_FIELDS} }
+}`;
+
+export const NEW_BLOCK_SUBSCRIPTION = `subscription DashboardNewBlock($afterIndex: Int) {
+  newBlock(afterIndex: $afterIndex) { ${BLOCK_SUMMARY} }
+}`;
+
+export const MINING_PROGRESS_SUBSCRIPTION = `subscription DashboardMiningProgress {
+  miningProgress { index hashrate tries difficulty elapsedMs }
+}`;
+
+export const PEER_CHANGED_SUBSCRIPTION = `subscription DashboardPeerChanged {
+  peerChanged { ${PEER_FIELDS} }
+}`;
+
+export const CHAIN_REORGANIZED_SUBSCRIPTION = `subscription DashboardChainReorganized {
+  chainReorganized { depth oldTip { index hash } newTip { index hash } }
+}`;
+
+const BLOCK_DETAIL = `${BLOCK_SUMMARY} previousHash merkleRoot proof confirmations isBest totalWork
+  transactions { ${TRANSACTION_SUMMARY} }`;
+const ACCOUNT_DETAIL = `address balance nonce pendingBalance pendingNonce transactionCount
+  transactions(first: 10) { ${TRANSACTION_SUMMARY} }`;
+
+/** The search box with a number: a best-chain block by index. */
+export const SEARCH_INDEX_QUERY = `query DashboardSearchIndex($index: Int!) {
+  block(index: $index) { ${BLOCK_DETAIL} }
+}`;
+
+/** The search box with 64 hex characters: a block hash, a transaction id or an address, asked all at once. */
+export const SEARCH_HEX_QUERY = `query DashboardSearchHex($hex: String!, $id: ID!) {
+  block(hash: $hex) { ${BLOCK_DETAIL} }
+  transaction(id: $id) { ${TRANSACTION_SUMMARY} position signature block { index hash timestamp } }
+  account(address: $hex) { ${ACCOUNT_DETAIL} }
+}`;
+
+/** Every operation above, for the schema check. */
+export const ALL_DOCUMENTS: readonly string[] = [
+  SNAPSHOT_QUERY,
+  POLL_QUERY,
+  NEW_BLOCK_SUBSCRIPTION,
+  MINING_PROGRESS_SUBSCRIPTION,
+  PEER_CHANGED_SUBSCRIPTION,
+  CHAIN_REORGANIZED_SUBSCRIPTION,
+  SEARCH_INDEX_QUERY,
+  SEARCH_HEX_QUERY,
+];
+
+export interface BlockSummary {
+  readonly index: number;
+  readonly hash: string;
+  readonly timestamp: number;
+  readonly difficulty: number;
+  readonly transactionCount: number;
+  readonly size: number;
+}
+
+export interface TransactionSummary {
+  readonly id: string;
+  readonly sender: string;
+  readonly recipient: string;
+  readonly amount: number;
+  readonly nonce: number;
+  readonly status: 'PENDING' | 'CONFIRMED';
+  readonly blockIndex: number | null;
+  readonly isReward: boolean;
+}
+
+export type PeerStatus = 'REACHABLE' | 'UNREACHABLE' | 'REFUSED' | 'UNKNOWN';
+
+export interface PeerSummary {
+  readonly url: string;
+  readonly status: PeerStatus;
+  readonly height: number | null;
+  readonly lastSeen: number | null;
+  readonly lastError: string | null;
+  readonly failures: number;
+  readonly retryAt: number | null;
+}
+
+export interface NodeSummary {
+  readonly address: string;
+  readonly version: string;
+  readonly networkName: string;
+  readonly genesisHash: string;
+  readonly height: number;
+  readonly difficulty: number;
+  readonly mining: boolean;
+  readonly hashrate: number;
+  readonly peerCount: number;
+  readonly pendingTransactionCount: number;
+  readonly reward: number;
+  readonly totalWork: string;
+  readonly tip: { readonly hash: string; readonly timestamp: number };
+}
+
+export interface MiningProgress {
+  readonly index: number;
+  readonly hashrate: number;
+  readonly tries: number;
+  readonly difficulty: number;
+  readonly elapsedMs: number;
+}
+
+export interface ChainReorganization {
+  readonly depth: number;
+  readonly oldTip: { readonly index: number; readonly hash: string };
+  readonly newTip: { readonly index: number; readonly hash: string };
+}
+
+export interface SnapshotResult {
+  readonly node: NodeSummary;
+  readonly chain: { readonly blocks: { readonly edges: readonly { readonly node: BlockSummary }[] } };
+  readonly pendingTransactions: readonly TransactionSummary[];
+  readonly peers: readonly PeerSummary[];
+}
+
+export interface PollResult {
+  readonly node: NodeSummary;
+  readonly pendingTransactions: readonly TransactionSummary[];
+  readonly peers: readonly PeerSummary[];
+}
+
+export interface BlockDetail extends BlockSummary {
+  readonly previousHash: string;
+  readonly merkleRoot: string;
+  readonly proof: number;
+  readonly confirmations: number;
+  readonly isBest: boolean;
+  readonly totalWork: string;
+  readonly transactions: readonly TransactionSummary[];
+}
+
+export interface TransactionDetail extends TransactionSummary {
+  readonly position: number | null;
+  readonly signature: string | null;
+  readonly block: { readonly index: number; readonly hash: string; readonly timestamp: number } | null;
+}
+
+export interface AccountDetail {
+  readonly address: string;
+  readonly balance: number;
+  readonly nonce: number;
+  readonly pendingBalance: number;
+  readonly pendingNonce: number;
+  readonly transactionCount: number;
+  readonly transactions: readonly TransactionSummary[];
+}
+
+export interface SearchIndexResult {
+  readonly block: BlockDetail | null;
+}
+
+export interface SearchHexResult {
+  readonly block: BlockDetail | null;
+  readonly transaction: TransactionDetail | null;
+  readonly account: AccountDetail;
+}
