@@ -300,7 +300,16 @@ export class Network {
     for (const peer of this.#duePeers()) {
       this.#client(peer.url)
         .submitBlock(tip.block, tip.hash, this.publicUrl)
-        .then((answer) => this.#host.log('gossip.block', { url: peer.url, index: tip.block.header.index, answer }))
+        .then((answer) => {
+          this.#host.log('gossip.block', { url: peer.url, index: tip.block.header.index, answer });
+          // The peer took our tip as its own: its height is now ours (without waiting for the next sync to learn it).
+          if (answer === 'EXTENDED' || answer === 'REORGANIZED') {
+            const { genesisHash, address } = this.peers.get(peer.url) ?? {};
+            if (genesisHash !== undefined && address !== undefined) {
+              this.#recordSuccess(peer.url, { height: tip.block.header.index, genesisHash, address });
+            }
+          }
+        })
         .catch((error: Error) => this.#pushFailed(peer.url, error));
     }
   }

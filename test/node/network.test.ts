@@ -45,6 +45,19 @@ describe('gossip', () => {
     node.close();
   });
 
+  it('records the new height of a peer that took the pushed tip as its own (EXTENDED)', async () => {
+    const { node } = createNetworkedNode();
+    await node.registerNodes(['127.0.0.1:5001']);
+    expect(node.peers.list()[0]!.height).toBe(1);
+    const events: number[] = [];
+    node.events.on('peerChanged', (peer) => events.push(peer.height ?? -1));
+    const block = await node.mine();
+    await flush();
+    expect(node.peers.list()[0]).toMatchObject({ height: block.block.header.index, status: 'REACHABLE' });
+    expect(events).toEqual([block.block.header.index]);
+    node.close();
+  });
+
   it('relays each accepted transaction once and never a refused one', async () => {
     const { node, fakes } = createNetworkedNode();
     await node.registerNodes(['127.0.0.1:5001']);
