@@ -1,26 +1,26 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
- * Typed documents for everything that talks to a node over GraphQL (peers today, the typed client later), generated
- * from the committed schema.graphql. `npm run check:codegen` fails when the output is stale.
+ * Typed documents for everything that talks to a node over GraphQL, generated from the committed schema.graphql: the
+ * peer protocol (src/peer/gql/) and the typed client (src/client/gql/). Each target reads only its own documents, so
+ * neither sees the other's operations. `npm run check:codegen` fails when an output is stale.
  */
-const config: CodegenConfig = {
+const presetConfig = { fragmentMasking: false, gqlTagName: 'graphql' } as const;
+const config = {
+  useTypeImports: true,
+  enumsAsTypes: true,
+  strictScalars: true,
+  importExtension: '.js',
+  scalars: { SafeInt: 'number', BigInt: 'string' },
+} as const;
+
+const codegenConfig: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['src/peer/documents.ts'],
   ignoreNoDocuments: false,
   generates: {
-    'src/peer/gql/': {
-      preset: 'client',
-      presetConfig: { fragmentMasking: false, gqlTagName: 'graphql' },
-      config: {
-        useTypeImports: true,
-        enumsAsTypes: true,
-        strictScalars: true,
-        importExtension: '.js',
-        scalars: { SafeInt: 'number', BigInt: 'string' },
-      },
-    },
+    'src/peer/gql/': { preset: 'client', documents: ['src/peer/documents.ts'], presetConfig, config },
+    'src/client/gql/': { preset: 'client', documents: ['src/client/documents.ts'], presetConfig, config },
   },
 };
 
-export default config;
+export default codegenConfig;

@@ -1,134 +1,25 @@
 /**
- * The composition root: parses flags, builds the node (key, chain, miner, peers), serves GraphQL and GraphiQL, logs
- * one line per event, and exits cleanly on SIGINT/SIGTERM.
+ * The command line. `node-cli <command> [arguments] [flags]`:
+ * - `start [flags]` starts a node; so does a command line that begins with a flag or is empty, exactly as
+ *   `npm start -- [flags]` always has (a public contract; src/cli/startNode.ts);
+ * - `devnet [flags]` starts a mesh of node processes (src/cli/devnet.ts, also `npm run devnet`);
+ * - `wallet`, `send`, `mine`, `chain`, `peers`, `resolve` and `help` talk to a running node through the typed client
+ *   (src/cli/runCommand.ts) and exit 0 ok, 1 refused by the node, 2 usage error, 3 node unreachable.
+ * Each part is imported only when used, so a client command does not load the node's database or miner.
  */
-import { readFileSync } from 'node:fs';
-import { startServer } from '../api/server.js';
-import { GenesisMismatchError, StoreInconsistentError } from '../chain/chain.js';
-import { verifyChain } from '../chain/verifyChain.js';
-import { LmdbStore, StoreOpenError } from '../storage/lmdbStore.js';
-import { MainThreadMiner } from '../mining/mainThreadMiner.js';
-import { WorkerMiner } from '../mining/workerMiner.js';
-import { ConfigError, networkParams, parseConfig, USAGE } from '../node/config.js';
-import { Node } from '../node/node.js';
-import { loadOrCreateNodeKey, NodeKeyError } from '../node/nodeKey.js';
-import { PeerClient } from '../peer/peerClient.js';
+const argv = process.argv.slice(2);
+const [first, ...rest] = argv;
 
-function log(event: string, fields: Record<string, unknown> = {}): void {
-  const parts = Object.entries(fields).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  process.stdout.write(`${new Date().toISOString()} ${event}${parts.length > 0 ? ` ${parts.join(' ')}` : ''}\n`);
+if (first === undefined || first.startsWith('-') || first === 'start') {
+  const { runStart } = await import('./startNode.js');
+  runStart(first === 'start' ? rest : argv);
+} else if (first === 'devnet') {
+  const { runDevnet } = await import('./devnet.js');
+  await runDevnet(rest, 'node-cli devnet');
+} else {
+  const { runCommand } = await import('./runCommand.js');
+  const code = await runCommand(first, rest, process.env);
+  // Let stdout drain (a pipe may be asynchronous), then exit even if an idle keep-alive socket lingers.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
 }
-
-/** The URL peers can reach a node at when none is given: its bind address, unless that is every interface. */
-function defaultPublicUrl(host: string, port: number): string | null {
-  if (host === '0.0.0.0' || host === '::') return null;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
-}
-
-async function main(): Promise<void> {
-  const config = parseConfig(process.argv.slice(2), process.env);
-  if (config === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  const { wallet, created } = await loadOrCreateNodeKey(config.dataDir);
-  const store = LmdbStore.open(config.dataDir);
-  const node = new Node({
-    store,
-    peerStore: store,
-    params: networkParams(config.difficulty),
-    wallet,
-    miner: config.minerThreads === 0 ? new MainThreadMiner() : new WorkerMiner({ threads: config.minerThreads }),
-    clock: () => Date.now(),
-    connectPeer: (url) => new PeerClient(url),
-    version,
-    log,
-    network: {
-      // Resolved once the port is known (port 0 picks one); see below.
-      publicUrl: null,
-      syncIntervalMs: config.syncIntervalMs,
-      peerAllowList: config.peerAllowList,
-    },
-  });
-  if (config.verify) {
-    const started = Date.now();
-    const verification = verifyChain(node.chain, Date.now());
-    if (!verification.ok) {
-      throw new StartupError(`--verify: block ${verification.index} of the stored chain is invalid: ${verification.reason}`);
-    }
-    log('chain.verified', { height: verification.height, accounts: verification.accounts, ms: Date.now() - started });
-  }
-  const server = await startServer(node, {
-    host: config.host,
-    port: config.port,
-    limits: config.limits,
-    corsOrigins: config.corsOrigins,
-    ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
-  });
-  node.network.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
-  node.start();
-  log('node.started', {
-    address: wallet.address,
-    keyFile: created ? 'created' : 'loaded',
-    dataDir: config.dataDir,
-    publicUrl: node.network.publicUrl,
-    genesis: node.chain.genesis.hash,
-    difficulty: config.difficulty,
-    height: node.chain.height,
-    tip: node.chain.tip.hash,
-    minerThreads: config.minerThreads,
-    adminToken: config.adminToken === null ? 'none' : 'set',
-    pending: node.mempool.size,
-    peers: node.peers.size,
-  });
-  log('graphiql', { url: server.url });
-  process.stdout.write(`GraphiQL: ${server.url}\n`);
-
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    log('node.stopping', { signal });
-    node.close();
-    await server.close();
-    await store.close();
-    log('node.stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-
-  if (config.peers.length > 0) {
-    try {
-      const { added } = await node.registerNodes(config.peers);
-      for (const peer of added) log('peer.status', { url: peer.url, status: peer.status, error: peer.lastError });
-      const { replaced } = await node.resolve();
-      log('resolve.done', { replaced, height: node.chain.height });
-    } catch (error) {
-      log('peers.error', { error: (error as Error).message });
-    }
-  }
-  if (config.mine) {
-    log('mining.started');
-    node.startMining();
-  }
-}
-
-/** A refusal to start that the operator must act on (bad data directory, failed verification). */
-class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
-
-main().catch((error: unknown) => {
-  // Known refusals print one clear line and exit 2 (a supervisor should not restart into the same failure).
-  const known = [ConfigError, NodeKeyError, StoreOpenError, GenesisMismatchError, StoreInconsistentError, StartupError].some(
-    (type) => error instanceof type,
-  );
-  if (error instanceof GenesisMismatchError) {
-    process.stderr.write(`the data directory belongs to another network (a different --difficulty?): ${error.message}\n`);
-    process.exit(2);
-  }
-  process.stderr.write(`${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
-  process.exit(known ? 2 : 1);
-});

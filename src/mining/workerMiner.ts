@@ -19,6 +19,11 @@ export interface WorkerMinerOptions {
   readonly chunkTries?: number;
 }
 
+/**
+ * tsx's loader API, resolved from this file: an eval worker resolves bare names from the process's working directory,
+ * which fails when the CLI runs from elsewhere (e.g. through the bin from another folder).
+ */
+const TSX_API_URL = import.meta.url.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : '';
 const WORKER_URL = new URL(`./minerWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /**
@@ -141,7 +146,7 @@ export class WorkerMiner implements Miner {
       // (Node 20 does not apply the parent's loader, nor `--import` in a worker's execArgv) and then imports it.
       const worker = WORKER_URL.pathname.endsWith('.ts')
         ? new Worker(
-            `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); })`,
+            `import(${JSON.stringify(TSX_API_URL)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); })`,
             { eval: true, workerData },
           )
         : new Worker(WORKER_URL, { workerData });

@@ -1,0 +1,27 @@
+/**
+ * The typed client's public surface: what a program outside this repository imports (examples/ does). Code inside
+ * the repository imports from the defining files instead.
+ *
+ * ```ts
+ * import { createNodeClient, generateWallet } from './src/client/index.js';
+ * const client = createNodeClient('http://127.0.0.1:4000/graphql', { adminToken: process.env.NODE_ADMIN_TOKEN });
+ * const mined = await client.mine();
+ * if (mined.ok) console.log(mined.block.index); else console.error(mined.code, mined.message);
+ * ```
+ */
+export { blockInputOf } from './blockInputOf.js';
+export { createNodeClient, type BlockSelector, type NodeClient, type NodeClientOptions, type TransactionAccepted } from './createNodeClient.js';
+export {
+  isNodeClientError,
+  NodeClientError,
+  NodeGraphQLError,
+  NodePayloadTooLargeError,
+  NodeRefusalError,
+  NodeResponseError,
+  NodeUnauthorizedError,
+  NodeUnreachableError,
+} from './errors.js';
+export type { NodeSubscription } from './openSubscription.js';
+export { assertOk, isOk, type NodeRefusal, type NodeResult } from './result.js';
+export type * from './types.js';
+export { generateWallet, signTransfer, walletFromPrivateKey, type SignedTransfer, type Wallet } from '../wallet/wallet.js';

@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deadPort } from '../api/apiTestKit.js';
+import { waitFor } from '../helpers/waitFor.js';
+import { cliEnvironment, runCli } from './cliTestKit.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A long-running CLI process (start, devnet) with its output. */
+interface Running {
+  readonly child: ChildProcess;
+  output(): string;
+  readonly exited: Promise<number | null>;
+}
+
+const running: Running[] = [];
+const dirs: string[] = [];
+
+function launch(args: readonly string[]): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: cliEnvironment(),
+  });
+  let text = '';
+  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const process_ = { child, output: () => text, exited: new Promise<number | null>((resolve) => child.once('exit', resolve)) };
+  running.push(process_);
+  return process_;
+}
+
+/** Waits until the process prints a line matching `pattern` and returns the match's first group (or the match). */
+function waitForOutput(process_: Running, pattern: RegExp): Promise<string> {
+  return waitFor(
+    `${pattern} in the output`,
+    () => {
+      const match = pattern.exec(process_.output());
+      if (match !== null) return match[1] ?? match[0];
+      if (process_.child.exitCode !== null) throw new Error(`exited with ${process_.child.exitCode}:\n${process_.output()}`);
+      return undefined;
+    },
+    20_000,
+  );
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'node-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  for (const { child } of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('node-cli help', () => {
+  it('lists the commands with `help`', async () => {
+    const run = await runCli(['help']);
+    expect(run.code).toBe(0);
+    const commands = ['start', 'devnet', 'wallet new|address|balance', 'send <recipient> <amount>', 'mine', 'chain', 'peers list|add|remove'];
+    for (const command of [...commands, 'resolve']) expect(run.stdout).toContain(`\n  ${command}`);
+    expect(run.stdout).toContain('Exit codes: 0 ok, 1 refused by the node, 2 usage error, 3 node unreachable.');
+  });
+
+  it('has --help for every command, the same text as `help <command>`', async () => {
+    const commands = ['wallet', 'send', 'mine', 'chain', 'peers', 'resolve'];
+    const runs = await Promise.all(commands.map((command) => runCli([command, '--help'])));
+    runs.forEach((run, i) => {
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: node-cli ${commands[i]}`));
+      expect(run.stdout).toContain('--node <url>');
+    });
+    expect((await runCli(['help', 'send'])).stdout).toBe(runs[1]!.stdout);
+  });
+
+  it('start --help and a leading --help print the node flags (the public contract), devnet --help its flags', async () => {
+    const [start, leading, devnet] = await Promise.all([runCli(['start', '--help']), runCli(['--help']), runCli(['devnet', '--help'])]);
+    for (const run of [start, leading]) {
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: npm start -- \[flags\]\n {2}--port <n>/);
+      expect(run.stdout).toContain('Other commands: start, devnet, wallet, send, mine, chain, peers, resolve, help');
+    }
+    expect(devnet.code).toBe(0);
+    expect(devnet.stdout).toMatch(/^Usage: node-cli devnet \[--nodes 3\]/);
+  });
+});
+
+describe('node-cli start and devnet', () => {
+  it('start runs a node like the flags alone do, and the client commands (and bin/node-cli.mjs) talk to it', async () => {
+    const node = launch(['start', '--port', '0', '--data-dir', tempDir(), '--difficulty', '8', '--miner-threads', '0']);
+    const url = await waitForOutput(node, /GraphiQL: (http:\/\/\S+)/);
+    expect(node.output()).toContain('node.started');
+    const chain = await runCli(['chain', '--node', url, '--json']);
+    expect(chain.code, chain.stderr).toBe(0);
+    expect(chain.json()).toMatchObject({ ok: true, height: 1 });
+    const viaBin = await runCli(['mine', '--node', url, '--json'], { entry: 'bin/node-cli.mjs' });
+    expect(viaBin.code, viaBin.stderr).toBe(0);
+    expect(viaBin.json().block.index).toBe(2);
+    node.child.kill('SIGTERM');
+    expect(await node.exited).toBe(0);
+    expect(node.output()).toContain('node.stopped');
+  });
+
+  it('start refuses a bad flag with exit 2, as before', async () => {
+    const [flagFirst, viaStart] = await Promise.all([runCli(['--port', 'x']), runCli(['start', '--port', 'x'])]);
+    for (const run of [flagFirst, viaStart]) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--port must be an integer from 0 to 65535, got "x"');
+    }
+  });
+
+  it('devnet starts the nodes and stops them on SIGINT', async () => {
+    const port = await deadPort();
+    const devnet = launch(['devnet', '--nodes', '1', '--base-port', String(port), '--difficulty', '8', '--data-dir', tempDir()]);
+    await waitForOutput(devnet, /devnet: 1 nodes up/);
+    expect(devnet.output()).toContain(`GraphiQL: http://127.0.0.1:${port}/graphql`);
+    const chain = await runCli(['chain', '--node', `127.0.0.1:${port}`, '--json']);
+    expect(chain.json()).toMatchObject({ ok: true, height: 1 });
+    devnet.child.kill('SIGINT');
+    expect(await devnet.exited).toBe(0);
+    expect(devnet.output()).toContain('devnet: SIGINT, stopping 1 nodes');
+  });
+});
