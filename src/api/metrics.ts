@@ -8,6 +8,20 @@ const PEER_STATUSES: readonly PeerStatus[] = ['REACHABLE', 'UNREACHABLE', 'REFUS
 /** Request latency buckets in seconds: 0.5 ms to 10 s (a GraphQL query here takes ~1 ms; timeouts are 30 s). */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/**
+ * The standard process_* and nodejs_* metrics (memory, CPU, event-loop lag, GC), under their usual names: one set per
+ * process, shared by every server's /metrics. collectDefaultMetrics starts an event-loop delay monitor and a GC
+ * observer that nothing can stop, so collecting them per server would leak both on every server start.
+ */
+let processRegistry: Registry | undefined;
+function processMetricsRegistry(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
 /** Prometheus metrics of one node's server: chain, peers, mempool, mining, and HTTP request latency. */
 export interface NodeMetrics {
   /** Serves `GET /metrics` in the Prometheus text format; any other request is not its own. */
@@ -25,8 +39,6 @@ export interface NodeMetrics {
 export function createNodeMetrics(node: Node, options: { path?: string } = {}): NodeMetrics {
   const path = options.path ?? '/metrics';
   const registry = new Registry();
-  // The standard process_* and nodejs_* metrics (memory, CPU, event-loop lag, GC), under their usual names.
-  collectDefaultMetrics({ register: registry });
 
   new Gauge({
     name: 'blockchain_height',
@@ -117,6 +129,9 @@ export function createNodeMetrics(node: Node, options: { path?: string } = {}): 
     registers: [registry],
   });
 
+  // What a scrape reads: this node's metrics and the process's.
+  const scraped = Registry.merge([processMetricsRegistry(), registry]);
+
   return {
     route(req, res) {
       if (req.url !== path && !req.url?.startsWith(`${path}?`)) return false;
@@ -125,9 +140,9 @@ export function createNodeMetrics(node: Node, options: { path?: string } = {}): 
         res.end(`${path} answers GET only\n`);
         return true;
       }
-      registry.metrics().then(
+      scraped.metrics().then(
         (text) => {
-          res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+          res.writeHead(200, { 'content-type': scraped.contentType, 'cache-control': 'no-store' });
           res.end(req.method === 'HEAD' ? undefined : text);
         },
         (error: Error) => {

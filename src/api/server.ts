@@ -152,7 +152,11 @@ function readBodiesFirst(yoga: YogaServerInstance<Record<string, never>, ApiCont
       if (size === 0) {
         // A chunked body with no bytes (rare): @whatwg-node would wait on the ended stream, so the request is replayed
         // in process with an empty body and yoga answers as it does to any empty body.
-        void answerEmptyBody(yoga, req, res);
+        answerEmptyBody(yoga, req, res).catch(() => {
+          // A request yoga cannot even represent (e.g. a malformed URL): answer it, never leave the promise unhandled.
+          if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+          res.end('bad request\n');
+        });
         return;
       }
       (req as IncomingMessage & { body?: string }).body = body.toString('utf8');
@@ -170,7 +174,8 @@ async function answerEmptyBody(yoga: YogaServerInstance<Record<string, never>, A
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'transfer-encoding') headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const response = await yoga.fetch(`http://${req.headers.host ?? 'node'}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, body: '' }, { req } as never);
+  // Not the Host header: a client controls it, and a value that is no host (e.g. with a space) is no URL.
+  const response = await yoga.fetch(new URL(req.url ?? '/', 'http://node').href, { method: req.method ?? 'POST', headers, body: '' }, { req } as never);
   const text = await response.text();
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(text);

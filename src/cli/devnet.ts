@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -61,6 +61,8 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
   const children: ChildProcess[] = [];
   const urls: string[] = [];
   let stopping = false;
+  /** A node exited (or failed to start) without being asked to: the devnet exits 1 once all are down. */
+  let failed = false;
 
   const stopAll = (signal: string): void => {
     if (stopping) return;
@@ -76,7 +78,8 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
     const url = `http://127.0.0.1:${port}/graphql`;
     const flags = [
       '--port', String(port),
-      '--data-dir', join(values['data-dir'], String(port)),
+      // Resolved here: the nodes run from the repository root, but a relative --data-dir means the caller's directory.
+      '--data-dir', resolve(values['data-dir'], String(port)),
       '--difficulty', values.difficulty,
       '--public-url', url,
       ...(urls.length > 0 ? ['--peers', urls.join(',')] : []),
@@ -104,7 +107,8 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
     });
     children.push(child);
     child.once('exit', () => {
-      if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(stopping ? 0 : 1);
+      if (!stopping) failed = true;
+      if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(failed ? 1 : 0);
       else if (!stopping) stopAll(`node on port ${port} exited`);
     });
     try {

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { createTestNode } from '../helpers/testNode.js';
@@ -45,6 +46,29 @@ describe('request bodies at the HTTP layer', () => {
     const { status, body } = await sendChunked([]);
     expect(status).toBe(400);
     expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
+  it('answers an empty chunked body whose Host header is no host name, and keeps serving (no unhandled rejection)', async () => {
+    // The empty-body path replays the request in process; a Host header that makes no URL must not crash the node.
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(server.port, '127.0.0.1', () =>
+        socket.write('POST /graphql HTTP/1.1\r\nHost: a b\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n0\r\n\r\n'),
+      );
+      let text = '';
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`no answer within 5 s: ${JSON.stringify(text)}`));
+      }, 5_000);
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(text);
+      });
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toContain('BAD_REQUEST');
   });
 
   it('refuses a chunked body once it passes maxBodyBytes: 413 naming the limit, nothing executed', async () => {

@@ -1,7 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectDefaultMetrics } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { bob } from '../helpers/keys.js';
 import { createTestNode } from '../helpers/testNode.js';
+
+// Counts how often the process metrics are set up (each call starts a monitor and an observer nothing stops).
+vi.mock('prom-client', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('prom-client')>();
+  return { ...actual, collectDefaultMetrics: vi.fn(actual.collectDefaultMetrics) };
+});
 
 const testNode = createTestNode({ label: 'metrics' });
 let server: RunningServer;
@@ -73,5 +80,19 @@ describe('/metrics (Prometheus)', () => {
     const response = await fetch(`${base}/metrics`, { method: 'POST', body: 'x' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('sets up the process metrics once per process, however many servers start and stop', async () => {
+    for (let i = 0; i < 3; i++) {
+      const other = createTestNode({ label: `metrics-${i}` });
+      const extra = await startServer(other.node, { host: '127.0.0.1', port: 0, graphiql: false });
+      const text = await (await fetch(`${extra.url.slice(0, -'/graphql'.length)}/metrics`)).text();
+      expect(text).toContain('\nprocess_resident_memory_bytes ');
+      expect(text).toContain('\nblockchain_height 1\n');
+      await extra.close();
+      other.node.close();
+    }
+    expect(vi.mocked(collectDefaultMetrics)).toHaveBeenCalledTimes(1);
+    expect((await scrape()).get('process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,9 +23,11 @@ interface Running {
 const running: Running[] = [];
 const dirs: string[] = [];
 
-function launch(args: readonly string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
+function launch(args: readonly string[], options: { cwd?: string } = {}): Running {
+  // From another directory, through the bin (which finds tsx itself).
+  const entry = options.cwd === undefined ? ['--import', 'tsx', 'src/cli/main.ts'] : [join(ROOT, 'bin/node-cli.mjs')];
+  const child = spawn(process.execPath, [...entry, ...args], {
+    cwd: options.cwd ?? ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: cliEnvironment(),
   });
@@ -126,4 +131,37 @@ describe('node-cli start and devnet', () => {
     expect(await devnet.exited).toBe(0);
     expect(devnet.output()).toContain('devnet: SIGINT, stopping 1 nodes');
   });
+
+  it('devnet puts a relative --data-dir under the directory it is run from', async () => {
+    const cwd = tempDir();
+    const relative = `devnet-data-${process.pid}`;
+    const port = await deadPort();
+    const devnet = launch(['devnet', '--nodes', '1', '--base-port', String(port), '--difficulty', '8', '--data-dir', relative], { cwd });
+    try {
+      await waitForOutput(devnet, /devnet: 1 nodes up/);
+      expect(existsSync(join(cwd, relative, String(port), 'node-key.json'))).toBe(true);
+      expect(existsSync(join(ROOT, relative))).toBe(false);
+    } finally {
+      // SIGINT (not the SIGKILL of afterEach) so the devnet stops its node even when an expectation failed.
+      devnet.child.kill('SIGINT');
+      const code = await Promise.race([devnet.exited, sleep(20_000).then(() => 'no exit within 20 s')]);
+      rmSync(join(ROOT, relative), { recursive: true, force: true });
+      expect(code).toBe(0);
+    }
+  }, 40_000);
+
+  it('devnet exits 1 when a node fails to start (its port is taken), after stopping the others', async () => {
+    // The second node's port is held here, so that node exits at once; the first one starts and is then stopped.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const devnet = launch(['devnet', '--nodes', '2', '--base-port', String(port - 1), '--difficulty', '8', '--data-dir', tempDir()]);
+      const code = await Promise.race([devnet.exited, sleep(30_000).then(() => 'no exit within 30 s')]);
+      expect(code, devnet.output()).toBe(1);
+      expect(devnet.output()).toContain(`node on port ${port} exited`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  }, 40_000);
 });
