@@ -8,7 +8,10 @@ export const EXIT_CODES = {
   refused: 1,
   /** The command line is wrong: unknown command or flag, or an argument that breaks its rule (named). */
   usage: 2,
-  /** The node could not be reached (nothing listens, the connection broke, or no answer in time). */
+  /**
+   * No node could be reached: nothing listens, the connection broke, no answer came in time, or what answers at the
+   * URL is not a node's GraphQL API.
+   */
   unreachable: 3,
 } as const;
 

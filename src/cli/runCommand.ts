@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createNodeClient } from '../client/createNodeClient.js';
-import { NodeClientError, NodeUnauthorizedError, NodeUnreachableError } from '../client/errors.js';
+import { NodeClientError, NodeResponseError, NodeUnauthorizedError, NodeUnreachableError } from '../client/errors.js';
 import { readInteger, readNodeUrl } from './argumentRules.js';
 import type { CliCommand, CommonOptions } from './cliCommand.js';
 import { EXIT_CODES, RefusedError, UsageError } from './cliErrors.js';
@@ -131,6 +131,11 @@ function reportFailure(error: unknown, name: string | undefined, out: CliOutput)
   }
   if (error instanceof NodeUnreachableError) {
     out.failure({ code: 'UNREACHABLE', message: error.message, exitCode: EXIT_CODES.unreachable }, `error: ${error.message}`);
+    return EXIT_CODES.unreachable;
+  }
+  if (error instanceof NodeResponseError) {
+    // Something answers at --node, but not a node's API (a web page, another service): no node is reachable there.
+    out.failure({ code: 'NOT_A_NODE', message: error.message, exitCode: EXIT_CODES.unreachable }, `error: ${error.message} (is --node the node's /graphql URL?)`);
     return EXIT_CODES.unreachable;
   }
   if (error instanceof NodeUnauthorizedError) {

@@ -1,4 +1,5 @@
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { walletFromPrivateKey, type Wallet } from '../wallet/wallet.js';
 import { UsageError } from './cliErrors.js';
 
@@ -15,9 +16,20 @@ const PRIVATE_KEY_RE = /^[0-9a-fA-F]{64}$/;
 export function writeWalletFile(path: string, wallet: Wallet, overwrite: boolean): void {
   const text = `${JSON.stringify({ address: wallet.address, privateKey: wallet.privateKey }, null, 2)}\n`;
   try {
-    writeFileSync(path, text, { mode: 0o600, flag: overwrite ? 'w' : 'wx' });
-    // An overwritten file keeps its old mode; make it private either way.
-    chmodSync(path, 0o600);
+    if (!overwrite) {
+      writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
+      return;
+    }
+    // Replacing: the key goes into a new private file next to it (created exclusively, so never through a symlink or
+    // into a file others can read), which then takes the old one's place in one rename.
+    const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
+      renameSync(temporary, path);
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') {

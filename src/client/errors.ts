@@ -70,6 +70,14 @@ export class NodeGraphQLError extends NodeClientError {
 }
 
 /** Something answered that is not this node's GraphQL API (wrong URL, a proxy's error page, a malformed result). */
+/** A subscription's consumer fell behind: more events were waiting than the client buffers, so the stream ended. */
+export class SubscriptionOverflowError extends NodeClientError {
+  override readonly name = 'SubscriptionOverflowError';
+  constructor(url: string, readonly limit: number) {
+    super(url, `the subscription to ${url} ended: more than ${limit} events were waiting to be read (read them faster)`);
+  }
+}
+
 export class NodeResponseError extends NodeClientError {
   override readonly name = 'NodeResponseError';
   /** HTTP status of the answer, when there was one. */

@@ -20,6 +20,7 @@ export {
   NodeResponseError,
   NodeUnauthorizedError,
   NodeUnreachableError,
+  SubscriptionOverflowError,
 } from './errors.js';
 export type { NodeSubscription } from './openSubscription.js';
 export { assertOk, isOk, type NodeRefusal, type NodeResult } from './result.js';

@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
-import { NodeClientError, NodeGraphQLError, NodeResponseError, NodeUnauthorizedError, NodeUnreachableError } from './errors.js';
+import { NodeClientError, NodeGraphQLError, NodeResponseError, NodeUnauthorizedError, NodeUnreachableError, SubscriptionOverflowError } from './errors.js';
 
 /**
  * A live GraphQL subscription over graphql-ws: an async iterator of events (`for await (const block of sub)`), or a
@@ -33,6 +33,8 @@ export interface SubscriptionRequest<Result, Variables> {
   readonly webSocketImpl?: unknown;
   /** Longest wait for the connection to be accepted, in ms. */
   readonly connectTimeoutMs: number;
+  /** Most events waiting to be read before the stream ends with SubscriptionOverflowError (default 10,000). */
+  readonly maxBufferedEvents?: number;
 }
 
 /** Opens a subscription and yields the value of its root field for each event. */
@@ -44,7 +46,12 @@ export function openSubscription<Result, Variables, Field extends keyof Result>(
   const queue: Result[Field][] = [];
   let failure: NodeClientError | undefined;
   let finished = false;
-  let wake: () => void = () => {};
+  const maxBuffered = request.maxBufferedEvents ?? 10_000;
+  // Everyone waiting in next(): overlapping calls each get woken (a single resolver would strand all but the last).
+  const waiters: Array<() => void> = [];
+  const wake = () => {
+    for (const resolve of waiters.splice(0)) resolve();
+  };
 
   let settleConnected: (error?: NodeClientError) => void = () => {};
   const connected = new Promise<void>((resolve, reject) => {
@@ -73,6 +80,8 @@ export function openSubscription<Result, Variables, Field extends keyof Result>(
     { query: print(request.document), variables: request.variables as Record<string, unknown> },
     {
       next: (result: ExecutionResult<Result>) => {
+        // Messages already on the wire may still arrive after the stream ended (an overflow, a close): drop them.
+        if (finished) return;
         if (result.errors !== undefined && result.errors.length > 0) {
           end(new NodeGraphQLError(url, 200, result.errors as readonly { message: string; extensions?: Record<string, unknown> }[]));
           return;
@@ -80,6 +89,12 @@ export function openSubscription<Result, Variables, Field extends keyof Result>(
         const data = result.data as Result | null | undefined;
         if (data === null || data === undefined || !(field in (data as object))) {
           end(new NodeResponseError(url, `a subscription event without data.${String(field)}`));
+          return;
+        }
+        if (queue.length >= maxBuffered) {
+          queue.length = 0;
+          end(new SubscriptionOverflowError(url, maxBuffered));
+          unsubscribe();
           return;
         }
         queue.push(data[field]);
@@ -111,7 +126,7 @@ export function openSubscription<Result, Variables, Field extends keyof Result>(
           await close();
           return { done: true, value: undefined };
         }
-        await new Promise<void>((resolve) => (wake = resolve));
+        await new Promise<void>((resolve) => waiters.push(resolve));
       }
     },
     async return(): Promise<IteratorResult<Result[Field]>> {

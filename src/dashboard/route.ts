@@ -23,6 +23,8 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+export const RETRY_FAILED_BUILD_MS = 30_000;
+
 const COMMON_HEADERS = {
   'x-content-type-options': 'nosniff',
   'content-security-policy': CONTENT_SECURITY_POLICY,
@@ -40,14 +42,25 @@ const COMMON_HEADERS = {
  * bundled with esbuild the first time the page is asked for and kept in memory; a failed bundle answers 500 and is
  * retried on the next request. Every other path and method (POST, /graphql) is left to the next handler.
  */
-export function createDashboardRoute(): DashboardRoute {
+export function createDashboardRoute(
+  options: { build?: () => Promise<DashboardBundle>; now?: () => number } = {},
+): DashboardRoute {
+  const build = options.build ?? bundleDashboard;
+  const now = options.now ?? Date.now;
   const page = dashboardAsset(Buffer.from(dashboardPage()), 'text/html; charset=utf-8');
   const icon = dashboardAsset(Buffer.from(dashboardIcon()), 'image/svg+xml');
   let bundle: Promise<DashboardBundle> | null = null;
+  let failedAt = 0;
   const loadBundle = (): Promise<DashboardBundle> => {
-    bundle ??= bundleDashboard().catch((error: unknown) => {
-      bundle = null;
-      throw error;
+    // A failed build is retried at most every RETRY_FAILED_BUILD_MS, so requests cannot set off a build storm.
+    if (bundle !== null && failedAt !== 0 && now() - failedAt >= RETRY_FAILED_BUILD_MS) bundle = null;
+    if (bundle !== null) return bundle;
+    failedAt = 0;
+    bundle = build().catch((error: unknown) => {
+      failedAt = now();
+      // The details (file paths, compiler output) go to the operator's log, never to the client.
+      process.stderr.write(`dashboard: the page's bundle failed to build: ${(error as Error).message}\n`);
+      throw new Error('the page could not be built; see the node log');
     });
     return bundle;
   };
@@ -83,21 +96,32 @@ function pathOf(url: string | undefined): string {
 }
 
 function sendAsset(req: IncomingMessage, res: ServerResponse, asset: DashboardAsset): void {
-  if (req.headers['if-none-match'] === asset.etag) {
-    res.writeHead(304, { ...COMMON_HEADERS, etag: asset.etag });
+  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  // The gzipped bytes differ from the plain ones, so they carry their own strong ETag.
+  const etag = gzip ? `${asset.etag.slice(0, -1)}-gz"` : asset.etag;
+  if (etagMatches(req.headers['if-none-match'], etag)) {
+    res.writeHead(304, { ...COMMON_HEADERS, etag });
     res.end();
     return;
   }
-  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
   const body = gzip ? asset.gzipped : asset.body;
   res.writeHead(200, {
     ...COMMON_HEADERS,
     'content-type': asset.contentType,
     'content-length': body.length,
-    etag: asset.etag,
+    etag,
     ...(gzip ? { 'content-encoding': 'gzip' } : {}),
   });
   res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** If-None-Match: `*` or a comma-separated list of ETags, weak ones (`W/"…"`) compared by their opaque part. */
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim();
+    return tag === '*' || tag === etag || tag === `W/${etag}`;
+  });
 }
 
 function sendError(res: ServerResponse, message: string): void {

@@ -25,6 +25,23 @@ afterAll(async () => {
 });
 
 describe('node-cli exit codes', () => {
+  it('exits 3 when what answers at --node is not a node (a web page)', async () => {
+    const { createServer } = await import('node:http');
+    const page = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body>not a node</body></html>');
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = page.address() as import('node:net').AddressInfo;
+      const run = await runCli(['chain', '--node', `http://127.0.0.1:${port}/graphql`, '--json']);
+      expect(run.code).toBe(3);
+      expect(run.json()).toMatchObject({ ok: false, code: 'NOT_A_NODE', exitCode: 3 });
+    } finally {
+      await new Promise<void>((resolve) => page.close(() => resolve()));
+    }
+  });
+
   it('exits 2 for an unknown command and names it', async () => {
     const run = await runCli(['frobnicate']);
     expect(run.code).toBe(2);

@@ -129,7 +129,14 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
   // A link with #q=<index, hash, id or address> opens with that result.
   useEffect(() => {
     const match = /^#q=(.+)$/.exec(location.hash);
-    if (match !== null) runSearch(decodeURIComponent(match[1]!));
+    if (match === null) return;
+    let query: string;
+    try {
+      query = decodeURIComponent(match[1]!);
+    } catch {
+      query = match[1]!; // a malformed %-escape: search for the text as typed
+    }
+    runSearch(query);
   }, []);
 
   useEffect(() => {
