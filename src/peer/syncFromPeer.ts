@@ -16,7 +16,11 @@ export type SyncOutcomeKind =
   | 'AHEAD'
   /** The peer could not be reached in time. */
   | 'UNREACHABLE'
-  /** The peer served something invalid, lied, or is on another network; nothing of it was kept. */
+  /**
+   * The peer served something invalid, lied, or is on another network. Nothing of a chain that breaks its claims is
+   * kept; of a chain with an invalid block, nothing from that block on (valid chunks before it stay, and the message
+   * says when they had already become our best chain, having more work than ours).
+   */
   | 'REFUSED';
 
 /** The report of one sync. */
@@ -57,9 +61,9 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = { pageSize: 1_000, maxBlocks: 100
 /**
  * Brings our chain up to a peer's if the peer's chain is valid and has more work: reads its status (a few hundred
  * bytes, which is all an in-sync resolve costs), sends our block locator to find the newest shared block in one
- * request, downloads the blocks after it in bounded pages of compact encodings, and hands the whole run to
- * `addBlocks`, which validates it and switches atomically or keeps nothing. A peer's claimed height and work only
- * decide whether to look; they are never trusted.
+ * request, downloads the blocks after it in bounded pages of compact encodings, checks the claims, then adds the run
+ * in chunks through `addBlocks` (each validated all or nothing; the best chain switches in one step when the peer's
+ * branch overtakes ours). A peer's claimed height and work only decide whether to look; they are never trusted.
  */
 export async function syncFromPeer(
   peer: PeerApi,
@@ -126,29 +130,47 @@ export async function syncFromPeer(
       );
     }
 
-    const result = target.addBlocks(blocks);
-    switch (result.status) {
-      case 'extended':
-      case 'reorg':
-        return report('ADOPTED', `adopted the peer's chain: tip ${result.tip.block.header.index} ${result.tip.hash}`);
-      case 'duplicate':
-        return report('AHEAD', 'we already had every block the peer served');
-      case 'side': {
-        const now = target.tip();
-        if (claimedWork <= now.totalWork) return report('AHEAD', 'our chain grew past the peer\'s while syncing');
-        return report('REFUSED', `CLAIM_MISMATCH: the peer claimed ${status.totalWork} work but its chain has less than ours`);
+    // The run is added in chunks, each validated all or nothing, with a yield between chunks: a long sync never holds
+    // the event loop for more than one chunk. Until the peer's branch overtakes ours its chunks are kept as a side
+    // branch (the chain carries that branch's ledger from chunk to chunk); the best chain then switches in one step.
+    let adopted: string | undefined;
+    let sawSide = false;
+    for (let start = 0; start < blocks.length; start += limits.pageSize) {
+      if (start > 0) await yieldToEventLoop();
+      const chunk = blocks.slice(start, start + limits.pageSize);
+      const result = target.addBlocks(chunk);
+      switch (result.status) {
+        case 'extended':
+        case 'reorg':
+          adopted = `tip ${result.tip.block.header.index} ${result.tip.hash}`;
+          break;
+        case 'side':
+          sawSide = true;
+          break;
+        case 'duplicate':
+          break;
+        case 'orphan':
+          return report('REFUSED', `the served blocks do not connect to our chain (missing ${result.missingParent})${keptNote(adopted)}`);
+        case 'invalid':
+          return report(
+            'REFUSED',
+            `${result.rejection.code}: block ${chunk[result.position]?.header.index ?? '?'} ${result.rejection.message}${keptNote(adopted)}`,
+          );
       }
-      case 'orphan':
-        return report('REFUSED', `the served blocks do not connect to our chain (missing ${result.missingParent})`);
-      case 'invalid':
-        return report(
-          'REFUSED',
-          `${result.rejection.code}: block ${blocks[result.position]?.header.index ?? '?'} ${result.rejection.message}`,
-        );
     }
+    const now = target.tip();
+    if (now.hash === previous.hash) return report('ADOPTED', `adopted the peer's chain: ${adopted ?? `tip ${now.index} ${now.hash}`}`);
+    if (!sawSide && adopted === undefined) return report('AHEAD', 'we already had every block the peer served');
+    if (claimedWork <= now.totalWork) return report('AHEAD', "our chain grew past the peer's while syncing");
+    return report('REFUSED', `CLAIM_MISMATCH: the peer claimed ${status.totalWork} work but its chain has less than ours`);
   } catch (error) {
     if (error instanceof PeerUnreachableError) return report('UNREACHABLE', error.message);
     const message = error instanceof Error ? error.message : String(error);
     return report('REFUSED', `PROTOCOL_ERROR: ${message}`);
   }
+}
+
+/** Says that valid blocks adopted before a refusal stay (they are a valid chain with more work than we had). */
+function keptNote(adopted: string | undefined): string {
+  return adopted === undefined ? '' : `; the valid blocks before it were kept (our ${adopted})`;
 }

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { Chain } from '../../src/chain/chain.js';
+import type { Block } from '../../src/chain/types.js';
+import { syncFromPeer, type SyncTarget } from '../../src/peer/syncFromPeer.js';
+import { addBlockOrThrow, asParent, buildBranch, buildChain, createTestChain, mineBlock, transfer } from '../helpers/chainBuilder.js';
+import { createFixedClock } from '../helpers/clock.js';
+import { alice, bob } from '../helpers/keys.js';
+import { blockHash } from '../../src/chain/block.js';
+import { FakePeer } from './fakePeer.js';
+
+const PEER_URL = 'http://127.0.0.1:9/graphql';
+
+/** A sync target over a bare chain that records each addBlocks call and whether a timer ran before it. */
+function targetOf(chain: Chain) {
+  const calls: Array<{ size: number; status: string; yieldedBefore: boolean }> = [];
+  let ticked = false;
+  const ticker = setInterval(() => (ticked = true), 0);
+  const target: SyncTarget = {
+    genesisHash: chain.genesis.hash,
+    address: 'e'.repeat(64),
+    tip: () => ({ index: chain.tip.block.header.index, hash: chain.tip.hash, totalWork: chain.tip.totalWork }),
+    hasBlock: (hash) => chain.getBlock(hash) !== undefined,
+    locator: () => chain.locator(),
+    addBlocks: (blocks: readonly Block[]) => {
+      const result = chain.addBlocks(blocks);
+      calls.push({ size: blocks.length, status: result.status, yieldedBefore: ticked });
+      ticked = false;
+      return result;
+    },
+    checkHeader: () => undefined,
+  };
+  return { target, calls, stop: () => clearInterval(ticker) };
+}
+
+describe('a long sync is added in chunks', () => {
+  it('adds 2,500 blocks as chunks of the page size, letting timers run between chunks', async () => {
+    const clock = createFixedClock();
+    const source = buildChain(2_500, { clock }).chain;
+    const { chain } = createTestChain({ clock });
+    const { target, calls, stop } = targetOf(chain);
+    try {
+      const outcome = await syncFromPeer(new FakePeer(PEER_URL, source), target, { pageSize: 1_000, maxBlocks: 10_000 });
+      expect(outcome.outcome).toBe('ADOPTED');
+      expect(chain.tip.hash).toBe(source.tip.hash);
+      expect(calls.map((call) => [call.size, call.status])).toEqual([[1_000, 'extended'], [1_000, 'extended'], [500, 'extended']]);
+      expect(calls.slice(1).every((call) => call.yieldedBefore)).toBe(true);
+    } finally {
+      stop();
+    }
+  });
+
+  it('keeps a heavier branch as a side branch until its last chunk overtakes, then switches in one step', async () => {
+    const clock = createFixedClock();
+    const { chain } = createTestChain({ clock });
+    const trunk = buildBranch(chain.genesis, 1).map((block) => addBlockOrThrow(chain, block));
+    for (const block of buildBranch(trunk[0]!, 30, { miner: alice })) addBlockOrThrow(chain, block);
+    // The peer: the same trunk, then 35 blocks of its own (more work than our 30).
+    const peerChain = createTestChain({ clock }).chain;
+    addBlockOrThrow(peerChain, trunk[0]!.block);
+    for (const block of buildBranch(trunk[0]!, 35, { miner: bob })) addBlockOrThrow(peerChain, block);
+    const { target, calls, stop } = targetOf(chain);
+    try {
+      const outcome = await syncFromPeer(new FakePeer(PEER_URL, peerChain), target, { pageSize: 10, maxBlocks: 1_000 });
+      expect(outcome.outcome).toBe('ADOPTED');
+      expect(calls.map((call) => call.status)).toEqual(['side', 'side', 'side', 'reorg']);
+      expect(chain.tip.hash).toBe(peerChain.tip.hash);
+      expect(chain.getAccount(alice.address).balance).toBe(0);
+      expect(chain.getAccount(bob.address).balance).toBe(35);
+    } finally {
+      stop();
+    }
+  });
+
+  it('refuses at an invalid block and keeps the valid chunks before it, saying so when they became the best chain', async () => {
+    const clock = createFixedClock();
+    const source = buildChain(25, { clock }).chain;
+    const { chain } = createTestChain({ clock });
+    const { target, stop } = targetOf(chain);
+    // Blocks 22 to the tip are replaced by a branch whose block 22 spends coins bob does not have (its claims match it).
+    const bad = mineBlock({ parent: asParent(source.getBlockAt(21)!.block), miner: bob, transactions: [transfer(bob, alice, 5, 0)] });
+    const tampered = [bad, ...buildBranch(asParent(bad), source.height - 22)];
+    const peer = new FakePeer(PEER_URL, source, {
+      status: (honest) => ({ ...honest, tipHash: blockHash(tampered.at(-1)!.header) }),
+      blocks: (page) => page.map((block) => (block.header.index >= 22 ? tampered[block.header.index - 22]! : block)),
+    });
+    try {
+      const outcome = await syncFromPeer(peer, target, { pageSize: 10, maxBlocks: 1_000 });
+      expect(outcome.outcome).toBe('REFUSED');
+      expect(outcome.message).toMatch(/block 22/);
+      expect(outcome.message).toMatch(/the valid blocks before it were kept \(our tip 21 /);
+      expect(chain.tip.hash).toBe(source.getBlockAt(21)!.hash);
+    } finally {
+      stop();
+    }
+  });
+});
