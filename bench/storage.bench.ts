@@ -44,7 +44,8 @@ function generateBlocks(): { blocks: Block[]; wallets: Wallet[] } {
       nonces.set(payer.address, nonce + 1);
       transactions.push(signTransaction({ sender: payer.address, recipient: miner.address, amount: 1, nonce }, payer.privateKey));
     }
-    const timestamp = params.genesisTimestamp + (i + 1) * 1_000;
+    // At the target spacing the retarget keeps the difficulty where it started (1 s apart would raise it every 10 blocks).
+    const timestamp = params.genesisTimestamp + (i + 1) * params.targetBlockTimeMs;
     const header = searchProof(createHeaderTemplate({ ...context, timestamp, transactions }), 0, Number.MAX_SAFE_INTEGER)!;
     const block = { header, transactions };
     const result = chain.addBlock(block);

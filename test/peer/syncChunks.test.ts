@@ -10,11 +10,17 @@ import { FakePeer } from './fakePeer.js';
 
 const PEER_URL = 'http://127.0.0.1:9/graphql';
 
-/** A sync target over a bare chain that records each addBlocks call and whether a timer ran before it. */
+/** A sync target over a bare chain that records each addBlocks call and whether other work ran before it. */
 function targetOf(chain: Chain) {
-  const calls: Array<{ size: number; status: string; yieldedBefore: boolean }> = [];
+  const calls: Array<{ size: number; transactions: number; status: string; yieldedBefore: boolean }> = [];
+  // Another macrotask that wants the event loop: it runs whenever sync yields between chunks.
   let ticked = false;
-  const ticker = setInterval(() => (ticked = true), 0);
+  let ticking = true;
+  const tick = () => {
+    ticked = true;
+    if (ticking) setImmediate(tick);
+  };
+  setImmediate(tick);
   const target: SyncTarget = {
     genesisHash: chain.genesis.hash,
     address: 'e'.repeat(64),
@@ -23,13 +29,13 @@ function targetOf(chain: Chain) {
     locator: () => chain.locator(),
     addBlocks: (blocks: readonly Block[]) => {
       const result = chain.addBlocks(blocks);
-      calls.push({ size: blocks.length, status: result.status, yieldedBefore: ticked });
+      calls.push({ size: blocks.length, transactions: blocks.reduce((sum, block) => sum + block.transactions.length, 0), status: result.status, yieldedBefore: ticked });
       ticked = false;
       return result;
     },
     checkHeader: () => undefined,
   };
-  return { target, calls, stop: () => clearInterval(ticker) };
+  return { target, calls, stop: () => (ticking = false) };
 }
 
 describe('a long sync is added in chunks', () => {
@@ -89,6 +95,31 @@ describe('a long sync is added in chunks', () => {
       expect(outcome.message).toMatch(/block 22/);
       expect(outcome.message).toMatch(/the valid blocks before it were kept \(our tip 21 /);
       expect(chain.tip.hash).toBe(source.getBlockAt(21)!.hash);
+    } finally {
+      stop();
+    }
+  });
+});
+
+describe('chunks are cut by transactions too', () => {
+  it(`never validates more than MAX_CHUNK_TRANSACTIONS transactions in one go (unless one block alone has more)`, async () => {
+    const clock = createFixedClock();
+    // 30 blocks; from block 12 on alice pays bob in every block, 1 transfer each: 2 transactions a block.
+    const source = buildChain(30, {
+      clock,
+      miner: alice,
+      transactionsAt: (position) => (position >= 10 ? [transfer(alice, bob, 1, position - 10)] : []),
+    }).chain;
+    const { chain } = createTestChain({ clock });
+    const { target, calls, stop } = targetOf(chain);
+    try {
+      const outcome = await syncFromPeer(new FakePeer(PEER_URL, source), target, { pageSize: 1_000, maxBlocks: 1_000, maxChunkTransactions: 9 });
+      expect(outcome.outcome).toBe('ADOPTED');
+      expect(chain.tip.hash).toBe(source.tip.hash);
+      const transactionsPerChunk = calls.map((call) => call.transactions);
+      expect(Math.max(...transactionsPerChunk)).toBeLessThanOrEqual(9);
+      expect(transactionsPerChunk.reduce((a, b) => a + b, 0)).toBe(30 + 20);
+      expect(calls.slice(1).every((call) => call.yieldedBefore)).toBe(true);
     } finally {
       stop();
     }
