@@ -45,7 +45,7 @@ describe('a long sync is added in chunks', () => {
     const { chain } = createTestChain({ clock });
     const { target, calls, stop } = targetOf(chain);
     try {
-      const outcome = await syncFromPeer(new FakePeer(PEER_URL, source), target, { pageSize: 1_000, maxBlocks: 10_000 });
+      const outcome = await syncFromPeer(new FakePeer(PEER_URL, source), target, { pageSize: 1_000, maxBlocks: 10_000, maxChunkTransactions: 10_000 });
       expect(outcome.outcome).toBe('ADOPTED');
       expect(chain.tip.hash).toBe(source.tip.hash);
       expect(calls.map((call) => [call.size, call.status])).toEqual([[1_000, 'extended'], [1_000, 'extended'], [500, 'extended']]);
