@@ -131,6 +131,8 @@ export class Network {
   /** Stops gossip and the timer. */
   stop(): void {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    // Transfers queued for the next relay flush are dropped: a stopped node sends nothing more.
+    this.#relayQueues.clear();
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
   }

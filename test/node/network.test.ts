@@ -84,6 +84,18 @@ describe('gossip', () => {
     node.close();
   });
 
+  it('sends nothing queued for relay once the node is closed in the same turn', async () => {
+    const { node, fakes } = createNetworkedNode();
+    await node.registerNodes(['127.0.0.1:5001']);
+    await node.mine();
+    await flush();
+    const fake = fakes.get('http://127.0.0.1:5001/graphql')!;
+    expect(node.send(bob.address, 1).ok).toBe(true);
+    node.close();
+    await flush();
+    expect(fake.pushedTransactions).toEqual([]);
+  });
+
   it('does not push to a peer that is backing off', async () => {
     const { node, fakes } = createNetworkedNode({ failing: new Set(['http://127.0.0.1:5001/graphql']) });
     await node.registerNodes(['127.0.0.1:5001']);
