@@ -38,15 +38,25 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
 export function limitPlugins(limits: ApiLimits): Plugin[] {
   return [
     EnvelopArmorPlugin({
-      maxDepth: { n: limits.maxDepth },
-      maxAliases: { n: limits.maxAliases },
-      maxTokens: { n: limits.maxTokens },
+      maxDepth: { n: limits.maxDepth, onReject: [coded('MAX_DEPTH_EXCEEDED', 'maxDepth')] },
+      maxAliases: { n: limits.maxAliases, onReject: [coded('MAX_ALIASES_EXCEEDED', 'maxAliases')] },
+      maxTokens: { n: limits.maxTokens, onReject: [coded('MAX_TOKENS_EXCEEDED', 'maxTokens')] },
       // Cost analysis adds little over depth, alias and token caps for this schema; pages are capped in resolvers.
       costLimit: { enabled: false },
     }) as Plugin,
     bodySizeLimit(limits.maxBodyBytes),
     requestTimeout(limits.requestTimeoutMs),
   ];
+}
+
+/**
+ * graphql-armor's rejections carry only a message: this gives each a stable `extensions.code` and names the limit
+ * (as `query { limits }` spells it), before armor throws the error it was handed.
+ */
+function coded(code: string, limit: keyof ApiLimits) {
+  return (_context: unknown, error: GraphQLError): void => {
+    Object.assign(error.extensions as Record<string, unknown>, { code, limit });
+  };
 }
 
 /**

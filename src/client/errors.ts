@@ -52,7 +52,7 @@ export class NodePayloadTooLargeError extends NodeClientError {
  */
 export class NodeGraphQLError extends NodeClientError {
   override readonly name = 'NodeGraphQLError';
-  /** `extensions.code` of the first error (`GRAPHQL_ERROR` when it has none, as graphql-armor's rejections). */
+  /** `extensions.code` of the first error (`GRAPHQL_ERROR` when it has none). */
   readonly code: string;
   /** HTTP status of the answer (200 for errors over graphql-ws). */
   readonly status: number;

@@ -117,9 +117,9 @@ describe('node-cli exit codes', () => {
   it('exits 1 with the error code when the node refuses the request itself (too deep for its --max-depth)', async () => {
     const run = await runCli(['chain', '--node', strict.url, '--json']);
     expect(run.code).toBe(1);
-    // graphql-armor's depth rejection carries no extensions.code; the client names it GRAPHQL_ERROR.
-    expect(run.json()).toMatchObject({ ok: false, code: 'GRAPHQL_ERROR', exitCode: 1 });
-    expect(run.stderr).toMatch(/^refused: GRAPHQL_ERROR: .*depth limit of 4 exceeded/);
+    // The node codes graphql-armor's depth rejection MAX_DEPTH_EXCEEDED.
+    expect(run.json()).toMatchObject({ ok: false, code: 'MAX_DEPTH_EXCEEDED', exitCode: 1 });
+    expect(run.stderr).toMatch(/^refused: MAX_DEPTH_EXCEEDED: .*depth limit of 4 exceeded/);
   });
 });
 
