@@ -102,6 +102,23 @@ async function downloadWholeChain(url: string, params: ChainParams, fetchImpl: t
   return blocks.length;
 }
 
+/**
+ * Runs one sync with a cold signature cache (building the chain verified every signature in this process) and returns
+ * its time and the longest the event loop was held meanwhile: what a query to the syncing node waits at worst.
+ */
+async function timedSync<T>(sync: () => Promise<T>): Promise<{ result: T; ms: number; stallMs: number }> {
+  const stalls = monitorEventLoopDelay({ resolution: 1 });
+  clearSignatureCache();
+  stalls.enable();
+  const started = performance.now();
+  const result = await sync();
+  const ms = performance.now() - started;
+  // The monitor records a stall when its timer finally fires: give it that turn before reading it.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  stalls.disable();
+  return { result, ms, stallMs: stalls.max / 1e6 };
+}
+
 async function syncBenchmark(): Promise<void> {
   const params = networkParams(SYNC_DIFFICULTY);
   const started = performance.now();
@@ -122,31 +139,14 @@ async function syncBenchmark(): Promise<void> {
   const follower = createNode(params, { fetch: counter.fetch });
   await follower.registerNodes([bigUrl]);
   counter.reset();
-  // The longest the event loop was held during each sync: what a query to the syncing node waits at worst.
-  const stalls = monitorEventLoopDelay({ resolution: 1 });
-  // Building the chain verified every signature in this process: start each sync with a cold signature cache.
-  clearSignatureCache();
-  stalls.enable();
-  let t = performance.now();
-  const outcome = (await follower.resolve()).outcomes[0]!;
-  const oursMs = performance.now() - t;
-  // The monitor records a stall when its timer finally fires: give it that turn before reading it.
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  stalls.disable();
-  const oursStallMs = stalls.max / 1e6;
+  const { result: outcome, ms: oursMs, stallMs: oursStallMs } = await timedSync(async () => (await follower.resolve()).outcomes[0]!);
   const oursBytes = counter.bytes();
   if (outcome.outcome !== 'ADOPTED') throw new Error(`sync failed: ${outcome.message}`);
 
   const baselineCounter = countingFetch();
-  const baselineStalls = monitorEventLoopDelay({ resolution: 1 });
-  clearSignatureCache();
-  baselineStalls.enable();
-  t = performance.now();
-  const downloaded = await downloadWholeChain(bigUrl, params, baselineCounter.fetch);
-  const baselineMs = performance.now() - t;
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  baselineStalls.disable();
-  const baselineStallMs = baselineStalls.max / 1e6;
+  const { result: downloaded, ms: baselineMs, stallMs: baselineStallMs } = await timedSync(() =>
+    downloadWholeChain(bigUrl, params, baselineCounter.fetch),
+  );
 
   printTable(
     `Sync of a ${SYNC_BLOCKS.toLocaleString('en-US')}-block chain from one peer (loopback)`,
