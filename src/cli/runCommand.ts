@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createNodeClient } from '../client/createNodeClient.js';
 import { NodeClientError, NodeResponseError, NodeUnauthorizedError, NodeUnreachableError } from '../client/errors.js';
+import { USAGE as START_USAGE } from '../node/config.js';
 import { readInteger, readNodeUrl } from './argumentRules.js';
 import type { CliCommand, CommonOptions } from './cliCommand.js';
 import { EXIT_CODES, RefusedError, UsageError } from './cliErrors.js';
@@ -11,25 +12,34 @@ import { peersCommand } from './commands/peersCommand.js';
 import { resolveCommand } from './commands/resolveCommand.js';
 import { sendCommand } from './commands/sendCommand.js';
 import { walletCommand } from './commands/walletCommand.js';
+import type { ClientCommandName } from './splitCommandLine.js';
 
-/** The commands that talk to a running node (start and devnet run nodes; main.ts dispatches those). */
-const COMMANDS: Readonly<Record<string, CliCommand>> = {
+/**
+ * The commands that talk to a running node (start and devnet run nodes; main.ts dispatches those). `satisfies` keeps
+ * this table and the names splitCommandLine.ts accepts the same set.
+ */
+const COMMANDS = {
   wallet: walletCommand,
   send: sendCommand,
   mine: mineCommand,
   chain: chainCommand,
   peers: peersCommand,
   resolve: resolveCommand,
-};
+} as const satisfies Record<Exclude<ClientCommandName, 'help'>, CliCommand>;
+
+/** The client command called `name`, if there is one (an own key: `toString` is not a command). */
+function findCommand(name: string): CliCommand | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name as keyof typeof COMMANDS] : undefined;
+}
 
 export const DEFAULT_NODE_URL = 'http://127.0.0.1:4000/graphql';
 const DEFAULT_TIMEOUT_MS = 35_000;
 
-export const CLI_HELP = `Usage: node-cli <command> [arguments] [flags]
+export const CLI_HELP = `Usage: node-cli [common flags] <command> [arguments] [flags]
 Commands:
-  start [flags]                  start a node (also when the first argument is a flag, or there is none;
-                                 \`node-cli start --help\` lists the node flags)
-  devnet [flags]                 start N nodes in a mesh on consecutive ports
+  start [flags]                  start a node (also when the first argument is a start flag, or there is none;
+                                 the start flags are listed below)
+  devnet [flags]                 start N nodes in a mesh on consecutive ports (\`node-cli devnet --help\`)
 ${Object.entries({
   'wallet new|address|balance': walletCommand,
   'send <recipient> <amount>': sendCommand,
@@ -41,8 +51,16 @@ ${Object.entries({
   .map(([usage, command]) => `  ${usage.padEnd(31)}${command.summary}`)
   .join('\n')}
   help [command]                 show this text, or a command's
-Client commands take --node <url> (default ${DEFAULT_NODE_URL}), --token <admin token> (or NODE_ADMIN_TOKEN),
---json and --timeout <ms>. Exit codes: 0 ok, 1 refused by the node, 2 usage error, 3 node unreachable.`;
+Common flags of the client commands: --node <url> (default ${DEFAULT_NODE_URL}), --token <admin token>
+(or NODE_ADMIN_TOKEN), --json and --timeout <ms>. They go before or after the command: \`node-cli --node <url> chain\`
+is \`node-cli chain --node <url>\`; given in both places, the one after the command wins. Other flags go after it.
+Exit codes: 0 ok, 1 refused by the node, 2 usage error, 3 node unreachable.`;
+
+/** \`node-cli help\` and \`node-cli --help\` (also \`npm start -- --help\`): the commands first, then the start flags. */
+const FULL_HELP = `${CLI_HELP}
+
+Start flags (node-cli start [flags], npm start -- [flags], or node-cli [flags] when the first flag is one of these):
+${START_USAGE.slice(START_USAGE.indexOf('\n') + 1)}`;
 
 const COMMON_FLAGS = {
   node: { type: 'string' },
@@ -63,7 +81,7 @@ export async function runCommand(
   out: CliOutput = new CliOutput(argv.includes('--json')),
 ): Promise<number> {
   if (name === 'help' || name === '--help' || name === '-h') return showHelp(argv, out);
-  const command = COMMANDS[name];
+  const command = findCommand(name);
   try {
     if (command === undefined) {
       throw new UsageError(`unknown command "${name}"; commands: start, devnet, ${Object.keys(COMMANDS).join(', ')}, help`);
@@ -97,12 +115,14 @@ export async function runCommand(
 }
 
 function showHelp(argv: readonly string[], out: CliOutput): number {
-  const topic = argv.find((arg) => !arg.startsWith('-'));
+  // The topic is the first argument that is not a flag or a common flag's value (`help --node <url> chain`: chain).
+  const { positionals } = parseArgs({ args: [...argv], strict: false, allowPositionals: true, options: COMMON_FLAGS });
+  const [topic] = positionals;
   if (topic === undefined) {
-    out.text(CLI_HELP);
+    out.text(FULL_HELP);
     return EXIT_CODES.ok;
   }
-  const command = COMMANDS[topic];
+  const command = findCommand(topic);
   if (command === undefined) {
     if (topic === 'start' || topic === 'devnet') {
       out.text(`Run \`node-cli ${topic} --help\`.`);
@@ -112,6 +132,14 @@ function showHelp(argv: readonly string[], out: CliOutput): number {
   }
   out.text(command.help);
   return EXIT_CODES.ok;
+}
+
+/**
+ * Prints a usage error found before any command ran (src/cli/splitCommandLine.ts), as JSON too when `argv` has
+ * `--json`, and returns exit code 2.
+ */
+export function reportUsageError(message: string, argv: readonly string[], out: CliOutput = new CliOutput(argv.includes('--json'))): number {
+  return reportFailure(new UsageError(message), undefined, out);
 }
 
 /** Prints why a command failed and returns its exit code. */

@@ -84,15 +84,42 @@ describe('node-cli help', () => {
     expect((await runCli(['help', 'send'])).stdout).toBe(runs[1]!.stdout);
   });
 
-  it('start --help and a leading --help print the node flags (the public contract), devnet --help its flags', async () => {
-    const [start, leading, devnet] = await Promise.all([runCli(['start', '--help']), runCli(['--help']), runCli(['devnet', '--help'])]);
-    for (const run of [start, leading]) {
+  it('a leading --help, -h and `help` list the commands first, then the start flags; start --help the node flags', async () => {
+    const [leading, short, help, start, devnet] = await Promise.all([
+      runCli(['--help']),
+      runCli(['-h']),
+      runCli(['help']),
+      runCli(['start', '--help']),
+      runCli(['devnet', '--help']),
+    ]);
+    for (const run of [leading, short, help]) {
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^Usage: npm start -- \[flags\]\n {2}--port <n>/);
-      expect(run.stdout).toContain('Other commands: start, devnet, wallet, send, mine, chain, peers, resolve, help');
+      expect(run.stdout).toMatch(/^Usage: node-cli \[common flags\] <command> \[arguments\] \[flags\]\nCommands:\n {2}start/);
+      expect(run.stdout).toContain('They go before or after the command');
+      const flagsAt = run.stdout.indexOf('\nStart flags (node-cli start [flags], npm start -- [flags]');
+      expect(flagsAt).toBeGreaterThan(run.stdout.indexOf('\n  resolve'));
+      expect(run.stdout.indexOf('\n  --port <n>')).toBeGreaterThan(flagsAt);
     }
+    expect(short.stdout).toBe(leading.stdout);
+    expect(help.stdout).toBe(leading.stdout);
+    expect(start.code).toBe(0);
+    expect(start.stdout).toMatch(/^Usage: npm start -- \[flags\]\n {2}--port <n>/);
+    expect(start.stdout).toContain('Other commands: start, devnet, wallet, send, mine, chain, peers, resolve, help');
     expect(devnet.code).toBe(0);
     expect(devnet.stdout).toMatch(/^Usage: node-cli devnet \[--nodes 3\]/);
+  });
+
+  it('shows a command\'s help for --help before it, and skips the common options before the topic of `help`', async () => {
+    const [chain, leading, withOption] = await Promise.all([
+      runCli(['chain', '--help']),
+      runCli(['--help', 'chain']),
+      runCli(['help', '--node', 'http://127.0.0.1:1/graphql', 'chain']),
+    ]);
+    expect(chain.stdout).toMatch(/^Usage: node-cli chain/);
+    for (const run of [leading, withOption]) {
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(chain.stdout);
+    }
   });
 });
 
@@ -110,6 +137,42 @@ describe('node-cli start and devnet', () => {
     node.child.kill('SIGTERM');
     expect(await node.exited).toBe(0);
     expect(node.output()).toContain('node.stopped');
+  });
+
+  it('takes the common options before the client command, the same as after it', async () => {
+    const node = launch(['--port', '0', '--data-dir', tempDir(), '--difficulty', '8', '--miner-threads', '0']);
+    const url = await waitForOutput(node, /GraphiQL: (http:\/\/\S+)/);
+    const [before, after] = await Promise.all([runCli(['--node', url, 'chain', '--json']), runCli(['chain', '--node', url, '--json'])]);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.json()).toMatchObject({ ok: true, height: 1 });
+    expect(before.stdout).toBe(after.stdout);
+    const mined = await runCli(['--json', `--node=${url}`, 'mine']);
+    expect(mined.code, mined.stderr).toBe(0);
+    expect(mined.json()).toMatchObject({ ok: true, block: { index: 2 } });
+    // Given before and after the command, the one after wins: here the dead URL before is not used.
+    const both = await runCli(['--node', `http://127.0.0.1:${await deadPort()}/graphql`, 'chain', '--json', '--node', url]);
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.json()).toMatchObject({ ok: true, height: 2 });
+  });
+
+  it('refuses common options with no command, or with a missing value, with exit 2 and never starts a node', async () => {
+    const [alone, missing, beforeStart, json] = await Promise.all([
+      runCli(['--node', 'http://127.0.0.1:4001/graphql']),
+      runCli(['--timeout', '--json', 'chain']),
+      runCli(['--node', 'http://127.0.0.1:4001/graphql', 'start', '--port', '0']),
+      runCli(['--json', '--node']),
+    ]);
+    for (const run of [alone, missing, beforeStart, json]) {
+      expect(run.code, run.stdout + run.stderr).toBe(2);
+      expect(run.stdout + run.stderr).not.toContain('node.started');
+    }
+    expect(alone.stderr).toContain(
+      'error: --node is an option of the client commands (wallet, send, mine, chain, peers, resolve, help); ' +
+        'name a command after it, e.g. node-cli --node <url> chain',
+    );
+    expect(missing.stderr).toContain('error: --timeout needs a value: --timeout <ms>');
+    expect(beforeStart.stderr).toContain('--node is an option of the client commands (wallet, send, mine, chain, peers, resolve, help), not of start');
+    expect(json.json()).toMatchObject({ ok: false, code: 'USAGE', exitCode: 2, message: expect.stringContaining('--node needs a value') });
   });
 
   it('start refuses a bad flag with exit 2, as before', async () => {
