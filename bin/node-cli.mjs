@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The `node-cli` command (package.json "bin"): registers tsx's loader, then runs the TypeScript command line as is
-// (there is no build step). Everything else, including `node-cli` with no command (start a node), is src/cli/main.ts.
-import { register } from 'tsx/esm/api';
+// The `node-cli` command (package.json "bin"): runs the compiled command line, dist/cli/main.js, which `npm ci` /
+// `npm install` build through the "prepare" script (or `npm run build`). Everything else is src/cli/main.ts.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('node-cli: dist/ is missing; run `npm run build` (or `npm ci`) in the repository first.\n');
+  process.exit(2);
+}
+await import(main.href);

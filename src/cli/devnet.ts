@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { commandLineEntry } from './commandLineEntry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -85,7 +86,7 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
       ...(urls.length > 0 ? ['--peers', urls.join(',')] : []),
       ...(values.mine ? ['--mine'] : []),
     ];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...flags], {
+    const child = spawn(process.execPath, [...commandLineEntry(), ...flags], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

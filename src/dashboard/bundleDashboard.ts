@@ -1,21 +1,14 @@
-import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-
-/** One file the dashboard serves, ready to send: its bytes, a gzipped copy and an ETag. */
-export interface DashboardAsset {
-  readonly contentType: string;
-  readonly body: Buffer;
-  readonly gzipped: Buffer;
-  readonly etag: string;
-}
+import type { BuildOptions } from 'esbuild';
+import { staticAsset, type StaticAsset } from './staticAsset.js';
 
 /** The bundled browser code and styles. */
 export interface DashboardBundle {
-  readonly js: DashboardAsset;
-  readonly css: DashboardAsset;
-  /** How long bundling took. */
+  readonly js: StaticAsset;
+  readonly css: StaticAsset;
+  /** How long bundling (or reading the prebuilt bundle) took. */
   readonly buildMs: number;
 }
 
@@ -24,47 +17,70 @@ export class DashboardBundleError extends Error {
   override readonly name = 'DashboardBundleError';
 }
 
-const ENTRY = fileURLToPath(new URL('./app/main.ts', import.meta.url));
+/**
+ * The page's entry in the repository. `../dashboard/` rather than `./`: this module also runs from dist/ (as
+ * dist/dashboard/bundleDashboard.js or inside a dist/chunks/ file), one folder below the root as in src/.
+ */
+const ENTRY = fileURLToPath(new URL('../../src/dashboard/app/main.ts', import.meta.url));
+
+/** The files `npm run build` writes into dist/dashboard/ and the route serves from there. */
+export const DASHBOARD_FILES = { js: 'dashboard.js', css: 'dashboard.css' } as const;
+
+/** esbuild's options for the page: one minified ES module and one stylesheet, named after DASHBOARD_FILES. */
+function pageBuildOptions(): BuildOptions {
+  return {
+    entryPoints: [ENTRY],
+    bundle: true,
+    outdir: '/dashboard',
+    entryNames: 'dashboard',
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
+    minify: true,
+    legalComments: 'eof',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'silent',
+  };
+}
 
 /**
  * Bundles src/dashboard/app (Preact, uPlot, graphql-ws and the CSS it imports) in memory with esbuild: one minified
- * ES module and one stylesheet. Nothing is written to disk; the caller keeps the result.
+ * ES module and one stylesheet. Nothing is written to disk; the caller keeps the result. The node uses this only
+ * when it runs from source; from dist/ it serves what `npm run build` wrote (writeDashboardBundle).
  * @throws {DashboardBundleError} when esbuild reports errors.
  */
 export async function bundleDashboard(): Promise<DashboardBundle> {
   const started = performance.now();
+  const { js, css } = await runEsbuild();
+  return {
+    js: staticAsset(Buffer.from(js), 'text/javascript; charset=utf-8'),
+    css: staticAsset(Buffer.from(css), 'text/css; charset=utf-8'),
+    buildMs: performance.now() - started,
+  };
+}
+
+/**
+ * Bundles the page and writes DASHBOARD_FILES into `outdir` (the build step: dist/dashboard/).
+ * @throws {DashboardBundleError} when esbuild reports errors.
+ */
+export async function writeDashboardBundle(outdir: string): Promise<void> {
+  const { js, css } = await runEsbuild();
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(join(outdir, DASHBOARD_FILES.js), js);
+  writeFileSync(join(outdir, DASHBOARD_FILES.css), css);
+}
+
+async function runEsbuild(): Promise<{ js: Uint8Array; css: Uint8Array }> {
   let result;
   try {
-    result = await build({
-      entryPoints: [ENTRY],
-      bundle: true,
-      write: false,
-      // Output names only; with write: false nothing lands here.
-      outdir: '/dashboard',
-      entryNames: 'dashboard',
-      format: 'esm',
-      platform: 'browser',
-      target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
-      minify: true,
-      legalComments: 'eof',
-      define: { 'process.env.NODE_ENV': '"production"' },
-      logLevel: 'silent',
-    });
+    // Imported here, not at the top: a node running from dist/ never loads esbuild.
+    const { build } = await import('esbuild');
+    result = await build({ ...pageBuildOptions(), write: false });
   } catch (error) {
     throw new DashboardBundleError(`bundling the dashboard failed: ${(error as Error).message}`, { cause: error });
   }
   const js = result.outputFiles.find((file) => file.path.endsWith('.js'));
   const css = result.outputFiles.find((file) => file.path.endsWith('.css'));
   if (js === undefined || css === undefined) throw new DashboardBundleError('esbuild produced no dashboard.js or dashboard.css');
-  return {
-    js: dashboardAsset(Buffer.from(js.contents), 'text/javascript; charset=utf-8'),
-    css: dashboardAsset(Buffer.from(css.contents), 'text/css; charset=utf-8'),
-    buildMs: performance.now() - started,
-  };
-}
-
-/** Wraps bytes to serve: a gzipped copy (sent when the client accepts it) and a strong ETag of the content. */
-export function dashboardAsset(body: Buffer, contentType: string): DashboardAsset {
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  return { contentType, body, gzipped: gzipSync(body), etag };
+  return { js: js.contents, css: css.contents };
 }

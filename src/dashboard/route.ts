@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bundleDashboard, dashboardAsset, type DashboardAsset, type DashboardBundle } from './bundleDashboard.js';
+import { bundleDashboard, DASHBOARD_FILES, type DashboardBundle } from './bundleDashboard.js';
 import { dashboardIcon, dashboardPage } from './dashboardPage.js';
+import { requestPath, sendStaticAsset, staticAsset } from './staticAsset.js';
 
 /**
  * The shape of `HttpRoute` in src/api/server.ts, spelled out here because the API layer imports the dashboard and
@@ -25,7 +27,7 @@ const CONTENT_SECURITY_POLICY = [
 
 export const RETRY_FAILED_BUILD_MS = 30_000;
 
-const COMMON_HEADERS = {
+const COMMON_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'referrer-policy': 'no-referrer',
@@ -34,21 +36,42 @@ const COMMON_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
   // Revalidate every time (the ETag makes that a 304); a node upgrade then never serves a stale script.
   'cache-control': 'no-cache',
-  vary: 'accept-encoding',
-} as const;
+};
+
+/**
+ * The page's browser code: from a node built with `npm run build`, the files it wrote into dist/dashboard/ (this
+ * module runs one folder below dist/, so `../dashboard/` is that folder); from source, bundled in memory with esbuild.
+ */
+export async function loadDashboardBundle(): Promise<DashboardBundle> {
+  const started = performance.now();
+  const prebuilt = (name: string) => readFile(new URL(`../dashboard/${name}`, import.meta.url));
+  let js: Buffer;
+  let css: Buffer;
+  try {
+    [js, css] = await Promise.all([prebuilt(DASHBOARD_FILES.js), prebuilt(DASHBOARD_FILES.css)]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return bundleDashboard();
+  }
+  return {
+    js: staticAsset(js, 'text/javascript; charset=utf-8'),
+    css: staticAsset(css, 'text/css; charset=utf-8'),
+    buildMs: performance.now() - started,
+  };
+}
 
 /**
  * Serves the live dashboard at `/` (with `/dashboard.js`, `/dashboard.css` and `/favicon.svg`). The browser code is
- * bundled with esbuild the first time the page is asked for and kept in memory; a failed bundle answers 500 and is
- * retried on the next request. Every other path and method (POST, /graphql) is left to the next handler.
+ * loaded (loadDashboardBundle) the first time the page is asked for and kept in memory; a failure answers 500 and is
+ * retried later. Every other path and method (POST, /graphql) is left to the next handler.
  */
 export function createDashboardRoute(
   options: { build?: () => Promise<DashboardBundle>; now?: () => number } = {},
 ): DashboardRoute {
-  const build = options.build ?? bundleDashboard;
+  const build = options.build ?? loadDashboardBundle;
   const now = options.now ?? Date.now;
-  const page = dashboardAsset(Buffer.from(dashboardPage()), 'text/html; charset=utf-8');
-  const icon = dashboardAsset(Buffer.from(dashboardIcon()), 'image/svg+xml');
+  const page = staticAsset(Buffer.from(dashboardPage()), 'text/html; charset=utf-8');
+  const icon = staticAsset(Buffer.from(dashboardIcon()), 'image/svg+xml');
   let bundle: Promise<DashboardBundle> | null = null;
   let failedAt = 0;
   const loadBundle = (): Promise<DashboardBundle> => {
@@ -66,20 +89,20 @@ export function createDashboardRoute(
   };
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const path = pathOf(req.url);
+    const path = requestPath(req.url);
     switch (path) {
       case '/':
         // The script and stylesheet are asked for right after the page: start bundling now.
         loadBundle().catch(() => undefined);
-        sendAsset(req, res, page);
+        sendStaticAsset(req, res, page, COMMON_HEADERS);
         return true;
       case '/favicon.svg':
-        sendAsset(req, res, icon);
+        sendStaticAsset(req, res, icon, COMMON_HEADERS);
         return true;
       case '/dashboard.js':
       case '/dashboard.css':
         loadBundle().then(
-          (built) => sendAsset(req, res, path === '/dashboard.js' ? built.js : built.css),
+          (built) => sendStaticAsset(req, res, path === '/dashboard.js' ? built.js : built.css, COMMON_HEADERS),
           (error: unknown) => sendError(res, (error as Error).message),
         );
         return true;
@@ -87,41 +110,6 @@ export function createDashboardRoute(
         return false;
     }
   };
-}
-
-function pathOf(url: string | undefined): string {
-  const raw = url ?? '/';
-  const end = raw.search(/[?#]/);
-  return end === -1 ? raw : raw.slice(0, end);
-}
-
-function sendAsset(req: IncomingMessage, res: ServerResponse, asset: DashboardAsset): void {
-  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-  // The gzipped bytes differ from the plain ones, so they carry their own strong ETag.
-  const etag = gzip ? `${asset.etag.slice(0, -1)}-gz"` : asset.etag;
-  if (etagMatches(req.headers['if-none-match'], etag)) {
-    res.writeHead(304, { ...COMMON_HEADERS, etag });
-    res.end();
-    return;
-  }
-  const body = gzip ? asset.gzipped : asset.body;
-  res.writeHead(200, {
-    ...COMMON_HEADERS,
-    'content-type': asset.contentType,
-    'content-length': body.length,
-    etag,
-    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
-}
-
-/** If-None-Match: `*` or a comma-separated list of ETags, weak ones (`W/"…"`) compared by their opaque part. */
-function etagMatches(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  return header.split(',').some((candidate) => {
-    const tag = candidate.trim();
-    return tag === '*' || tag === etag || tag === `W/${etag}`;
-  });
 }
 
 function sendError(res: ServerResponse, message: string): void {

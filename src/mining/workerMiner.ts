@@ -24,7 +24,11 @@ export interface WorkerMinerOptions {
  * which fails when the CLI runs from elsewhere (e.g. through the bin from another folder).
  */
 const TSX_API_URL = import.meta.url.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : '';
-const WORKER_URL = new URL(`./minerWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+/**
+ * The worker's module: src/mining/minerWorker.ts from source, dist/mining/minerWorker.js when built. `../mining/`
+ * rather than `./`: built, this code sits in a dist/chunks/ file, one folder below dist/ as src/mining/ is below src/.
+ */
+const WORKER_URL = new URL(`../mining/minerWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /**
  * Mines in worker_threads, never on the event loop. A job is the 85-byte header with its difficulty; worker i takes

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { BUILT_MAIN } from '../helpers/builtEntry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -13,7 +14,7 @@ export interface CliRun {
 }
 
 /**
- * Runs `node --import tsx src/cli/main.ts ...args` (what `npx tsx src/cli/main.ts` does, without npx's start-up) as
+ * Runs `node dist/cli/main.js ...args` (what the `node-cli` bin runs, without npx's start-up) as
  * a real process from the repository root, and waits for it to exit; it is killed and the promise rejected after
  * `timeoutMs`. NODE_ADMIN_TOKEN is removed unless `env` sets it.
  */
@@ -22,7 +23,7 @@ export function runCli(
   options: { env?: Record<string, string>; timeoutMs?: number; entry?: string; cwd?: string } = {},
 ): Promise<CliRun> {
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const entry = options.entry === undefined ? ['--import', 'tsx', 'src/cli/main.ts'] : [options.entry];
+  const entry = [options.entry ?? BUILT_MAIN];
   const child = spawn(process.execPath, [...entry, ...args], {
     cwd: options.cwd ?? ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

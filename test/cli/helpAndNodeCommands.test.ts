@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deadPort } from '../api/apiTestKit.js';
+import { BUILT_MAIN } from '../helpers/builtEntry.js';
 import { waitFor } from '../helpers/waitFor.js';
 import { cliEnvironment, runCli } from './cliTestKit.js';
 
@@ -24,8 +25,8 @@ const running: Running[] = [];
 const dirs: string[] = [];
 
 function launch(args: readonly string[], options: { cwd?: string } = {}): Running {
-  // From another directory, through the bin (which finds tsx itself).
-  const entry = options.cwd === undefined ? ['--import', 'tsx', 'src/cli/main.ts'] : [join(ROOT, 'bin/node-cli.mjs')];
+  // From another directory, through the bin (which finds dist/ itself).
+  const entry = options.cwd === undefined ? [BUILT_MAIN] : [join(ROOT, 'bin/node-cli.mjs')];
   const child = spawn(process.execPath, [...entry, ...args], {
     cwd: options.cwd ?? ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dashboardAsset, type DashboardBundle } from '../../src/dashboard/bundleDashboard.js';
+import type { DashboardBundle } from '../../src/dashboard/bundleDashboard.js';
+import { staticAsset } from '../../src/dashboard/staticAsset.js';
 import { createDashboardRoute, RETRY_FAILED_BUILD_MS } from '../../src/dashboard/route.js';
 
 const servers: Server[] = [];
@@ -24,8 +25,8 @@ async function serve(route: ReturnType<typeof createDashboardRoute>): Promise<st
 
 const fakeBundle = (): Promise<DashboardBundle> =>
   Promise.resolve({
-    js: dashboardAsset(Buffer.from('console.log("dashboard");'.repeat(50)), 'text/javascript; charset=utf-8'),
-    css: dashboardAsset(Buffer.from('body { color: white }'.repeat(50)), 'text/css; charset=utf-8'),
+    js: staticAsset(Buffer.from('console.log("dashboard");'.repeat(50)), 'text/javascript; charset=utf-8'),
+    css: staticAsset(Buffer.from('body { color: white }'.repeat(50)), 'text/css; charset=utf-8'),
     buildMs: 1,
   });
 

@@ -96,7 +96,7 @@ describe('a real node facing lying and broken peers', () => {
     await node?.stop();
   });
 
-  it('keeps its chain and answers queries within 100 ms while every kind of bad peer is resolved against', async () => {
+  it('keeps its chain, and its event loop never stalls 100 ms, while every kind of bad peer is resolved against', async () => {
     const client = new GraphQLClient(node.url);
     for (let i = 0; i < 2; i++) await client.request('mutation { mine { __typename } }');
     const before = await client.request<any>('{ node { genesisHash height tip { hash } } }');
@@ -171,6 +171,11 @@ describe('a real node facing lying and broken peers', () => {
     dead.server.close();
     urls.push(dead.url);
 
+    // The node's own event-loop delay, from /metrics (prom-client's monitor): this scrape starts it and resets its max.
+    const metricsUrl = new URL('/metrics', node.url);
+    const eventLoopLagMaxSeconds = async () =>
+      Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await (await fetch(metricsUrl)).text())?.[1]);
+    await eventLoopLagMaxSeconds();
     // Probe responsiveness the whole time.
     const latencies: number[] = [];
     let probing = true;
@@ -197,8 +202,12 @@ describe('a real node facing lying and broken peers', () => {
     expect(resolved.resolve.peers.find((p: any) => p.url === dead.url).outcome).toBe('UNREACHABLE');
     const after = await client.request<any>('{ node { genesisHash height tip { hash } } }');
     expect(after).toEqual(before);
+    // The node's event loop never stalled 100 ms while it refused them all. Measured inside the node: the round trips
+    // below also include this test process and the machine's other test files, so they only show answers kept coming.
+    expect(await eventLoopLagMaxSeconds()).toBeLessThan(0.1);
     latencies.sort((a, b) => a - b);
     expect(latencies.length).toBeGreaterThan(20);
-    expect(latencies[latencies.length - 1]!).toBeLessThan(100);
+    expect(latencies[Math.floor(latencies.length / 2)]!).toBeLessThan(100);
+    expect(latencies[latencies.length - 1]!).toBeLessThan(1_000);
   }, 60_000);
 });

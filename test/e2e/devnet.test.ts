@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GraphQLClient } from 'graphql-request';
 import { describe, expect, it } from 'vitest';
+import { BUILT_MAIN } from '../helpers/builtEntry.js';
 import { waitFor } from '../helpers/waitFor.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,7 +41,7 @@ describe('npm run devnet', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'devnet-'));
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'scripts/devnet.ts', '--nodes', '3', '--base-port', String(base), '--difficulty', '8', '--data-dir', dataDir],
+      [BUILT_MAIN, 'devnet', '--nodes', '3', '--base-port', String(base), '--difficulty', '8', '--data-dir', dataDir],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

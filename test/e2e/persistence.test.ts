@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_MAIN } from '../helpers/builtEntry.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -75,7 +76,7 @@ interface ExitResult {
  */
 async function runExpectingExit(dataDir: string, flags: readonly string[], timeoutMs = 15_000): Promise<ExitResult> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--port', '0', '--data-dir', dataDir, ...flags], {
+  const child = spawn(process.execPath, [BUILT_MAIN, '--port', '0', '--data-dir', dataDir, ...flags], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUILT_MAIN } from './builtEntry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -19,7 +20,7 @@ export interface NodeProcess {
 }
 
 /**
- * Spawns `node --import tsx src/cli/main.ts --port 0 ...flags` and waits for the GraphiQL line (`startTimeoutMs`,
+ * Spawns `node dist/cli/main.js --port 0 ...flags` (what `npm start` runs) and waits for the GraphiQL line (`startTimeoutMs`,
  * default 20 s); a node that does not start in time is killed. Without `existingDataDir` it runs on a fresh temporary
  * data directory that `stop` deletes; with one, the directory is used and kept.
  */
@@ -30,7 +31,7 @@ export async function startNodeProcess(
 ): Promise<NodeProcess> {
   const ownsDataDir = existingDataDir === undefined;
   const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'gql-node-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--port', '0', '--data-dir', dataDir, ...flags], {
+  const child = spawn(process.execPath, [BUILT_MAIN, '--port', '0', '--data-dir', dataDir, ...flags], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
