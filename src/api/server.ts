@@ -1,22 +1,16 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExecutionArgs } from 'graphql';
-import type { ServerOptions } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import type { Duplex } from 'node:stream';
 import type { YogaServerInstance } from 'graphql-yoga';
+import { createGraphiQLRoute } from '../dashboard/graphiql.js';
 import { createDashboardRoute } from '../dashboard/route.js';
 import type { Node } from '../node/node.js';
 import type { ApiContext } from './context.js';
+import type { GraphQLWebSocketServer } from './graphqlWebSocket.js';
+import { createHealthRoute } from './health.js';
 import { bodyTooLargeJson, DEFAULT_API_LIMITS } from './limits.js';
 import { createNodeMetrics } from './metrics.js';
 import { createYogaApp, type YogaOptions } from './yoga.js';
-
-interface EnvelopedRoot {
-  execute: (args: ExecutionArgs) => OperationResult;
-  subscribe: (args: ExecutionArgs) => OperationResult;
-}
-type OperationResult = ReturnType<NonNullable<ServerOptions['execute']>>;
 
 /**
  * A plain HTTP handler in front of GraphQL (the dashboard, /metrics): it answers and returns true when the request is
@@ -34,7 +28,8 @@ export interface RunningServer {
 
 /**
  * Serves the node's GraphQL API on host:port: HTTP (POST/GET, SSE) through yoga and graphql-ws on the same
- * /graphql path, with yoga's plugins applied to WebSocket operations too. Port 0 picks a free port.
+ * /graphql path, with yoga's plugins applied to WebSocket operations too (graphqlWebSocket.ts). Port 0 picks a free
+ * port.
  */
 export async function startServer(
   node: Node,
@@ -53,8 +48,10 @@ export async function startServer(
   const graphql = readBodiesFirst(yoga, maxBodyBytes);
   const metrics = options.metrics === false ? null : createNodeMetrics(node);
   const routes: readonly HttpRoute[] = [
+    createHealthRoute(node),
     ...(metrics === null ? [] : [metrics.route]),
     ...(options.routes ?? []),
+    ...(options.graphiql === false ? [] : [createGraphiQLRoute()]),
     ...(options.dashboard === false ? [] : [createDashboardRoute()]),
   ];
   const server: Server = createServer((req, res) => {
@@ -62,34 +59,8 @@ export async function startServer(
     metrics?.timeRequest(req, res);
     graphql(req, res);
   });
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxBodyBytes });
-  const wsServer = useServer(
-    {
-      // yoga's enveloped execute/subscribe travel in rootValue (set in onSubscribe) so its plugins apply over WS.
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (context, _id, params) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...context,
-          req: context.extra.request,
-          socket: context.extra.socket,
-          params,
-        });
-        const args = {
-          schema,
-          operationName: params.operationName,
-          document: parse(params.query),
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
-        if (errors.length > 0) return errors;
-        return args;
-      },
-    },
-    wss,
-  );
+  const webSockets = lazyWebSockets(yoga, maxBodyBytes);
+  server.on('upgrade', webSockets.onUpgrade);
   // One query through the whole pipeline before the port opens: it loads what yoga and its plugins import lazily and
   // fills the parse and validation caches' code paths, so the first clients do not queue behind that work.
   await (await yoga.fetch('http://warm-up/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ node { height tip { hash } } }"}' })).text();
@@ -107,8 +78,7 @@ export async function startServer(
     port,
     close: async () => {
       metrics?.close();
-      await wsServer.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await webSockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
@@ -186,4 +156,43 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, bytes: number, ma
   const body = bodyTooLargeJson(bytes, maxBytes, declared);
   res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
   res.end(body, () => req.destroy());
+}
+
+/**
+ * WebSocket upgrades of the GraphQL path, served by graphql-ws. ws and graphql-ws are loaded at the first upgrade
+ * (they were ~10 ms of every start); upgrades that arrive meanwhile wait for it. Any other path is refused with 400,
+ * as `ws` does.
+ */
+function lazyWebSockets(
+  yoga: YogaServerInstance<Record<string, never>, ApiContext>,
+  maxPayloadBytes: number,
+): { onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void; close: () => Promise<void> } {
+  let loading: Promise<GraphQLWebSocketServer> | undefined;
+  let closed = false;
+  const refuse = (socket: Duplex, status: string) => {
+    socket.on('error', () => undefined);
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
+  };
+  return {
+    onUpgrade(req, socket, head) {
+      const path = (req.url ?? '/').split('?')[0];
+      if (closed || path !== yoga.graphqlEndpoint) {
+        refuse(socket, closed ? '503 Service Unavailable' : '400 Bad Request');
+        return;
+      }
+      loading ??= import('./graphqlWebSocket.js').then(({ createGraphQLWebSocketServer }) => createGraphQLWebSocketServer(yoga, maxPayloadBytes));
+      loading.then(
+        (webSockets) => {
+          if (closed || socket.destroyed) socket.destroy();
+          else webSockets.handleUpgrade(req, socket, head);
+        },
+        () => refuse(socket, '500 Internal Server Error'),
+      );
+    },
+    async close() {
+      closed = true;
+      if (loading !== undefined) await (await loading).close();
+    },
+  };
 }

@@ -1,4 +1,5 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { GRAPHIQL_HEADERS, renderGraphiQLPage } from '../dashboard/graphiql.js';
 import type { Node } from '../node/node.js';
 import { bearerToken, tokenMatches, type ApiContext, type InitialContext } from './context.js';
 import { SubscriptionRegistry } from './subscriptionRegistry.js';
@@ -41,7 +42,7 @@ export function createYogaApp(node: Node, options: YogaOptions = {}): YogaServer
       clientId: initial.req?.socket?.remoteAddress ?? 'in-process',
       subscriptions,
     }),
-    plugins: [requestHygiene(), ...limitPlugins(limits)],
+    plugins: [requestHygiene(), graphiqlPageHeaders(), ...limitPlugins(limits)],
     // No CORS by default: browsers then refuse cross-origin reads and JSON posts (their preflight fails), so a web
     // page cannot drive a local node. `corsOrigins` opens it to named origins, without credentials.
     cors: options.corsOrigins === undefined || options.corsOrigins.length === 0 ? false : { origin: [...options.corsOrigins], credentials: false },
@@ -49,6 +50,8 @@ export function createYogaApp(node: Node, options: YogaOptions = {}): YogaServer
     maxRequestBodySize: options.bodiesReadByServer === true ? false : limits.maxBodyBytes,
     // Unexpected errors are masked (yoga's default); domain failures are typed results in the schema.
     maskedErrors: true,
+    // GraphiQL from this node's own files (src/dashboard/graphiql.ts), never from a CDN; the HTTP server serves them.
+    renderGraphiQL: renderGraphiQLPage,
     graphiql:
       options.graphiql === false
         ? false
@@ -60,6 +63,22 @@ export function createYogaApp(node: Node, options: YogaOptions = {}): YogaServer
     landingPage: false,
     logging: false,
   });
+}
+
+/** The GraphiQL page's security headers (its Content-Security-Policy and friends); yoga sends it as bare text/html. */
+function graphiqlPageHeaders(): Plugin {
+  return {
+    onResponse({ response, setResponse, fetchAPI }) {
+      if (!response.headers.get('content-type')?.startsWith('text/html')) return;
+      // A new response rather than headers.set: @whatwg-node keeps the original `Content-Type` key next to a set one.
+      setResponse(
+        new fetchAPI.Response(response.body, {
+          status: response.status,
+          headers: { ...GRAPHIQL_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' },
+        }),
+      );
+    },
+  };
 }
 
 const DEFAULT_QUERY = `# The tutorial, as GraphQL. Run one operation at a time (▶ lets you pick).

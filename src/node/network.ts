@@ -103,9 +103,8 @@ export class Network {
     this.#publicUrl = url;
   }
 
-  /** Starts gossip and the automatic resync timer; peers restored from the store are contacted at once. */
+  /** Starts gossip and the automatic resync timer (Node.start then syncs from the known peers at once). */
   start(): void {
-    if (this.peers.size > 0) void this.resolve({ automatic: true });
     if (this.#options.gossip !== false) {
       this.#unsubscribe.push(
         this.#host.events.on('tipChanged', ({ tip }) => this.#broadcastBlock(tip)),

@@ -48,6 +48,17 @@ export interface AcceptedTransaction {
   readonly durable: Promise<void>;
 }
 
+/** Whether the node should be sent traffic: what `GET /readyz` answers. */
+export type Readiness = { readonly ready: true } | { readonly ready: false; readonly reason: string };
+
+/** What the start-up sync did (Node.start). */
+export interface InitialSync {
+  /** Peers the start added (the command line's --peers). */
+  readonly added: readonly PeerRecord[];
+  /** The sync from every known peer; null when there were none. */
+  readonly resolution: Resolution | null;
+}
+
 /** The result of offering a transaction. */
 export type TransactionSubmission =
   | ({ readonly ok: true } & AcceptedTransaction)
@@ -74,6 +85,8 @@ export class Node {
   #miningJobs = 0;
   #continuousMining = false;
   #miningLoop: Promise<void> | undefined;
+  /** Peers the start-up sync is talking to, while it runs. */
+  #initialSyncPeers: number | null = null;
 
   constructor(options: NodeOptions) {
     this.#options = options;
@@ -109,9 +122,43 @@ export class Node {
     return this.network.peers;
   }
 
-  /** Starts the network side: gossip and the automatic resync timer. */
-  start(): void {
+  /**
+   * Starts the network side (gossip, the automatic resync timer) and the initial sync: registers `peers` (the command
+   * line's --peers), then syncs once from every known peer, those restored from the store included. While that runs,
+   * `readiness` says so. Dead peers do not fail it (they are marked and backed off).
+   * @throws {PeerUrlError} when one of `peers` is malformed (none is registered; the sync still runs).
+   */
+  async start(peers: readonly string[] = []): Promise<InitialSync> {
     this.network.start();
+    this.#initialSyncPeers = Math.max(peers.length, this.peers.size);
+    try {
+      let added: readonly PeerRecord[] = [];
+      let refused: unknown;
+      try {
+        if (peers.length > 0) ({ added } = await this.registerNodes(peers));
+      } catch (error) {
+        refused = error;
+      }
+      this.#initialSyncPeers = this.peers.size;
+      const resolution = this.peers.size > 0 && !this.#closed.signal.aborted ? await this.resolve() : null;
+      if (refused !== undefined) throw refused;
+      return { added, resolution };
+    } finally {
+      this.#initialSyncPeers = null;
+    }
+  }
+
+  /**
+   * Whether the node should be sent traffic: not while the initial sync runs (it would serve an old chain) nor once
+   * it is stopping. The store is open and the chain loaded whenever a Node exists.
+   */
+  get readiness(): Readiness {
+    if (this.#closed.signal.aborted) return { ready: false, reason: 'the node is stopping' };
+    if (this.#initialSyncPeers !== null) {
+      const peers = this.#initialSyncPeers;
+      return { ready: false, reason: `the initial sync with ${peers} peer${peers === 1 ? '' : 's'} is running` };
+    }
+    return { ready: true };
   }
 
   /** The node's clock. */

@@ -1,0 +1,69 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ExecutionArgs } from 'graphql';
+import type { ServerOptions } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { ApiContext } from './context.js';
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
+}
+type OperationResult = ReturnType<NonNullable<ServerOptions['execute']>>;
+
+/** graphql-ws on the GraphQL path: takes over upgraded sockets, and stops. */
+export interface GraphQLWebSocketServer {
+  /** Completes the WebSocket handshake of an `upgrade` request for the GraphQL path and serves graphql-ws on it. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes every socket and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+/**
+ * graphql-ws over `ws`, with yoga's plugins (limits, auth, hygiene) applied to every operation: yoga's enveloped
+ * execute/subscribe travel in rootValue, set in onSubscribe. The HTTP server loads this module at the first WebSocket
+ * upgrade (server.ts), so a node that never serves one never loads ws or graphql-ws.
+ */
+export function createGraphQLWebSocketServer(
+  yoga: YogaServerInstance<Record<string, never>, ApiContext>,
+  maxPayloadBytes: number,
+): GraphQLWebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxPayloadBytes });
+  const graphqlWs = useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (context, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...context,
+          req: context.extra.request,
+          socket: context.extra.socket,
+          params,
+        });
+        const args = {
+          schema,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        if (errors.length > 0) return errors;
+        return args;
+      },
+    },
+    wss,
+  );
+  return {
+    handleUpgrade(req, socket, head) {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    },
+    async close() {
+      await graphqlWs.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
