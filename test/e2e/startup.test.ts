@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILT_MAIN } from '../helpers/builtEntry.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
@@ -59,15 +60,18 @@ describe('a node process starting up', () => {
     expect(node.output().indexOf('node.ready')).toBeGreaterThan(node.output().indexOf('peer.status'));
   }, 30_000);
 
-  it('runs and mines from dist/ with tsx impossible to load', async () => {
-    // A module hook that fails any import of tsx: the built node must never need it (tsx is only a dev tool now).
+  it('runs, mines and serves the dashboard from dist/ with tsx and esbuild impossible to load', async () => {
+    // A module hook that fails any import of tsx or esbuild: the built node needs neither (tsx is a dev tool; the
+    // dashboard was bundled by the build).
     const dir = mkdtempSync(join(tmpdir(), 'no-tsx-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const hooks = join(dir, 'hooks.mjs');
     writeFileSync(
       hooks,
       `export async function resolve(specifier, context, next) {
-  if (specifier === 'tsx' || specifier.startsWith('tsx/')) throw new Error('tsx was imported: ' + specifier);
+  if (['tsx', 'esbuild'].some((name) => specifier === name || specifier.startsWith(name + '/'))) {
+    throw new Error('forbidden import: ' + specifier);
+  }
   return next(specifier, context);
 }
 `,
@@ -91,8 +95,14 @@ describe('a node process starting up', () => {
     });
     const mined = await askNode<{ mine: { __typename: string } }>(url, 'mutation { mine { __typename } }');
     expect(mined.mine.__typename, output).toBe('MineSuccess');
+    for (const name of ['dashboard.js', 'dashboard.css']) {
+      const response = await fetch(new URL(`/${name}`, url), { headers: { 'accept-encoding': 'identity' } });
+      expect(response.status, output).toBe(200);
+      const built = readFileSync(fileURLToPath(new URL(`../../dist/dashboard/${name}`, import.meta.url)));
+      expect(Buffer.from(await response.arrayBuffer()).equals(built), name).toBe(true);
+    }
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(output).not.toContain('tsx was imported');
+    expect(output).not.toContain('forbidden import');
   });
 });
