@@ -20,52 +20,69 @@
  *
  * Plain JavaScript on purpose: it runs before anything is compiled and needs only esbuild (a dependency).
  */
-import { rmSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
+// Built beside dist/ and swapped in at the end, so a failed build leaves the last good one, and a node or test run
+// using dist/ meanwhile never sees it half-written.
+const NEXT = join(ROOT, `dist.next-${process.pid}`);
+const PREVIOUS = join(ROOT, `dist.previous-${process.pid}`);
 
 /** Packages loaded from node_modules at run time instead of being bundled (see above). */
 const EXTERNAL_PACKAGES = ['lmdb', 'esbuild', '@graphql-yoga/render-graphiql', 'bufferutil', 'utf-8-validate'];
 
 const started = performance.now();
-rmSync(DIST, { recursive: true, force: true });
-await build({
-  absWorkingDir: ROOT,
-  entryPoints: ['src/cli/main.ts', 'src/mining/minerWorker.ts', 'src/dashboard/bundleDashboard.ts'],
-  outbase: 'src',
-  outdir: 'dist',
-  entryNames: '[dir]/[name]',
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.10',
-  external: EXTERNAL_PACKAGES,
-  // ES module builds first (graphql's index.mjs rather than its CommonJS index.js): they tree-shake, and they skip the
-  // CommonJS interop that copies every export at load time (measured ~30 ms of a node's start). Everything that
-  // uses graphql is in the bundle, so there is exactly one copy of it (graphql-js refuses types of another copy).
-  mainFields: ['module', 'main'],
-  // Not minified: minifying measured no faster start (parse time is not the cost), and stack traces stay readable.
-  sourcemap: 'linked',
-  sourcesContent: false,
-  // Bundled CommonJS packages call require(); an ES module has none, so each output file gets one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  logLevel: 'warning',
-});
-
-const { writeDashboardBundle } = await import(pathToFileURL(join(DIST, 'dashboard/bundleDashboard.js')).href);
-await writeDashboardBundle(join(DIST, 'dashboard'));
+rmSync(NEXT, { recursive: true, force: true });
+try {
+  await buildInto(NEXT);
+} catch (error) {
+  rmSync(NEXT, { recursive: true, force: true });
+  throw error;
+}
+if (existsSync(DIST)) renameSync(DIST, PREVIOUS);
+renameSync(NEXT, DIST);
+rmSync(PREVIOUS, { recursive: true, force: true });
 
 const files = listFiles(DIST).filter((file) => !file.endsWith('.map'));
 const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
 process.stdout.write(
   `build: dist/ in ${Math.round(performance.now() - started)} ms (${files.length} files, ${(bytes / 1024 / 1024).toFixed(1)} MB without source maps)\n`,
 );
+
+/** Bundles src/ into `outdir` and writes the dashboard's browser bundle into `outdir`/dashboard. */
+async function buildInto(outdir) {
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/cli/main.ts', 'src/mining/minerWorker.ts', 'src/dashboard/bundleDashboard.ts'],
+    outbase: 'src',
+    outdir,
+    entryNames: '[dir]/[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.10',
+    external: EXTERNAL_PACKAGES,
+    // ES module builds first (graphql's index.mjs rather than its CommonJS index.js): they tree-shake, and they skip the
+    // CommonJS interop that copies every export at load time (measured ~30 ms of a node's start). Everything that
+    // uses graphql is in the bundle, so there is exactly one copy of it (graphql-js refuses types of another copy).
+    mainFields: ['module', 'main'],
+    // Not minified: minifying measured no faster start (parse time is not the cost), and stack traces stay readable.
+    sourcemap: 'linked',
+    sourcesContent: false,
+    // Bundled CommonJS packages call require(); an ES module has none, so each output file gets one.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+
+  const { writeDashboardBundle } = await import(pathToFileURL(join(outdir, 'dashboard/bundleDashboard.js')).href);
+  await writeDashboardBundle(join(outdir, 'dashboard'));
+}
 
 function listFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

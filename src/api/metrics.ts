@@ -30,10 +30,16 @@ export function createNodeMetrics(node: Node, options: { path?: string } = {}): 
   let registry: MetricsRegistry | undefined;
   let loading: Promise<MetricsRegistry> | undefined;
   const load = (): Promise<MetricsRegistry> => {
-    loading ??= import('./metricsRegistry.js').then(({ createMetricsRegistry }) => {
-      registry = createMetricsRegistry(node, sinceStart);
-      return registry;
-    });
+    loading ??= import('./metricsRegistry.js')
+      .then(({ createMetricsRegistry }) => {
+        registry = createMetricsRegistry(node, sinceStart);
+        return registry;
+      })
+      .catch((error: unknown) => {
+        // Retried by the next scrape; until then the counts keep accumulating in `sinceStart`.
+        loading = undefined;
+        throw error;
+      });
     return loading;
   };
   const timer = setTimeout(() => void load().catch(() => undefined), LOAD_AFTER_MS);

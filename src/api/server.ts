@@ -158,10 +158,14 @@ function refuseBody(req: IncomingMessage, res: ServerResponse, bytes: number, ma
   res.end(body, () => req.destroy());
 }
 
+/** When ws and graphql-ws are loaded if no WebSocket has asked for them yet: after the start, off its path. */
+const PRELOAD_WEBSOCKETS_AFTER_MS = 2_000;
+
 /**
- * WebSocket upgrades of the GraphQL path, served by graphql-ws. ws and graphql-ws are loaded at the first upgrade
- * (they were ~10 ms of every start); upgrades that arrive meanwhile wait for it. Any other path is refused with 400,
- * as `ws` does.
+ * WebSocket upgrades of the GraphQL path, served by graphql-ws. ws and graphql-ws are loaded at the first upgrade or
+ * PRELOAD_WEBSOCKETS_AFTER_MS after the start, whichever comes first (they were ~10 ms of every start); upgrades that
+ * arrive meanwhile wait, their sockets guarded against errors (Node removes its own listener before 'upgrade'). A
+ * failed load is retried by the next upgrade. Any other path is refused with 400, as `ws` does, and the socket closed.
  */
 function lazyWebSockets(
   yoga: YogaServerInstance<Record<string, never>, ApiContext>,
@@ -169,9 +173,22 @@ function lazyWebSockets(
 ): { onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void; close: () => Promise<void> } {
   let loading: Promise<GraphQLWebSocketServer> | undefined;
   let closed = false;
+  const load = (): Promise<GraphQLWebSocketServer> => {
+    loading ??= import('./graphqlWebSocket.js')
+      .then(({ createGraphQLWebSocketServer }) => createGraphQLWebSocketServer(yoga, maxPayloadBytes))
+      .catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      });
+    return loading;
+  };
+  const preload = setTimeout(() => void load().catch(() => undefined), PRELOAD_WEBSOCKETS_AFTER_MS);
+  preload.unref();
   const refuse = (socket: Duplex, status: string) => {
-    socket.on('error', () => undefined);
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.on('error', () => socket.destroy());
+    // The server's sockets stay half-open after end(): destroy once the answer is written, or a client that keeps
+    // its side open would hold the socket (and a graceful stop) forever.
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
     else socket.destroy();
   };
   return {
@@ -181,18 +198,32 @@ function lazyWebSockets(
         refuse(socket, closed ? '503 Service Unavailable' : '400 Bad Request');
         return;
       }
-      loading ??= import('./graphqlWebSocket.js').then(({ createGraphQLWebSocketServer }) => createGraphQLWebSocketServer(yoga, maxPayloadBytes));
-      loading.then(
+      // A client may reset the connection while the modules load: without a listener that error would crash the node.
+      const onError = () => socket.destroy();
+      socket.on('error', onError);
+      load().then(
         (webSockets) => {
+          socket.off('error', onError);
           if (closed || socket.destroyed) socket.destroy();
           else webSockets.handleUpgrade(req, socket, head);
         },
-        () => refuse(socket, '500 Internal Server Error'),
+        (error: unknown) => {
+          socket.off('error', onError);
+          process.stderr.write(`graphql-ws could not be loaded: ${(error as Error).message}\n`);
+          refuse(socket, '500 Internal Server Error');
+        },
       );
     },
     async close() {
       closed = true;
-      if (loading !== undefined) await (await loading).close();
+      clearTimeout(preload);
+      const current = loading;
+      if (current === undefined) return;
+      try {
+        await (await current).close();
+      } catch {
+        // Never loaded: there is nothing to close.
+      }
     },
   };
 }

@@ -8,7 +8,7 @@ import { requestPath, sendStaticAsset, staticAsset, staticAssetOffLoop, type Sta
  * as strings), served as files of this node under /graphiql/, so the page needs no inline script and no other host.
  */
 
-/** Where the page's files are served (relative to the page at /graphql, they are `graphiql/<name>`). */
+/** Where the page's files are served. The page links them by absolute path: yoga renders it at /graphql/ too. */
 export const GRAPHIQL_ASSET_PREFIX = '/graphiql/';
 
 /**
@@ -62,7 +62,7 @@ type EditorFile = keyof typeof FILES;
 const SETUP_JS = `self.MonacoEnvironment = {
   globalAPI: false,
   getWorkerUrl: function (moduleId, label) {
-    return { editorWorkerService: 'graphiql/editor.worker.js', json: 'graphiql/json.worker.js', graphql: 'graphiql/graphql.worker.js' }[label];
+    return { editorWorkerService: '/graphiql/editor.worker.js', json: '/graphiql/json.worker.js', graphql: '/graphiql/graphql.worker.js' }[label];
   },
 };
 `;
@@ -76,7 +76,7 @@ const START_JS = `YogaGraphiQL.renderYogaGraphiQL(
 
 /**
  * The GraphiQL page (yoga's `renderGraphiQL` hook): three script files of this node and the options as a JSON data
- * block, so it runs under GRAPHIQL_CONTENT_SECURITY_POLICY. Asset URLs are relative to the page (/graphql).
+ * block, so it runs under GRAPHIQL_CONTENT_SECURITY_POLICY.
  */
 export function renderGraphiQLPage(options: GraphiQLPageOptions): string {
   // `<` escaped, so no value can close the data block (`</script>`).
@@ -87,16 +87,16 @@ export function renderGraphiQLPage(options: GraphiQLPageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(options.title ?? 'GraphiQL')}</title>
-<link rel="icon" href="graphiql/favicon.ico">
-<link rel="stylesheet" href="graphiql/graphiql.css">
+<link rel="icon" href="/graphiql/favicon.ico">
+<link rel="stylesheet" href="/graphiql/graphiql.css">
 </head>
 <body class="no-focus-outline">
 <noscript>GraphiQL needs JavaScript. The API answers POST and GET at this address.</noscript>
 <div id="graphiql"></div>
 <script type="application/json" id="graphiql-options">${json}</script>
-<script src="graphiql/setup.js"></script>
-<script src="graphiql/graphiql.js"></script>
-<script src="graphiql/start.js"></script>
+<script src="/graphiql/setup.js"></script>
+<script src="/graphiql/graphiql.js"></script>
+<script src="/graphiql/start.js"></script>
 </body>
 </html>
 `;

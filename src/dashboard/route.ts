@@ -41,6 +41,8 @@ const COMMON_HEADERS: Readonly<Record<string, string>> = {
 /**
  * The page's browser code: from a node built with `npm run build`, the files it wrote into dist/dashboard/ (this
  * module runs one folder below dist/, so `../dashboard/` is that folder); from source, bundled in memory with esbuild.
+ * @throws {DashboardBundleError} when bundling from source fails; the file system's error when the built files exist
+ * but cannot be read.
  */
 export async function loadDashboardBundle(): Promise<DashboardBundle> {
   const started = performance.now();

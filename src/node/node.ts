@@ -85,6 +85,7 @@ export class Node {
   #miningJobs = 0;
   #continuousMining = false;
   #miningLoop: Promise<void> | undefined;
+  #started = false;
   /** Peers the start-up sync is talking to, while it runs. */
   #initialSyncPeers: number | null = null;
 
@@ -127,8 +128,11 @@ export class Node {
    * line's --peers), then syncs once from every known peer, those restored from the store included. While that runs,
    * `readiness` says so. Dead peers do not fail it (they are marked and backed off).
    * @throws {PeerUrlError} when one of `peers` is malformed (none is registered; the sync still runs).
+   * @throws {Error} when the node was already started.
    */
   async start(peers: readonly string[] = []): Promise<InitialSync> {
+    if (this.#started) throw new Error('the node is already started');
+    this.#started = true;
     this.network.start();
     this.#initialSyncPeers = Math.max(peers.length, this.peers.size);
     try {
@@ -149,11 +153,12 @@ export class Node {
   }
 
   /**
-   * Whether the node should be sent traffic: not while the initial sync runs (it would serve an old chain) nor once
-   * it is stopping. The store is open and the chain loaded whenever a Node exists.
+   * Whether the node should be sent traffic: not before `start`, not while the initial sync runs (it would serve an
+   * old chain), and not once it is stopping. The store is open and the chain loaded whenever a Node exists.
    */
   get readiness(): Readiness {
     if (this.#closed.signal.aborted) return { ready: false, reason: 'the node is stopping' };
+    if (!this.#started) return { ready: false, reason: 'the node has not started' };
     if (this.#initialSyncPeers !== null) {
       const peers = this.#initialSyncPeers;
       return { ready: false, reason: `the initial sync with ${peers} peer${peers === 1 ? '' : 's'} is running` };

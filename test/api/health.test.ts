@@ -55,9 +55,11 @@ describe('health probes', () => {
     testNode.node.close();
   });
 
-  it('answers GET /readyz with 200, the height and the tip when the node is ready', async () => {
+  it('answers GET /readyz with 503 before the node is started, then 200 with the height and the tip', async () => {
     const testNode = createTestNode({ label: 'health-ready' });
     const base = await serve(testNode);
+    expect(await probe(`${base}/readyz`)).toMatchObject({ status: 503, body: { status: 'unavailable', reason: 'the node has not started' } });
+    await testNode.node.start();
     await testNode.node.mine();
     const ready = await probe(`${base}/readyz`);
     expect(ready.status).toBe(200);
@@ -93,17 +95,20 @@ describe('health probes', () => {
     testNode.node.close();
   });
 
-  it('stays unready through an initial sync that fails, then turns ready (a dead peer never keeps a node out)', async () => {
+  it('turns ready after a start whose peer list is malformed: the error never keeps the node out', async () => {
     const testNode = createTestNode({ label: 'health-bad-peer' });
     const base = await serve(testNode);
     await expect(testNode.node.start(['not a url'])).rejects.toThrow(/not a url/);
     expect((await probe(`${base}/readyz`)).status).toBe(200);
+    await expect(testNode.node.start()).rejects.toThrow('the node is already started');
     testNode.node.close();
   });
 
   it('answers /readyz with 503 once the node is stopping', async () => {
     const testNode = createTestNode({ label: 'health-stop' });
     const base = await serve(testNode);
+    await testNode.node.start();
+    expect((await probe(`${base}/readyz`)).status).toBe(200);
     testNode.node.close();
     expect(await probe(`${base}/readyz`)).toMatchObject({ status: 503, body: { status: 'unavailable', reason: 'the node is stopping' } });
   });

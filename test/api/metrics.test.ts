@@ -76,6 +76,23 @@ describe('/metrics (Prometheus)', () => {
     expect([...samples.keys()].some((key) => key.includes('status="405"'))).toBe(false);
   });
 
+  it('keeps the requests timed and the events counted before prom-client was loaded (at the first scrape)', async () => {
+    const other = createTestNode({ label: 'metrics-early' });
+    const early = await startServer(other.node, { host: '127.0.0.1', port: 0, graphiql: false });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await (await fetch(early.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ node { height } }"}' })).text();
+      }
+      await other.node.mine();
+      const text = await (await fetch(`${early.url.slice(0, -'/graphql'.length)}/metrics`)).text();
+      expect(text).toContain('\ngraphql_http_request_duration_seconds_count{method="POST",status="200"} 3\n');
+      expect(text).toContain('\nblockchain_blocks_connected_total 1\n');
+    } finally {
+      await early.close();
+      other.node.close();
+    }
+  });
+
   it('answers only GET and HEAD', async () => {
     const response = await fetch(`${base}/metrics`, { method: 'POST', body: 'x' });
     expect(response.status).toBe(405);

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,6 +30,12 @@ describe('findSourceNewerThanBuild (the warning that dist/ is older than src/)',
     expect(findSourceNewerThanBuild(checkout({ 'dist/cli/main.js': 2_000, 'src/cli/main.ts': 1_000, 'src/api/deep/x.ts': 3_000 }))).toBe(
       'src/api/deep/x.ts',
     );
+  });
+
+  it('skips what it cannot read (a symlink loop) instead of throwing', () => {
+    const root = checkout({ 'dist/cli/main.js': 2_000, 'src/cli/main.ts': 1_000 });
+    symlinkSync(join(root, 'src/loop'), join(root, 'src/loop'));
+    expect(findSourceNewerThanBuild(root)).toBeUndefined();
   });
 
   it('finds nothing without a build or without sources (an installed copy)', () => {

@@ -91,9 +91,9 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
     // Every script is a file of the node; the options are a JSON data block, which is not script.
     expect([...html.matchAll(/<script([^>]*)>/g)].map((match) => match[1]!.trim())).toEqual([
       'type="application/json" id="graphiql-options"',
-      'src="graphiql/setup.js"',
-      'src="graphiql/graphiql.js"',
-      'src="graphiql/start.js"',
+      'src="/graphiql/setup.js"',
+      'src="/graphiql/graphiql.js"',
+      'src="/graphiql/start.js"',
     ]);
   });
 
@@ -154,6 +154,14 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
     }
     expect(shown).toMatch(/^\{"data":\{"newBlock":\{"index":\d+,"hash":"[0-9a-f]{64}"\}\}\}$/);
     expect(webSockets).toContain(`${origin.replace('http', 'ws')}/graphql`);
+  });
+
+  it('opens at /graphql/ too (the files are linked by absolute path)', async () => {
+    await page.goto(`${node.url}/`);
+    await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
+    await typeOperation(page, 'Height', 'query Height { node { height } }');
+    await page.getByRole('button', { name: /^Execute query/ }).click();
+    await expect.poll(() => resultText(page)).toMatch(/^\{"data":\{"node":\{"height":\d+\}\}\}$/);
   });
 
   it('had no page error, no Content-Security-Policy violation and no request to another host', () => {
