@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Node } from '../node/node.js';
-import type { MetricsRegistry, MetricsSinceStart } from './metricsRegistry.js';
+import { loadLater } from './loadLater.js';
+import type { MetricsSinceStart } from './metricsRegistry.js';
 
 /** Prometheus metrics of one node's server: chain, peers, mempool, mining, and HTTP request latency. */
 export interface NodeMetrics {
@@ -27,29 +28,19 @@ export const LOAD_AFTER_MS = 2_000;
 export function createNodeMetrics(node: Node, options: { path?: string } = {}): NodeMetrics {
   const path = options.path ?? '/metrics';
   const sinceStart: MetricsSinceStart = { blocksConnected: 0, reorganizations: 0, transactionsAccepted: 0, latencies: [] };
-  let registry: MetricsRegistry | undefined;
-  let loading: Promise<MetricsRegistry> | undefined;
-  const load = (): Promise<MetricsRegistry> => {
-    loading ??= import('./metricsRegistry.js')
-      .then(({ createMetricsRegistry }) => {
-        registry = createMetricsRegistry(node, sinceStart);
-        return registry;
-      })
-      .catch((error: unknown) => {
-        // Retried by the next scrape; until then the counts keep accumulating in `sinceStart`.
-        loading = undefined;
-        throw error;
-      });
-    return loading;
-  };
-  const timer = setTimeout(() => void load().catch(() => undefined), LOAD_AFTER_MS);
-  timer.unref();
+  // Until prom-client is loaded, events are counted in `sinceStart`; a failed load is retried by the next scrape.
+  const registry = loadLater(
+    async () => (await import('./metricsRegistry.js')).createMetricsRegistry(node, sinceStart),
+    LOAD_AFTER_MS,
+  );
 
   const unsubscribe = [
-    node.events.on('blockConnected', () => (registry === undefined ? sinceStart.blocksConnected++ : registry.blockConnected())),
-    node.events.on('chainReorganized', () => (registry === undefined ? sinceStart.reorganizations++ : registry.chainReorganized())),
+    node.events.on('blockConnected', () => (registry.value === undefined ? sinceStart.blocksConnected++ : registry.value.blockConnected())),
+    node.events.on('chainReorganized', () =>
+      registry.value === undefined ? sinceStart.reorganizations++ : registry.value.chainReorganized(),
+    ),
     node.events.on('transactionAccepted', () =>
-      registry === undefined ? sinceStart.transactionsAccepted++ : registry.transactionAccepted(),
+      registry.value === undefined ? sinceStart.transactionsAccepted++ : registry.value.transactionAccepted(),
     ),
   ];
 
@@ -61,7 +52,8 @@ export function createNodeMetrics(node: Node, options: { path?: string } = {}): 
         res.end(`${path} answers GET only\n`);
         return true;
       }
-      load()
+      registry
+        .get()
         .then(async (loaded) => {
           const text = await loaded.text();
           res.writeHead(200, { 'content-type': loaded.contentType, 'cache-control': 'no-store' });
@@ -80,12 +72,12 @@ export function createNodeMetrics(node: Node, options: { path?: string } = {}): 
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const method = req.method ?? 'UNKNOWN';
         const status = String(res.statusCode);
-        if (registry !== undefined) registry.observeLatency(method, status, seconds);
+        if (registry.value !== undefined) registry.value.observeLatency(method, status, seconds);
         else if (sinceStart.latencies.length < MAX_BUFFERED_LATENCIES) sinceStart.latencies.push([method, status, seconds]);
       });
     },
     close() {
-      clearTimeout(timer);
+      registry.cancel();
       for (const stop of unsubscribe) stop();
     },
   };

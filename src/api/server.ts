@@ -6,8 +6,8 @@ import { createGraphiQLRoute } from '../dashboard/graphiql.js';
 import { createDashboardRoute } from '../dashboard/route.js';
 import type { Node } from '../node/node.js';
 import type { ApiContext } from './context.js';
-import type { GraphQLWebSocketServer } from './graphqlWebSocket.js';
 import { createHealthRoute } from './health.js';
+import { loadLater } from './loadLater.js';
 import { bodyTooLargeJson, DEFAULT_API_LIMITS } from './limits.js';
 import { createNodeMetrics } from './metrics.js';
 import { createYogaApp, type YogaOptions } from './yoga.js';
@@ -171,19 +171,11 @@ function lazyWebSockets(
   yoga: YogaServerInstance<Record<string, never>, ApiContext>,
   maxPayloadBytes: number,
 ): { onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void; close: () => Promise<void> } {
-  let loading: Promise<GraphQLWebSocketServer> | undefined;
   let closed = false;
-  const load = (): Promise<GraphQLWebSocketServer> => {
-    loading ??= import('./graphqlWebSocket.js')
-      .then(({ createGraphQLWebSocketServer }) => createGraphQLWebSocketServer(yoga, maxPayloadBytes))
-      .catch((error: unknown) => {
-        loading = undefined;
-        throw error;
-      });
-    return loading;
-  };
-  const preload = setTimeout(() => void load().catch(() => undefined), PRELOAD_WEBSOCKETS_AFTER_MS);
-  preload.unref();
+  const webSockets = loadLater(
+    async () => (await import('./graphqlWebSocket.js')).createGraphQLWebSocketServer(yoga, maxPayloadBytes),
+    PRELOAD_WEBSOCKETS_AFTER_MS,
+  );
   const refuse = (socket: Duplex, status: string) => {
     socket.on('error', () => socket.destroy());
     // The server's sockets stay half-open after end(): destroy once the answer is written, or a client that keeps
@@ -201,11 +193,11 @@ function lazyWebSockets(
       // A client may reset the connection while the modules load: without a listener that error would crash the node.
       const onError = () => socket.destroy();
       socket.on('error', onError);
-      load().then(
-        (webSockets) => {
+      webSockets.get().then(
+        (server) => {
           socket.off('error', onError);
           if (closed || socket.destroyed) socket.destroy();
-          else webSockets.handleUpgrade(req, socket, head);
+          else server.handleUpgrade(req, socket, head);
         },
         (error: unknown) => {
           socket.off('error', onError);
@@ -216,8 +208,8 @@ function lazyWebSockets(
     },
     async close() {
       closed = true;
-      clearTimeout(preload);
-      const current = loading;
+      webSockets.cancel();
+      const current = webSockets.pending;
       if (current === undefined) return;
       try {
         await (await current).close();
