@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestPath } from '../dashboard/staticAsset.js';
 import type { Node } from '../node/node.js';
 
 /** The paths of the probes (a public contract: supervisors and load balancers are configured with them). */
@@ -20,9 +21,7 @@ const HEADERS = {
  */
 export function createHealthRoute(node: Node): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    const path = requestPath(req.url);
     if (path !== HEALTH_PATHS.live && path !== HEALTH_PATHS.ready) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(req, res, 405, { status: 'error', reason: `${path} answers GET and HEAD only` }, { allow: 'GET, HEAD' });

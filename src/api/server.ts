@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { createGraphiQLRoute } from '../dashboard/graphiql.js';
+import { requestPath } from '../dashboard/staticAsset.js';
 import { createDashboardRoute } from '../dashboard/route.js';
 import type { Node } from '../node/node.js';
 import type { ApiContext } from './context.js';
@@ -185,8 +186,7 @@ function lazyWebSockets(
   };
   return {
     onUpgrade(req, socket, head) {
-      const path = (req.url ?? '/').split('?')[0];
-      if (closed || path !== yoga.graphqlEndpoint) {
+      if (closed || requestPath(req.url) !== yoga.graphqlEndpoint) {
         refuse(socket, closed ? '503 Service Unavailable' : '400 Bad Request');
         return;
       }

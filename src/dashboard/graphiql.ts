@@ -41,6 +41,9 @@ export const GRAPHIQL_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+/** Headers of its files: the page's, revalidated on every use (the ETag makes that a 304). */
+const ASSET_HEADERS: Readonly<Record<string, string>> = { ...GRAPHIQL_HEADERS, 'cache-control': 'no-cache' };
+
 /** What the page passes to GraphiQL (yoga's GraphiQLOptions: title, endpoint, default query, protocol, …). */
 export type GraphiQLPageOptions = { readonly title?: string } & Readonly<Record<string, unknown>>;
 
@@ -130,12 +133,12 @@ export function createGraphiQLRoute(): (req: IncomingMessage, res: ServerRespons
     if (!path.startsWith(GRAPHIQL_ASSET_PREFIX)) return false;
     const name = path.slice(GRAPHIQL_ASSET_PREFIX.length);
     if (Object.hasOwn(small, name)) {
-      sendStaticAsset(req, res, small[name as keyof typeof small], { ...GRAPHIQL_HEADERS, 'cache-control': 'no-cache' });
+      sendStaticAsset(req, res, small[name as keyof typeof small], ASSET_HEADERS);
       return true;
     }
     if (!Object.hasOwn(FILES, name)) return false;
     loadEditor().then(
-      (files) => sendStaticAsset(req, res, files[name as EditorFile], { ...GRAPHIQL_HEADERS, 'cache-control': 'no-cache' }),
+      (files) => sendStaticAsset(req, res, files[name as EditorFile], ASSET_HEADERS),
       (error: unknown) => {
         process.stderr.write(`graphiql: the editor's files could not be loaded: ${(error as Error).message}\n`);
         if (res.headersSent) return;

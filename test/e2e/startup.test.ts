@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILT_MAIN } from '../helpers/builtEntry.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
 import { waitFor } from '../helpers/waitFor.js';
 import { askNode } from './dashboardBrowser.js';
@@ -78,31 +76,19 @@ describe('a node process starting up', () => {
     );
     const register = join(dir, 'register.mjs');
     writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`);
-    const child = spawn(process.execPath, ['--import', register, BUILT_MAIN, ...EASY, '--port', '0', '--data-dir', join(dir, 'data')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    cleanups.push(async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    });
-    const url = await waitFor('the GraphiQL line', () => {
-      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${output}`);
-      return /GraphiQL: (http:\/\/\S+)/.exec(output)?.[1];
-    });
+    const node = await startNodeProcess(EASY, 20_000, undefined, ['--import', register]);
+    cleanups.push(() => node.stop());
+    const url = node.url;
+    const output = () => node.output();
     const mined = await askNode<{ mine: { __typename: string } }>(url, 'mutation { mine { __typename } }');
-    expect(mined.mine.__typename, output).toBe('MineSuccess');
+    expect(mined.mine.__typename, output()).toBe('MineSuccess');
     for (const name of ['dashboard.js', 'dashboard.css']) {
       const response = await fetch(new URL(`/${name}`, url), { headers: { 'accept-encoding': 'identity' } });
-      expect(response.status, output).toBe(200);
+      expect(response.status, output()).toBe(200);
       const built = readFileSync(fileURLToPath(new URL(`../../dist/dashboard/${name}`, import.meta.url)));
       expect(Buffer.from(await response.arrayBuffer()).equals(built), name).toBe(true);
     }
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(output).not.toContain('forbidden import');
+    expect(await node.stop()).toBe(0);
+    expect(output()).not.toContain('forbidden import');
   });
 });
