@@ -14,7 +14,7 @@ import { createHeaderTemplate } from '../src/chain/block.js';
 import { Chain } from '../src/chain/chain.js';
 import type { ChainParams } from '../src/chain/params.js';
 import { searchProof } from '../src/chain/searchProof.js';
-import { MemoryChainStore } from '../src/chain/store.js';
+import { ChainDb } from '../src/chain/db/chainDb.js';
 import { clearSignatureCache, createRewardTransaction, signTransaction } from '../src/chain/transaction.js';
 import type { Block } from '../src/chain/types.js';
 import { MainThreadMiner } from '../src/mining/mainThreadMiner.js';
@@ -48,9 +48,9 @@ function countingFetch(): { fetch: typeof fetch; bytes: () => number; reset: () 
  * A chain of `count` blocks after genesis (each with its reward and one signed transfer), mined as fast as possible. They are stamped `targetBlockTimeMs` apart, so
  * the retarget keeps the difficulty where it started (blocks 1 s apart would raise it 2 bits every 10 blocks).
  */
-function buildStore(params: ChainParams, count: number): MemoryChainStore {
-  const store = new MemoryChainStore();
-  const chain = new Chain({ params, clock: () => Date.now(), store });
+function buildStore(params: ChainParams, count: number): ChainDb {
+  const store = new ChainDb();
+  const chain = new Chain({ params, clock: () => Date.now(), db: store });
   const miner = generateWallet();
   const recipient = generateWallet().address;
   for (let i = 0; i < count; i++) {
@@ -66,13 +66,13 @@ function buildStore(params: ChainParams, count: number): MemoryChainStore {
   return store;
 }
 
-function createNode(params: ChainParams, options: { store?: MemoryChainStore; fetch?: typeof fetch } = {}): Node {
+function createNode(params: ChainParams, options: { store?: ChainDb; fetch?: typeof fetch } = {}): Node {
   return new Node({
     params,
     wallet: generateWallet(),
     miner: new MainThreadMiner(),
     clock: () => Date.now(),
-    store: options.store,
+    ...(options.store === undefined ? {} : { db: options.store }),
     connectPeer: (url) => new PeerClient(url, { timeoutMs: 30_000, maxResponseBytes: 64 * 1024 * 1024, fetch: options.fetch }),
     network: { gossip: false, syncIntervalMs: 0 },
   });
@@ -127,7 +127,7 @@ async function syncBenchmark(): Promise<void> {
   console.log(`built ${SYNC_BLOCKS} + 100 blocks at difficulty ${SYNC_DIFFICULTY} in ${Math.round(performance.now() - started)} ms`);
 
   const servers: RunningServer[] = [];
-  const serve = async (store: MemoryChainStore) => {
+  const serve = async (store: ChainDb) => {
     const server = await startServer(createNode(params, { store }), { host: '127.0.0.1', port: 0 });
     servers.push(server);
     return server.url;
@@ -173,8 +173,8 @@ async function syncBenchmark(): Promise<void> {
 }
 
 /** A fresh store holding the same best chain (so a second node starts in sync). */
-function buildCopy(source: MemoryChainStore): MemoryChainStore {
-  const copy = new MemoryChainStore();
+function buildCopy(source: ChainDb): ChainDb {
+  const copy = new ChainDb();
   const genesis = source.getBlock(source.getBestHash(1)!)!;
   copy.write({ newBlocks: [genesis], disconnected: [], connected: [genesis], accounts: new Map(), tipHash: genesis.hash });
   const blocks = [];

@@ -17,7 +17,8 @@ import { searchProof } from '../src/chain/searchProof.js';
 import { createRewardTransaction, signTransaction } from '../src/chain/transaction.js';
 import type { Block, Transaction } from '../src/chain/types.js';
 import { networkParams } from '../src/node/config.js';
-import { LmdbStore } from '../src/storage/lmdbStore.js';
+import { ChainDb } from '../src/chain/db/chainDb.js';
+import { openDataDirectory } from '../src/storage/dataDirectory.js';
 import { generateWallet, type Wallet } from '../src/wallet/wallet.js';
 import { startNodeProcess } from '../test/helpers/nodeProcess.js';
 import { percentile, printTable } from './table.js';
@@ -89,8 +90,8 @@ console.log(`generated ${blocks.length.toLocaleString('en-US')} blocks in ${Math
 const memoryMs = insert(new Chain({ params, clock: () => Date.now() }), blocks);
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-storage-'));
 try {
-  const store = LmdbStore.open(dataDir);
-  const lmdbMs = insert(new Chain({ params, clock: () => Date.now(), store }), blocks);
+  const store = openDataDirectory(dataDir);
+  const lmdbMs = insert(new Chain({ params, clock: () => Date.now(), db: new ChainDb(store.kv) }), blocks);
   await store.close();
   printTable(`Insert and index ${BLOCKS.toLocaleString('en-US')} blocks (batches of ${BATCH}, validation included)`, ['store', 'seconds', 'blocks/s', 'time ratio to baseline'], [
     ['in memory (baseline)', memoryMs / 1000, (BLOCKS / memoryMs) * 1000, 1],

@@ -1,5 +1,5 @@
 import { Repeater } from 'graphql-yoga';
-import type { StoredBlock } from '../chain/store.js';
+import type { StoredBlock } from '../chain/db/model.js';
 import type { Node } from '../node/node.js';
 
 /** Most blocks a subscriber may fall behind before its stream ends with an error (memory stays bounded). */

@@ -1,4 +1,4 @@
-import type { StoredBlock } from '../chain/store.js';
+import type { StoredBlock } from '../chain/db/model.js';
 import type { Transaction } from '../chain/types.js';
 import type { PeerRecord } from '../peer/peerSet.js';
 import type { SyncOutcome } from '../peer/syncFromPeer.js';

@@ -1,20 +1,22 @@
+import type { TipChange } from './chain.js';
+import type { PendingStore } from './db/chainDb.js';
+import { returnedTransfers, type PendingTransaction } from './db/model.js';
 import { LedgerOverlay, type AccountState, type LedgerReader } from './ledger.js';
 import { reject, type TransactionRejection } from './rejections.js';
 import { isRewardTransaction, transactionId } from './transaction.js';
 import type { Transaction } from './types.js';
 import { checkTransferIntrinsic } from './validateTransaction.js';
 
-/** A transaction waiting for a block. */
-export interface PendingTransaction {
-  readonly id: string;
-  readonly transaction: Transaction;
-  /** Node clock (ms) when it was accepted. */
-  readonly receivedAt: number;
-}
+export type { PendingTransaction } from './db/model.js';
 
 /** The outcome of offering a transaction to the mempool. */
 export type MempoolAddResult =
-  | { readonly ok: true; readonly pending: PendingTransaction }
+  | {
+      readonly ok: true;
+      readonly pending: PendingTransaction;
+      /** Settles once the transaction is in the durable copy; answer the client only then. */
+      readonly durable: Promise<void>;
+    }
   | { readonly ok: false; readonly rejection: TransactionRejection };
 
 /** A transaction the mempool let go on a tip change, and why. */
@@ -27,21 +29,35 @@ export interface DroppedTransaction {
 /** Default bound on pending transactions. */
 export const DEFAULT_MEMPOOL_SIZE = 10_000;
 
+/** A pending store that keeps nothing (a mempool alone, in tests). */
+const NO_DURABLE_COPY: PendingStore = { list: () => [], put: () => Promise.resolve(), delete: () => {} };
+
+/** Options of a mempool. */
+export interface MempoolOptions {
+  readonly maxSize?: number;
+  /** The durable copy (the chain database's pending table); none by default. */
+  readonly store?: PendingStore;
+}
+
 /**
  * Transactions waiting for a block, kept in arrival order as a sequence that applies cleanly on top of the tip's
  * ledger: each accepted transaction was checked against the tip *and every pending transaction before it* (so
  * nonces follow on and balances count pending spends and receipts), which also makes any prefix a valid block body.
+ * The mempool owns its durable copy: it stores what it accepts and forgets what it drops (the chain's own batch
+ * adds the transfers of disconnected blocks and removes confirmed ones, atomically with the chain).
  */
 export class Mempool {
   readonly #entries = new Map<string, PendingTransaction>();
   readonly #maxSize: number;
+  readonly #store: PendingStore;
   #ledger: LedgerOverlay;
   #tipLedger: LedgerReader;
 
-  constructor(tipLedger: LedgerReader, options: { readonly maxSize?: number } = {}) {
+  constructor(tipLedger: LedgerReader, options: MempoolOptions = {}) {
     this.#tipLedger = tipLedger;
     this.#ledger = new LedgerOverlay(tipLedger);
     this.#maxSize = options.maxSize ?? DEFAULT_MEMPOOL_SIZE;
+    this.#store = options.store ?? NO_DURABLE_COPY;
   }
 
   /** Number of pending transactions. */
@@ -99,7 +115,11 @@ export class Mempool {
     }
     const pending: PendingTransaction = { id, transaction: tx, receivedAt };
     this.#entries.set(id, pending);
-    return { ok: true, pending };
+    // A block may confirm it (or a reorganization drop it) while the write is queued: then forget the stored copy.
+    const durable = this.#store.put(pending).then(() => {
+      if (!this.#entries.has(id)) this.#store.delete([id]);
+    });
+    return { ok: true, pending, durable };
   }
 
   /**
@@ -137,6 +157,23 @@ export class Mempool {
   }
 
   /**
+   * Follows a change of the best chain: the transfers of disconnected blocks come back first, confirmed ones leave,
+   * and what no longer applies is dropped, from memory and from the durable copy.
+   */
+  onTipChange(
+    change: TipChange,
+    tipLedger: LedgerReader,
+    isConfirmed: (id: string) => boolean,
+    now: number,
+  ): DroppedTransaction[] {
+    const disconnected = change.status === 'reorg' ? change.disconnected : [];
+    const returned = returnedTransfers(disconnected).map((pending) => pending.transaction);
+    const dropped = this.reset(tipLedger, returned, isConfirmed, now);
+    this.#store.delete(dropped.map((lost) => lost.id));
+    return dropped;
+  }
+
+  /**
    * Re-validates against a new tip: `returned` (transfers of blocks that left the best chain, in chain order) go
    * first, then the queue in arrival order; transactions now in the best chain leave, the rest are re-applied and
    * those that no longer apply are dropped and reported.
@@ -159,11 +196,19 @@ export class Mempool {
   }
 
   /**
-   * Refills an empty mempool from stored pending transactions (after a restart), in their stored order; those now
-   * confirmed leave, those that no longer apply are dropped and reported. Intrinsic rules are checked again, so a
-   * tampered store cannot smuggle in an unsigned transfer.
+   * Refills an empty mempool from its durable copy (after a restart), in stored order; those now confirmed leave,
+   * those that no longer apply are dropped and reported, and both are forgotten by the durable copy. Intrinsic rules
+   * are checked again, so a tampered store cannot smuggle in an unsigned transfer.
    */
-  restore(
+  restore(tipLedger: LedgerReader, isConfirmed: (id: string) => boolean): DroppedTransaction[] {
+    const stored = this.#store.list();
+    if (stored.length === 0) return [];
+    const dropped = this.#restoreFrom(tipLedger, stored, isConfirmed);
+    this.#store.delete(stored.filter((entry) => !this.#entries.has(entry.id)).map((entry) => entry.id));
+    return dropped;
+  }
+
+  #restoreFrom(
     tipLedger: LedgerReader,
     stored: ReadonlyArray<PendingTransaction>,
     isConfirmed: (id: string) => boolean,

@@ -10,52 +10,74 @@ import { isRewardTransaction } from './transaction.js';
 import type { Block, BlockHeader } from './types.js';
 import { checkTransferIntrinsic, isValidAmount, isValidNonce } from './validateTransaction.js';
 
-/** What intrinsic validation computes on the way: reused by contextual validation and storage. */
-export interface IntrinsicFacts {
-  readonly hash: string;
+/** What the body check computes on the way: reused by the state check and by storage. */
+export interface BodyFacts {
   readonly transactionIds: readonly string[];
   readonly size: number;
 }
 
-/** The outcome of a validation step: the facts, or the named rule that failed. */
-export type ValidationResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly rejection: BlockRejection };
+/** The outcome of every validation step: its facts, or the named rule that failed. */
+export type ValidationResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly rejection: BlockRejection };
+
+const fail = <T>(code: BlockRejectionCode, message: string): ValidationResult<T> => ({
+  ok: false,
+  rejection: reject(code, message),
+});
+
+/*
+ * Validation is four disjoint steps (docs/PROTOCOL.md "Validation"), cheapest first; no rule is checked twice:
+ *   1. checkHeader: the header alone;             2. checkBody: the body alone (after step 1);
+ *   3. checkHeaderAgainstParent;                   4. checkBodyAgainstState: the body applied to the parent's ledger.
+ */
 
 /**
- * Intrinsic validation: the rules a block must meet on its own (well-formed fields, size and count limits, claimed
- * hash, proof of work, reward first and only first, transfer fields and signatures, unique ids, merkle root).
- * Cheap checks run first; signatures last.
+ * Step 1, the header alone (and the block's envelope): well-formed fields, transactions a list within the count
+ * limit, the claimed hash, the difficulty floor, the proof of work. Returns the block hash.
  */
-export function validateBlockIntrinsic(
-  block: Block,
-  params: ChainParams,
-  claimedHash?: string,
-): ValidationResult<IntrinsicFacts> {
-  const fail = (code: BlockRejectionCode, message: string): ValidationResult<IntrinsicFacts> => ({
-    ok: false,
-    rejection: reject(code, message),
-  });
+export function checkHeader(block: Block, params: ChainParams, claimedHash?: string): ValidationResult<string> {
   const malformed = checkHeaderFields(block.header);
   if (malformed !== undefined) return fail('MALFORMED_BLOCK', malformed);
-  const { header, transactions } = block;
-  if (transactions.length === 0) return fail('MISSING_REWARD', 'a block must start with the reward transaction');
-  if (transactions.length > params.maxTransactionsPerBlock) {
+  if (!Array.isArray(block.transactions)) return fail('MALFORMED_BLOCK', 'transactions must be a list');
+  if (block.transactions.length > params.maxTransactionsPerBlock) {
     return fail(
       'TOO_MANY_TRANSACTIONS',
-      `a block holds at most ${params.maxTransactionsPerBlock} transactions, got ${transactions.length}`,
+      `a block holds at most ${params.maxTransactionsPerBlock} transactions, got ${block.transactions.length}`,
     );
   }
+  const hash = blockHash(block.header);
+  if (claimedHash !== undefined && claimedHash !== hash) {
+    return fail('HASH_MISMATCH', `hash ${claimedHash} does not match the header, whose hash is ${hash}`);
+  }
+  // No retarget goes below the floor, so a lower difficulty is wrong whatever the parent: refuse it before anything
+  // costly (otherwise a difficulty-0 header would carry any proof to the signature checks).
+  if (block.header.difficulty < params.minDifficulty) {
+    return fail(
+      'DIFFICULTY_MISMATCH',
+      `difficulty must be at least ${params.minDifficulty}, got ${block.header.difficulty}`,
+    );
+  }
+  if (!meetsDifficulty(hash, block.header.difficulty)) {
+    return fail(
+      'INSUFFICIENT_PROOF_OF_WORK',
+      `hash ${hash} has fewer than ${block.header.difficulty} leading zero bits`,
+    );
+  }
+  return { ok: true, value: hash };
+}
+
+/**
+ * Step 2, the body alone (for a block that passed step 1): size, the reward first and only first with its amount
+ * and nonce, transfer fields, unique ids, the merkle root, then signatures (the costly part) last.
+ */
+export function checkBody(block: Block, params: ChainParams): ValidationResult<BodyFacts> {
+  const { header, transactions } = block;
+  if (transactions.length === 0) return fail('MISSING_REWARD', 'a block must start with the reward transaction');
   const size = blockSize(block);
   if (size > params.maxBlockBytes) {
     return fail('BLOCK_TOO_LARGE', `a block encodes to at most ${params.maxBlockBytes} bytes, got ${size}`);
   }
-  const hash = blockHash(header);
-  if (claimedHash !== undefined && claimedHash !== hash) {
-    return fail('HASH_MISMATCH', `hash ${claimedHash} does not match the header, whose hash is ${hash}`);
-  }
-  if (!meetsDifficulty(hash, header.difficulty)) {
-    return fail('INSUFFICIENT_PROOF_OF_WORK', `hash ${hash} has fewer than ${header.difficulty} leading zero bits`);
-  }
-
   if (!transactions.every((tx) => typeof tx === 'object' && tx !== null)) {
     return fail('MALFORMED_BLOCK', 'every transaction must be an object');
   }
@@ -78,7 +100,6 @@ export function validateBlockIntrinsic(
       return fail('MALFORMED_BLOCK', `transaction ${i}: malformed sender, recipient or nonce`);
     }
   }
-
   const ids = transactionIds(transactions);
   if (new Set(ids).size !== ids.length) return fail('DUPLICATE_TRANSACTION', 'a transaction appears twice');
   const merkleRoot = computeMerkleRoot(ids);
@@ -89,10 +110,22 @@ export function validateBlockIntrinsic(
     const problem = checkTransferIntrinsic(transactions[i]!);
     if (problem !== undefined) return fail('INVALID_SIGNATURE', `transaction ${i}: ${problem.message}`);
   }
-  return { ok: true, value: { hash, transactionIds: ids, size } };
+  return { ok: true, value: { transactionIds: ids, size } };
 }
 
-/** The parent facts contextual validation needs. */
+/** Steps 1 and 2: every rule a block meets on its own. Returns its hash with the body's facts. */
+export function checkBlockAlone(
+  block: Block,
+  params: ChainParams,
+  claimedHash?: string,
+): ValidationResult<BodyFacts & { readonly hash: string }> {
+  const header = checkHeader(block, params, claimedHash);
+  if (!header.ok) return header;
+  const body = checkBody(block, params);
+  return body.ok ? { ok: true, value: { ...body.value, hash: header.value } } : body;
+}
+
+/** The parent facts steps 3 and 4 need. */
 export interface ParentContext {
   readonly header: BlockHeader;
   readonly hash: string;
@@ -102,87 +135,49 @@ export interface ParentContext {
   readonly retargetWindowStart?: BlockHeader;
 }
 
-/**
- * Contextual validation: the rules against the parent and the ledger (index, difficulty, median time past, future
- * limit, then every transaction applied in order to `ledger`). On success `ledger` holds the block's changes and
- * the result is the block's undo record; on failure `ledger` must be discarded.
- */
-export function validateBlockContext(
-  block: Block,
-  parent: ParentContext,
-  ledger: LedgerOverlay,
-  params: ChainParams,
-  now: number,
-): ValidationResult<BlockUndo> {
-  const headerProblem = checkHeaderContext(block.header, parent, params, now);
-  if (headerProblem !== undefined) return { ok: false, rejection: headerProblem };
-  const touched = new Map<string, AccountState>();
-  for (let i = 0; i < block.transactions.length; i++) {
-    const problem = ledger.applyTransaction(block.transactions[i]!, touched);
-    if (problem !== undefined) return { ok: false, rejection: reject(problem.code, `transaction ${i}: ${problem.message}`) };
-  }
-  return { ok: true, value: [...touched] };
-}
-
-/**
- * The contextual rules of a header alone (link, index, difficulty, median time past, future limit): cheap, so the
- * chain checks them for a whole run before any merkle root or signature.
- */
-export function checkHeaderContext(
+/** Step 3, the header against its parent: link, index, difficulty, median time past, future limit. */
+export function checkHeaderAgainstParent(
   header: BlockHeader,
   parent: ParentContext,
   params: ChainParams,
   now: number,
-): BlockRejection | undefined {
-  if (header.previousHash !== parent.hash) return reject('BROKEN_LINK', 'previousHash is not the parent hash');
+): ValidationResult<undefined> {
+  if (header.previousHash !== parent.hash) return fail('BROKEN_LINK', 'previousHash is not the parent hash');
   if (header.index !== parent.header.index + 1) {
-    return reject('INDEX_NOT_PARENT_PLUS_ONE', `index must be ${parent.header.index + 1}, got ${header.index}`);
+    return fail('INDEX_NOT_PARENT_PLUS_ONE', `index must be ${parent.header.index + 1}, got ${header.index}`);
   }
   const difficulty = expectedDifficulty(params, parent.header, parent.retargetWindowStart);
   if (header.difficulty !== difficulty) {
-    return reject('DIFFICULTY_MISMATCH', `difficulty must be ${difficulty}, got ${header.difficulty}`);
+    return fail('DIFFICULTY_MISMATCH', `difficulty must be ${difficulty}, got ${header.difficulty}`);
   }
   const median = medianTimePast(parent.recentTimestamps);
   if (header.timestamp <= median) {
-    return reject(
+    const count = parent.recentTimestamps.length;
+    return fail(
       'TIMESTAMP_NOT_AFTER_MEDIAN_TIME_PAST',
-      `timestamp must be later than ${median}, the median of the previous ${parent.recentTimestamps.length} blocks`,
+      `timestamp must be later than ${median}, the median of the previous ${count} blocks`,
     );
   }
   if (header.timestamp > now + params.maxFutureBlockTimeMs) {
-    return reject(
+    return fail(
       'TIMESTAMP_TOO_FAR_IN_FUTURE',
       `timestamp ${header.timestamp} is more than ${params.maxFutureBlockTimeMs} ms ahead of this node's clock`,
     );
   }
-  return undefined;
+  return { ok: true, value: undefined };
 }
 
 /**
- * The intrinsic rules a header can be judged on without its transactions' contents: well-formed fields, the count
- * and size limits, the claimed hash, the difficulty floor and the proof of work. Returns the block hash.
+ * Step 4, the body applied to the parent's ledger, transaction by transaction (nonce and balance). On success
+ * `ledger` holds the block's changes and the value is the block's undo record; on failure discard `ledger`.
  */
-export function checkHeaderIntrinsic(block: Block, params: ChainParams, claimedHash?: string): ValidationResult<string> {
-  const fail = (code: BlockRejectionCode, message: string): ValidationResult<string> => ({ ok: false, rejection: reject(code, message) });
-  const malformed = checkHeaderFields(block.header);
-  if (malformed !== undefined) return fail('MALFORMED_BLOCK', malformed);
-  if (!Array.isArray(block.transactions)) return fail('MALFORMED_BLOCK', 'transactions must be a list');
-  if (block.transactions.length > params.maxTransactionsPerBlock) {
-    return fail('TOO_MANY_TRANSACTIONS', `a block holds at most ${params.maxTransactionsPerBlock} transactions, got ${block.transactions.length}`);
+export function checkBodyAgainstState(block: Block, ledger: LedgerOverlay): ValidationResult<BlockUndo> {
+  const touched = new Map<string, AccountState>();
+  for (let i = 0; i < block.transactions.length; i++) {
+    const problem = ledger.applyTransaction(block.transactions[i]!, touched);
+    if (problem !== undefined) return fail(problem.code, `transaction ${i}: ${problem.message}`);
   }
-  const hash = blockHash(block.header);
-  if (claimedHash !== undefined && claimedHash !== hash) {
-    return fail('HASH_MISMATCH', `hash ${claimedHash} does not match the header, whose hash is ${hash}`);
-  }
-  // No retarget goes below the floor, so a lower difficulty is wrong whatever the parent: refuse it before anything
-  // costly (otherwise a difficulty-0 header would carry any proof to the signature checks).
-  if (block.header.difficulty < params.minDifficulty) {
-    return fail('DIFFICULTY_MISMATCH', `difficulty must be at least ${params.minDifficulty}, got ${block.header.difficulty}`);
-  }
-  if (!meetsDifficulty(hash, block.header.difficulty)) {
-    return fail('INSUFFICIENT_PROOF_OF_WORK', `hash ${hash} has fewer than ${block.header.difficulty} leading zero bits`);
-  }
-  return { ok: true, value: hash };
+  return { ok: true, value: [...touched] };
 }
 
 function checkHeaderFields(header: BlockHeader): string | undefined {

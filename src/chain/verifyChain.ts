@@ -1,9 +1,9 @@
+import { Ancestry } from './ancestry.js';
 import type { Chain } from './chain.js';
 import { EMPTY_ACCOUNT, LedgerOverlay } from './ledger.js';
-import { retargetWindowStart } from './difficulty.js';
 import { blockWork } from './pow.js';
 import type { BlockRejection } from './rejections.js';
-import { validateBlockContext, validateBlockIntrinsic } from './validateBlock.js';
+import { checkBlockAlone, checkBodyAgainstState, checkHeaderAgainstParent } from './validateBlock.js';
 
 /** The outcome of re-validating a stored best chain. */
 export type ChainVerification =
@@ -11,45 +11,40 @@ export type ChainVerification =
   | { readonly ok: false; readonly index: number; readonly reason: string; readonly rejection?: BlockRejection };
 
 /**
- * Re-validates the whole best chain a store holds, as if it arrived from a peer: every block's intrinsic and
- * contextual rules from genesis up, the stored hash index, links and cumulative work, and at the end that the stored
- * account states equal the ones recomputed. Memory holds one ledger and a window of timestamps, never the chain.
+ * Re-validates the whole best chain a store holds, as if it arrived from a peer: the four validation steps for every
+ * block from genesis up, the stored hash index, links and cumulative work, and at the end that the stored account
+ * states equal the ones recomputed. Memory holds one ledger and a window of timestamps, never the chain.
  */
 export function verifyChain(chain: Chain, now: number): ChainVerification {
   const params = chain.params;
   const ledger = new LedgerOverlay({ getAccount: () => EMPTY_ACCOUNT });
   let previous = chain.getBlockAt(1);
-  if (previous === undefined || previous.hash !== chain.genesis.hash) return { ok: false, index: 1, reason: 'block 1 is not the genesis block' };
-  let timestamps = [previous.block.header.timestamp];
+  if (previous === undefined || previous.hash !== chain.genesis.hash) {
+    return { ok: false, index: 1, reason: 'block 1 is not the genesis block' };
+  }
+  const walk = new Ancestry(chain, params).walkFrom(previous);
   const height = chain.height;
   for (let index = 2; index <= height; index++) {
     const stored = chain.getBlockAt(index);
     if (stored === undefined) return { ok: false, index, reason: `the best chain has no block at index ${index}` };
-    const intrinsic = validateBlockIntrinsic(stored.block, params, stored.hash);
-    if (!intrinsic.ok) return { ok: false, index, reason: intrinsic.rejection.message, rejection: intrinsic.rejection };
-    const context = validateBlockContext(
-      stored.block,
-      {
-        header: previous.block.header,
-        hash: previous.hash,
-        recentTimestamps: timestamps,
-        retargetWindowStart: windowStartOf(chain, index),
-      },
-      ledger,
-      params,
-      now,
-    );
-    if (!context.ok) return { ok: false, index, reason: context.rejection.message, rejection: context.rejection };
+    const alone = checkBlockAlone(stored.block, params, stored.hash);
+    if (!alone.ok) return { ok: false, index, reason: alone.rejection.message, rejection: alone.rejection };
+    const header = checkHeaderAgainstParent(stored.block.header, walk.context, params, now);
+    if (!header.ok) return { ok: false, index, reason: header.rejection.message, rejection: header.rejection };
+    const state = checkBodyAgainstState(stored.block, ledger);
+    if (!state.ok) return { ok: false, index, reason: state.rejection.message, rejection: state.rejection };
     if (stored.totalWork !== previous.totalWork + blockWork(stored.block.header.difficulty)) {
       return { ok: false, index, reason: `stored cumulative work ${stored.totalWork} is wrong` };
     }
-    if (intrinsic.value.transactionIds.some((id, i) => id !== stored.transactionIds[i])) {
+    if (alone.value.transactionIds.some((id, i) => id !== stored.transactionIds[i])) {
       return { ok: false, index, reason: 'stored transaction ids do not match the transactions' };
     }
-    timestamps = [stored.block.header.timestamp, ...timestamps].slice(0, params.medianTimeSpan);
+    walk.advance(stored.block.header, stored.hash, stored);
     previous = stored;
   }
-  if (previous.hash !== chain.tip.hash) return { ok: false, index: height, reason: 'the stored tip is not the end of the best chain' };
+  if (previous.hash !== chain.tip.hash) {
+    return { ok: false, index: height, reason: 'the stored tip is not the end of the best chain' };
+  }
   for (const [address, state] of ledger.changes()) {
     const stored = chain.getAccount(address);
     if (stored.balance !== state.balance || stored.nonce !== state.nonce) {
@@ -61,10 +56,4 @@ export function verifyChain(chain: Chain, now: number): ChainVerification {
     }
   }
   return { ok: true, height, accounts: ledger.changes().size };
-}
-
-/** Header of the best-chain block that opens the retarget window of the block at `index`, if it is a retarget block. */
-function windowStartOf(chain: Chain, index: number) {
-  const start = retargetWindowStart(chain.params, index);
-  return start === undefined ? undefined : chain.getBlockAt(start)?.block.header;
 }

@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs';
 import { startServer } from '../api/server.js';
 import { GenesisMismatchError, StoreInconsistentError } from '../chain/chain.js';
 import { verifyChain } from '../chain/verifyChain.js';
-import { LmdbStore, StoreOpenError } from '../storage/lmdbStore.js';
+import { ChainDb } from '../chain/db/chainDb.js';
+import { openDataDirectory, StoreOpenError } from '../storage/dataDirectory.js';
 import { MainThreadMiner } from '../mining/mainThreadMiner.js';
 import { WorkerMiner } from '../mining/workerMiner.js';
 import { ConfigError, networkParams, parseConfig, USAGE } from '../node/config.js';
 import { Node } from '../node/node.js';
+import { KeyValuePeerStore } from '../node/peerStore.js';
 import { loadOrCreateNodeKey, NodeKeyError } from '../node/nodeKey.js';
 import { PeerClient } from '../peer/peerClient.js';
 
@@ -38,10 +40,11 @@ async function startNode(argv: readonly string[]): Promise<void> {
   }
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   const { wallet, created } = await loadOrCreateNodeKey(config.dataDir);
-  const store = LmdbStore.open(config.dataDir);
+  const store = openDataDirectory(config.dataDir);
+  if (store.migratedFrom !== null) log('store.migrated', { from: store.migratedFrom, path: store.path });
   const node = new Node({
-    store,
-    peerStore: store,
+    db: new ChainDb(store.kv),
+    peerStore: new KeyValuePeerStore(store.kv),
     params: networkParams(config.difficulty),
     wallet,
     miner: config.minerThreads === 0 ? new MainThreadMiner() : new WorkerMiner({ threads: config.minerThreads }),

@@ -1,6 +1,6 @@
 import type { AddBlockResult, Chain } from '../chain/chain.js';
-import { checkHeaderIntrinsic } from '../chain/validateBlock.js';
-import type { StoredBlock } from '../chain/store.js';
+import { checkHeader } from '../chain/validateBlock.js';
+import type { StoredBlock } from '../chain/db/model.js';
 import type { Block, Transaction } from '../chain/types.js';
 import { RELAY_BATCH, type PeerApi } from '../peer/peerApi.js';
 import { PeerSet, MAX_PEERS, type PeerRecord } from '../peer/peerSet.js';
@@ -249,7 +249,7 @@ export class Network {
         locator: () => chain.locator(),
         addBlocks: (blocks) => this.#host.addBlocks(blocks, `peer ${url}`),
         checkHeader: (block) => {
-          const result = checkHeaderIntrinsic(block, chain.params);
+          const result = checkHeader(block, chain.params);
           return result.ok ? undefined : `${result.rejection.code}: ${result.rejection.message}`;
         },
       },

@@ -4,8 +4,9 @@ import { Chain, type AddBlockResult } from '../chain/chain.js';
 import { Mempool, type PendingTransaction } from '../chain/mempool.js';
 import type { ChainParams } from '../chain/params.js';
 import type { TransactionRejection } from '../chain/rejections.js';
-import type { ChainStore, StoredBlock } from '../chain/store.js';
-import { createRewardTransaction, isRewardTransaction, signTransaction } from '../chain/transaction.js';
+import type { ChainDb } from '../chain/db/chainDb.js';
+import type { StoredBlock } from '../chain/db/model.js';
+import { createRewardTransaction, signTransaction } from '../chain/transaction.js';
 import type { Block, Transaction } from '../chain/types.js';
 import type { Miner } from '../mining/miner.js';
 import type { PeerApi } from '../peer/peerApi.js';
@@ -28,8 +29,8 @@ export interface NodeOptions {
   readonly clock: () => number;
   /** Opens a GraphQL connection to a peer. */
   readonly connectPeer: (url: string) => PeerApi;
-  /** Chain storage (default in memory); it also keeps the mempool's durable copy. */
-  readonly store?: ChainStore;
+  /** Chain database (default in memory); it also keeps the mempool's durable copy. */
+  readonly db?: ChainDb;
   /** Where registered peers are kept (default in memory). */
   readonly peerStore?: PeerStore;
   readonly version?: string;
@@ -94,15 +95,10 @@ export class Node {
     this.wallet = options.wallet;
     this.version = options.version ?? '0.0.0';
     this.#log = options.log ?? (() => {});
-    this.chain = new Chain({ params: options.params, clock: options.clock, store: options.store });
-    this.mempool = new Mempool(this.chain.ledger(), { maxSize: options.mempoolSize });
-    const stored = this.chain.store.getPendingTransactions();
-    if (stored.length > 0) {
-      const dropped = this.mempool.restore(this.chain.ledger(), stored, (id) => this.chain.getTransaction(id) !== undefined);
-      // Forget what did not come back: dropped ones, and confirmed ones a crash left behind.
-      this.chain.store.deletePendingTransactions(stored.filter((entry) => this.mempool.get(entry.id) === undefined).map((entry) => entry.id));
-      for (const lost of dropped) this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
-      // Confirmed ones left the store with the block that confirmed them; nothing else can be pending but not stored.
+    this.chain = new Chain({ params: options.params, clock: options.clock, ...(options.db ? { db: options.db } : {}) });
+    this.mempool = new Mempool(this.chain.ledger(), { maxSize: options.mempoolSize, store: this.chain.db.pending });
+    for (const lost of this.mempool.restore(this.chain.ledger(), (id) => this.#isConfirmed(id))) {
+      this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
     }
     this.network = new Network(
       {
@@ -183,17 +179,13 @@ export class Node {
 
   /** Validates a client-signed transfer and queues it. */
   submitTransaction(tx: Transaction): TransactionSubmission {
-    const result = this.mempool.add(tx, this.now(), (id) => this.chain.getTransaction(id) !== undefined);
+    const result = this.mempool.add(tx, this.now(), (id) => this.#isConfirmed(id));
     if (!result.ok) return result;
-    // Durable before anyone is told it was accepted: the API awaits `durable` before answering. A block may have
-    // confirmed (or a reorg dropped) it while the write was queued; then the stored copy is removed again.
-    const id = result.pending.id;
-    const durable = Promise.resolve(this.chain.store.putPendingTransaction(result.pending)).then(() => {
-      if (this.mempool.get(id) === undefined) this.chain.store.deletePendingTransactions([id]);
-    });
+    // Durable before anyone is told it was accepted: the API awaits `durable` before answering.
     this.events.emit('transactionAccepted', result.pending);
     this.#log('transaction.accepted', { id: result.pending.id, amount: tx.amount });
-    return { ok: true, pending: result.pending, expectedBlockIndex: this.expectedBlockIndex(result.pending.id)!, durable };
+    const expectedBlockIndex = this.expectedBlockIndex(result.pending.id)!;
+    return { ok: true, pending: result.pending, expectedBlockIndex, durable: result.durable };
   }
 
   /** Signs a transfer from the node wallet with its next pending nonce and queues it (the tutorial's one step). */
@@ -339,22 +331,14 @@ export class Node {
     }
   }
 
+  #isConfirmed(id: string): boolean {
+    return this.chain.getTransaction(id) !== undefined;
+  }
+
   #addBlocks(blocks: readonly Block[], hashes: readonly (string | undefined)[], source: string): AddBlockResult {
     const result = this.chain.addBlocks(blocks, hashes);
     if (result.status === 'extended' || result.status === 'reorg') {
-      const returned =
-        result.status === 'reorg'
-          ? [...result.disconnected]
-              .reverse()
-              .flatMap((stored) => stored.block.transactions.filter((tx) => !isRewardTransaction(tx)))
-          : [];
-      const dropped = this.mempool.reset(
-        this.chain.ledger(),
-        returned,
-        (id) => this.chain.getTransaction(id) !== undefined,
-        this.now(),
-      );
-      this.chain.store.deletePendingTransactions(dropped.map((lost) => lost.id));
+      const dropped = this.mempool.onTipChange(result, this.chain.ledger(), (id) => this.#isConfirmed(id), this.now());
       for (const lost of dropped) this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
       this.#tipChanged.abort(new Error('the tip changed'));
       this.#tipChanged = new AbortController();

@@ -7,7 +7,7 @@ import { leadingZeroBits } from '../../src/chain/pow.js';
 import type { BlockRejectionCode } from '../../src/chain/rejections.js';
 import { createRewardTransaction, signTransaction } from '../../src/chain/transaction.js';
 import type { Block, Transaction } from '../../src/chain/types.js';
-import { validateBlockIntrinsic } from '../../src/chain/validateBlock.js';
+import { checkBlockAlone } from '../../src/chain/validateBlock.js';
 import { buildChain, merkleRootOf, mineBlock, sealBlock, transfer } from '../helpers/chainBuilder.js';
 import { alice, bob, carol, minerWallet } from '../helpers/keys.js';
 import { createEasyParams, easyParams } from '../helpers/params.js';
@@ -44,7 +44,7 @@ function hashOrUndefined(block: Block): string | undefined {
 /** Asserts that the chain refuses `block` with `code` (also when validated alone) and that nothing changed. */
 function expectIntrinsicRejection(chain: Chain, block: Block, code: BlockRejectionCode, claimedHash?: string): void {
   const tipBefore = chain.tip.hash;
-  const standalone = validateBlockIntrinsic(block, chain.params, claimedHash);
+  const standalone = checkBlockAlone(block, chain.params, claimedHash);
   expect(standalone.ok ? 'accepted' : standalone.rejection.code).toBe(code);
   const result = chain.addBlock(block, claimedHash);
   expect(result.status).toBe('invalid');
@@ -62,7 +62,7 @@ describe('intrinsic block rules', () => {
   it('accepts the valid block that the rule tests below each break in one way', () => {
     const chain = aliceChain();
     const block = mineBlock({ chain, transactions: [transfer(alice, bob, 2, 0)] });
-    expect(validateBlockIntrinsic(block, chain.params).ok).toBe(true);
+    expect(checkBlockAlone(block, chain.params).ok).toBe(true);
     expect(chain.addBlock(block, blockHash(block.header)).status).toBe('extended');
   });
 

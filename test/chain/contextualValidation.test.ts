@@ -7,7 +7,7 @@ import { LedgerOverlay } from '../../src/chain/ledger.js';
 import type { BlockRejectionCode } from '../../src/chain/rejections.js';
 import { createRewardTransaction } from '../../src/chain/transaction.js';
 import type { Block } from '../../src/chain/types.js';
-import { validateBlockContext, validateBlockIntrinsic } from '../../src/chain/validateBlock.js';
+import { checkBlockAlone, checkHeaderAgainstParent } from '../../src/chain/validateBlock.js';
 import {
   asParent,
   buildBranch,
@@ -65,14 +65,13 @@ describe('contextual block rules', () => {
     expectContextualRejection(chain, [ours!, theirs[1]!], 'BROKEN_LINK', 1);
   });
 
-  it('validateBlockContext refuses a block against a parent that is not its previousHash as BROKEN_LINK', () => {
+  it('checkHeaderAgainstParent refuses a block against a parent that is not its previousHash as BROKEN_LINK', () => {
     const { chain } = buildChain(2);
     const block = mineBlock({ chain });
     const wrongParent = chain.getBlockAt(2)!;
-    const result = validateBlockContext(
-      block,
+    const result = checkHeaderAgainstParent(
+      block.header,
       { header: wrongParent.block.header, hash: wrongParent.hash, recentTimestamps: [wrongParent.block.header.timestamp] },
-      new LedgerOverlay(chain.ledger()),
       chain.params,
       Number.MAX_SAFE_INTEGER - chain.params.maxFutureBlockTimeMs,
     );
@@ -84,7 +83,7 @@ describe('contextual block rules', () => {
     const next = chain.nextBlockContext();
     const index = next.index + 1;
     const block = sealBlock({ ...next, index, transactions: [createRewardTransaction(index, alice.address, 1)] });
-    expect(validateBlockIntrinsic(block, chain.params).ok).toBe(true);
+    expect(checkBlockAlone(block, chain.params).ok).toBe(true);
     expectContextualRejection(chain, [block], 'INDEX_NOT_PARENT_PLUS_ONE');
   });
 
@@ -93,7 +92,7 @@ describe('contextual block rules', () => {
     const next = chain.nextBlockContext();
     const reward = createRewardTransaction(next.index, minerWallet.address, 1);
     const harder = sealBlock({ ...next, difficulty: next.difficulty + 1, transactions: [reward] });
-    expect(validateBlockIntrinsic(harder, chain.params).ok).toBe(true);
+    expect(checkBlockAlone(harder, chain.params).ok).toBe(true);
     expectContextualRejection(chain, [harder], 'DIFFICULTY_MISMATCH');
   });
 
@@ -103,7 +102,7 @@ describe('contextual block rules', () => {
     const median = medianTimePast(recent.slice(0, chain.params.medianTimeSpan));
     expect(median).toBeLessThan(chain.tip.block.header.timestamp);
     const atMedian = mineBlock({ chain, timestamp: median });
-    expect(validateBlockIntrinsic(atMedian, chain.params).ok).toBe(true);
+    expect(checkBlockAlone(atMedian, chain.params).ok).toBe(true);
     expectContextualRejection(chain, [atMedian], 'TIMESTAMP_NOT_AFTER_MEDIAN_TIME_PAST');
     // One millisecond later is allowed, even though it is earlier than the parent's own timestamp.
     expect(chain.addBlock(mineBlock({ chain, timestamp: median + 1 })).status).toBe('extended');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockHash } from '../../src/chain/block.js';
+import { hasMoreWork } from '../../src/chain/forkChoice.js';
 import { blockWork } from '../../src/chain/pow.js';
 import type { Block } from '../../src/chain/types.js';
 import {
@@ -188,5 +189,14 @@ describe('fork choice', () => {
     expect(chain.addBlock(child).status).toBe('reorg');
     expect(chain.getAccount(bob.address).balance).toBe(2);
     expect(chain.getAccount(alice.address).balance).toBe(0);
+  });
+});
+
+describe('fork choice module', () => {
+  it('hasMoreWork: strictly more cumulative work wins, a tie does not', () => {
+    const { chain, blocks } = buildChain(2);
+    expect(hasMoreWork(chain.tip, blocks[0]!)).toBe(true);
+    expect(hasMoreWork(blocks[0]!, chain.tip)).toBe(false);
+    expect(hasMoreWork(chain.tip, chain.tip)).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import { createGenesisBlock, encodeChainParams, genesisHash } from '../../src/ch
 import { sha256Hex } from '../../src/chain/hash.js';
 import { ZERO_HASH } from '../../src/chain/hex.js';
 import { createChainParams, defaultChainParams, type ChainParams } from '../../src/chain/params.js';
-import { MemoryChainStore } from '../../src/chain/store.js';
+import { ChainDb } from '../../src/chain/db/chainDb.js';
 import { createEasyParams, easyParams } from '../helpers/params.js';
 
 // The genesis block is derived from the chain parameters alone, so every node of a network shares its hash and
@@ -59,12 +59,12 @@ describe('genesis block', () => {
   });
 
   it('refuses a store that holds another network\'s chain (GenesisMismatchError)', () => {
-    const store = new MemoryChainStore();
-    new Chain({ params: easyParams, clock: () => 0, store });
+    const store = new ChainDb();
+    new Chain({ params: easyParams, clock: () => 0, db: store });
     const other = createEasyParams({ networkName: 'other-net' });
-    expect(() => new Chain({ params: other, clock: () => 0, store })).toThrow(GenesisMismatchError);
+    expect(() => new Chain({ params: other, clock: () => 0, db: store })).toThrow(GenesisMismatchError);
     try {
-      new Chain({ params: other, clock: () => 0, store });
+      new Chain({ params: other, clock: () => 0, db: store });
     } catch (error) {
       expect(error).toMatchObject({ name: 'GenesisMismatchError', expected: genesisHash(other), found: genesisHash(easyParams) });
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockHash } from '../../src/chain/block.js';
-import { MemoryChainStore } from '../../src/chain/store.js';
+import { ChainDb } from '../../src/chain/db/chainDb.js';
 import type { Block } from '../../src/chain/types.js';
 import { addBlockOrThrow, asParent, buildBranch, createTestChain, mineBlock, transfer } from '../helpers/chainBuilder.js';
 import { alice, bob, carol } from '../helpers/keys.js';
@@ -10,7 +10,7 @@ import { alice, bob, carol } from '../helpers/keys.js';
 // from the fork point each time, but only while the tip it was built on is still the tip.
 
 /** A memory store that counts block reads (each replayed block costs at least one). */
-class CountingStore extends MemoryChainStore {
+class CountingStore extends ChainDb {
   reads = 0;
   override getBlock(hash: string) {
     this.reads += 1;
@@ -62,7 +62,7 @@ describe('side-branch ledger', () => {
 
   it('extends a side branch forking deep below the tip without replaying from the fork point for each block', () => {
     const store = new CountingStore();
-    const { chain } = createTestChain({ store });
+    const { chain } = createTestChain({ db: store });
     const trunk = buildBranch(chain.genesis, 1).map((block) => addBlockOrThrow(chain, block));
     for (const block of buildBranch(trunk[0]!, 200)) addBlockOrThrow(chain, block);
     const branch: Block[] = buildBranch(trunk[0]!, 5, { miner: alice });

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  involvedAddresses,
-  MemoryChainStore,
-  type ChainWriteBatch,
-} from '../../src/chain/store.js';
+import { ChainDb } from '../../src/chain/db/chainDb.js';
+import { involvedAddresses, type ChainWriteBatch } from '../../src/chain/db/model.js';
 import { REWARD_SENDER } from '../../src/chain/types.js';
 import { asParent, buildBranch, createTestChain, extendChain, idOf, transfer } from '../helpers/chainBuilder.js';
 import { alice, bob, carol } from '../helpers/keys.js';
@@ -12,7 +9,7 @@ import { alice, bob, carol } from '../helpers/keys.js';
 // resumes where it stopped.
 
 /** A store that records every batch it is asked to write. */
-class RecordingStore extends MemoryChainStore {
+class RecordingStore extends ChainDb {
   readonly batches: ChainWriteBatch[] = [];
   override write(batch: ChainWriteBatch): void {
     this.batches.push(batch);
@@ -29,7 +26,7 @@ describe('chain store', () => {
 
   it('writes the genesis once, then one batch per accepted block or run, and none for a refused one', () => {
     const store = new RecordingStore();
-    const { chain } = createTestChain({ store });
+    const { chain } = createTestChain({ db: store });
     expect(store.batches).toHaveLength(1);
     expect(store.batches[0]).toMatchObject({ newBlocks: [chain.genesis], connected: [chain.genesis], tipHash: chain.genesis.hash });
     extendChain(chain, { miner: alice });
@@ -42,7 +39,7 @@ describe('chain store', () => {
 
   it('writes a side block without changing the tip, the best chain or any account', () => {
     const store = new RecordingStore();
-    const { chain } = createTestChain({ store });
+    const { chain } = createTestChain({ db: store });
     extendChain(chain, { miner: alice });
     chain.addBlock(buildBranch(chain.genesis, 1, { miner: bob })[0]!);
     const batch = store.batches.at(-1)!;
@@ -54,7 +51,7 @@ describe('chain store', () => {
 
   it('writes a reorg as one batch: new blocks, disconnected tip first, connected lowest first, accounts and tip', () => {
     const store = new RecordingStore();
-    const { chain } = createTestChain({ store });
+    const { chain } = createTestChain({ db: store });
     const ours = extendChain(chain, { miner: alice });
     const theirs = buildBranch(chain.genesis, 2, { miner: bob });
     const before = store.batches.length;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { blockHash } from '../../src/chain/block.js';
 import { expectedDifficulty } from '../../src/chain/difficulty.js';
 import { meetsDifficulty } from '../../src/chain/pow.js';
-import type { StoredBlock } from '../../src/chain/store.js';
+import type { StoredBlock } from '../../src/chain/db/model.js';
 import { createRewardTransaction, transactionId } from '../../src/chain/transaction.js';
 import type { Block, Transaction } from '../../src/chain/types.js';
 import { sealBlock, transfer } from '../helpers/chainBuilder.js';

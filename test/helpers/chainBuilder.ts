@@ -5,7 +5,8 @@ import { addressFromPrivateKey } from '../../src/chain/keys.js';
 import { computeMerkleRoot } from '../../src/chain/merkle.js';
 import type { ChainParams } from '../../src/chain/params.js';
 import { searchProof } from '../../src/chain/searchProof.js';
-import type { ChainStore, StoredBlock } from '../../src/chain/store.js';
+import type { ChainDb } from '../../src/chain/db/chainDb.js';
+import type { StoredBlock } from '../../src/chain/db/model.js';
 import { createRewardTransaction, signTransaction, transactionId } from '../../src/chain/transaction.js';
 import type { Block, BlockHeader, Transaction } from '../../src/chain/types.js';
 import { createFixedClock, type FixedClock } from './clock.js';
@@ -42,15 +43,15 @@ export interface TestChainOptions {
   readonly params?: ChainParams;
   /** The chain's clock (default `createFixedClock()`: one day after the genesis). */
   readonly clock?: FixedClock;
-  /** Storage (default a fresh in-memory store). */
-  readonly store?: ChainStore;
+  /** Storage (default a fresh in-memory chain database). */
+  readonly db?: ChainDb;
 }
 
 /** Creates a chain holding only its genesis block, at easy difficulty with a fixed clock unless told otherwise. */
 export function createTestChain(options: TestChainOptions = {}): TestChain {
   const params = options.params ?? easyParams;
   const clock = options.clock ?? createFixedClock();
-  const chain = new Chain({ params, clock: clock.now, ...(options.store === undefined ? {} : { store: options.store }) });
+  const chain = new Chain({ params, clock: clock.now, ...(options.db === undefined ? {} : { db: options.db }) });
   return { chain, clock, params };
 }
 

@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Chain } from '../../src/chain/chain.js';
-import { MemoryChainStore, type ChainStore } from '../../src/chain/store.js';
+import { ChainDb } from '../../src/chain/db/chainDb.js';
+import type { KeyValueStore } from '../../src/chain/db/keyValue.js';
 import { asParent, buildBranch, extendChain, idOf, transfer } from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { alice, bob, carol } from '../helpers/keys.js';
 import { easyParams } from '../helpers/params.js';
 
-/** A store under test: `reopen` gives the same data through a fresh handle (for LMDB: close and open the file). */
+/** A backend under test: `reopen` gives the same data through a fresh handle (for LMDB: close and open the file). */
 export interface StoreHarness {
-  readonly store: ChainStore;
-  reopen(): Promise<ChainStore>;
+  readonly kv: KeyValueStore;
+  reopen(): Promise<KeyValueStore>;
   cleanup(): Promise<void>;
 }
 
@@ -31,21 +32,27 @@ function snapshot(chain: Chain) {
 }
 
 /**
- * The contract every ChainStore meets, run against the in-memory store and the LMDB store alike: what a chain
- * writes through a store reads back the same, reorganizations included, and survives a reopen.
+ * The contract of the chain database on every key-value backend, the in-memory one and LMDB alike: what a chain
+ * writes reads back the same, reorganizations included, and survives a reopen.
  */
 export function describeChainStoreContract(name: string, createHarness: () => Promise<StoreHarness>): void {
-  describe(`${name}: the ChainStore contract`, () => {
-    let harness: StoreHarness;
+  describe(`${name}: the chain database contract`, () => {
+    let harness: StoreHarness | undefined;
+    let db: ChainDb;
+    const open = async () => {
+      harness = await createHarness();
+      db = new ChainDb(harness.kv);
+    };
+    const reopen = async () => (db = new ChainDb(await harness!.reopen()));
     afterEach(async () => {
       await harness?.cleanup();
     });
 
-    const chainOn = (store: ChainStore, clock = createFixedClock()) => new Chain({ params: easyParams, clock: clock.now, store });
+    const chainOn = (store: ChainDb, clock = createFixedClock()) => new Chain({ params: easyParams, clock: clock.now, db: store });
 
     it('answers undefined or empty for what it does not hold', async () => {
-      harness = await createHarness();
-      const { store } = harness;
+      await open();
+      const store = db;
       expect(store.getTipHash()).toBeUndefined();
       expect(store.getBlock('ab'.repeat(32))).toBeUndefined();
       expect(store.getBestHash(1)).toBeUndefined();
@@ -53,91 +60,91 @@ export function describeChainStoreContract(name: string, createHarness: () => Pr
       expect(store.getTransactionLocation('ab'.repeat(32))).toBeUndefined();
       expect(store.getAccountHistoryLength(alice.address)).toBe(0);
       expect(store.getAccountHistory(alice.address, 0, 10)).toEqual([]);
-      expect(store.getPendingTransactions()).toEqual([]);
+      expect(store.pending.list()).toEqual([]);
     });
 
     it('reads back blocks, accounts, locations and histories exactly, and again after a reopen', async () => {
-      harness = await createHarness();
-      const chain = chainOn(harness.store);
+      await open();
+      const chain = chainOn(db);
       extendChain(chain, { miner: alice });
       extendChain(chain, { miner: bob, transactions: [transfer(alice, carol, 1, 0)] });
       extendChain(chain, { miner: carol });
       const before = snapshot(chain);
       expect(before.best).toHaveLength(4);
-      const reopened = chainOn(await harness.reopen());
+      const reopened = chainOn(await reopen());
       expect(snapshot(reopened)).toEqual(before);
       extendChain(reopened, { miner: alice });
       expect(reopened.height).toBe(5);
     });
 
     it('pages an address history by position, oldest first', async () => {
-      harness = await createHarness();
-      const chain = chainOn(harness.store);
+      await open();
+      const chain = chainOn(db);
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push(extendChain(chain, { miner: alice }).transactionIds[0]!);
-      expect(harness.store.getAccountHistoryLength(alice.address)).toBe(5);
-      expect(harness.store.getAccountHistory(alice.address, 0, 5)).toEqual(ids);
-      expect(harness.store.getAccountHistory(alice.address, 1, 3)).toEqual(ids.slice(1, 3));
-      expect(harness.store.getAccountHistory(alice.address, 3, 99)).toEqual(ids.slice(3));
-      expect(harness.store.getAccountHistory(alice.address, 4, 2)).toEqual([]);
+      expect(db.getAccountHistoryLength(alice.address)).toBe(5);
+      expect(db.getAccountHistory(alice.address, 0, 5)).toEqual(ids);
+      expect(db.getAccountHistory(alice.address, 1, 3)).toEqual(ids.slice(1, 3));
+      expect(db.getAccountHistory(alice.address, 3, 99)).toEqual(ids.slice(3));
+      expect(db.getAccountHistory(alice.address, 4, 2)).toEqual([]);
     });
 
     it('stores a side block without changing the tip or any account', async () => {
-      harness = await createHarness();
-      const chain = chainOn(harness.store);
+      await open();
+      const chain = chainOn(db);
       const tip = extendChain(chain, { miner: alice });
       const [side] = buildBranch(chain.genesis, 1, { miner: bob });
       expect(chain.addBlock(side!).status).toBe('side');
-      expect(harness.store.getTipHash()).toBe(tip.hash);
-      expect(harness.store.getAccount(bob.address)).toBeUndefined();
-      expect(harness.store.getBlock(asParent(side!).hash)?.block).toEqual(side);
+      expect(db.getTipHash()).toBe(tip.hash);
+      expect(db.getAccount(bob.address)).toBeUndefined();
+      expect(db.getBlock(asParent(side!).hash)?.block).toEqual(side);
     });
 
     it('applies a reorganization in one batch: the same state as a chain that saw the winning branch only', async () => {
-      harness = await createHarness();
+      await open();
       const clock = createFixedClock();
-      const chain = chainOn(harness.store, clock);
+      const chain = chainOn(db, clock);
       const funding = extendChain(chain, { miner: alice });
       extendChain(chain, { miner: carol, transactions: [transfer(alice, bob, 1, 0)] });
       const winning = buildBranch(asParent(funding.block), 2, { miner: bob });
       expect(chain.addBlocks(winning).status).toBe('reorg');
 
-      const direct = chainOn(new MemoryChainStore(), clock);
+      const direct = chainOn(new ChainDb(), clock);
       direct.addBlocks([funding.block, ...winning]);
       expect(snapshot(chain)).toEqual(snapshot(direct));
       // Zeroed accounts are forgotten, not stored as zero.
-      expect(harness.store.getAccount(carol.address)).toBeUndefined();
-      expect(snapshot(chainOn(await harness.reopen(), clock))).toEqual(snapshot(direct));
+      expect(db.getAccount(carol.address)).toBeUndefined();
+      expect(snapshot(chainOn(await reopen(), clock))).toEqual(snapshot(direct));
     });
 
     it('keeps pending transactions in order and forgets deleted ones', async () => {
-      harness = await createHarness();
+      await open();
       const one = { id: idOf(transfer(alice, bob, 1, 0)), transaction: transfer(alice, bob, 1, 0), receivedAt: 10 };
       const two = { id: idOf(transfer(bob, carol, 2, 0)), transaction: transfer(bob, carol, 2, 0), receivedAt: 5 };
-      await harness.store.putPendingTransaction(one);
-      await harness.store.putPendingTransaction(two);
-      expect(harness.store.getPendingTransactions()).toEqual([one, two]);
-      harness.store.deletePendingTransactions([one.id]);
-      expect((await harness.reopen()).getPendingTransactions()).toEqual([two]);
+      await db.pending.put(one);
+      await db.pending.put(two);
+      expect(db.pending.list()).toEqual([one, two]);
+      db.pending.delete([one.id]);
+      expect((await reopen()).pending.list()).toEqual([two]);
     });
 
     it('moves transfers of disconnected blocks into the pending set and removes confirmed ones, atomically with the chain', async () => {
-      harness = await createHarness();
-      const chain = chainOn(harness.store);
+      await open();
+      const chain = chainOn(db);
       const funding = extendChain(chain, { miner: alice });
       const payment = transfer(alice, bob, 1, 0);
       const confirmed = extendChain(chain, { miner: carol, transactions: [payment] });
-      expect(harness.store.getPendingTransactions()).toEqual([]);
+      expect(db.pending.list()).toEqual([]);
       // The block holding the payment leaves the best chain: the payment is pending again, in the same batch.
       chain.addBlocks(buildBranch(asParent(funding.block), 2, { miner: bob }));
-      const pending = harness.store.getPendingTransactions();
+      const pending = db.pending.list();
       expect(pending.map((p) => p.id)).toEqual([idOf(payment)]);
       expect(pending[0]!.transaction).toEqual(payment);
       expect(chain.isBest(confirmed.hash)).toBe(false);
       // … and a chain that includes it again removes it from the pending set.
       extendChain(chain, { miner: carol, transactions: [payment] });
-      expect(harness.store.getPendingTransactions()).toEqual([]);
-      expect((await harness.reopen()).getPendingTransactions()).toEqual([]);
+      expect(db.pending.list()).toEqual([]);
+      expect((await reopen()).pending.list()).toEqual([]);
     });
   });
 }

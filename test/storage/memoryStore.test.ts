@@ -1,8 +1,12 @@
-import { MemoryChainStore } from '../../src/chain/store.js';
+import { MemoryKeyValueStore } from '../../src/chain/db/keyValue.js';
 import { describeChainStoreContract } from './chainStoreContract.js';
+import { describeKeyValueContract } from './keyValueContract.js';
 
-// The in-memory store "reopens" as itself: the same object holds the same data.
-describeChainStoreContract('MemoryChainStore', async () => {
-  const store = new MemoryChainStore();
-  return { store, reopen: async () => store, cleanup: async () => {} };
-});
+// The in-memory backend "reopens" as itself: the same object holds the same data.
+const memoryHarness = async () => {
+  const kv = new MemoryKeyValueStore();
+  return { kv, reopen: async () => kv, cleanup: async () => {} };
+};
+
+describeKeyValueContract('MemoryKeyValueStore', memoryHarness);
+describeChainStoreContract('MemoryKeyValueStore', memoryHarness);

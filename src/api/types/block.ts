@@ -1,4 +1,4 @@
-import type { StoredBlock } from '../../chain/store.js';
+import type { StoredBlock } from '../../chain/db/model.js';
 import type { Block, Transaction } from '../../chain/types.js';
 import { isHex } from '../../chain/hex.js';
 import { builder } from '../builder.js';

@@ -1,6 +1,6 @@
 import { encodeBlock } from '../../chain/encoding.js';
 import { MAX_LOCATOR_LENGTH } from '../../chain/locator.js';
-import type { StoredBlock } from '../../chain/store.js';
+import type { StoredBlock } from '../../chain/db/model.js';
 import { builder } from '../builder.js';
 import { badQueryInput } from '../inputErrors.js';
 import { BlockRef, ChainRef } from '../refs.js';

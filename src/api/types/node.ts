@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import { BlockRef } from '../refs.js';
 import { BigIntScalar } from '../scalars.js';
-import type { StoredBlock } from '../../chain/store.js';
+import type { StoredBlock } from '../../chain/db/model.js';
 import type { Node } from '../../node/node.js';
 import { MiningFailedError } from '../errors.js';
 import { requireAdmin } from '../context.js';

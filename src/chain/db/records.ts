@@ -1,0 +1,177 @@
+import { decodeBlock, decodeTransaction, encodeBlock, encodedBlockSize, encodeTransactionPayload } from '../encoding.js';
+import { bytesToHex, hexToBytes, readUint64, writeUint64 } from '../hex.js';
+import type { AccountState } from '../ledger.js';
+import type { Transaction } from '../types.js';
+import type { StoredBlock } from './model.js';
+
+/**
+ * Key layout and record encodings of the chain database (store format 2). Every key starts with its table's byte;
+ * hashes, ids and addresses are their 32 raw bytes; integers are big-endian, so key order is numeric order.
+ */
+export const Table = {
+  meta: 0x01,
+  block: 0x02,
+  best: 0x03,
+  account: 0x04,
+  location: 0x05,
+  history: 0x06,
+  historyLength: 0x07,
+  pending: 0x08,
+  peer: 0x09,
+} as const;
+
+const text = new TextEncoder();
+const untext = new TextDecoder();
+
+/** A key: the table byte, then `parts` concatenated. */
+function key(table: number, ...parts: Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(1 + parts.reduce((sum, part) => sum + part.length, 0));
+  bytes[0] = table;
+  let offset = 1;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}
+
+function u32(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value);
+  return bytes;
+}
+
+function u64(value: number): Uint8Array {
+  const bytes = new Uint8Array(8);
+  writeUint64(new DataView(bytes.buffer), 0, value);
+  return bytes;
+}
+
+const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** The first key after every key that starts with `prefix`. */
+export function prefixEnd(prefix: Uint8Array): Uint8Array {
+  const end = prefix.slice();
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i]! < 0xff) {
+      end[i]!++;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Uint8Array.of(0xff, 0xff);
+}
+
+export const Keys = {
+  meta: (name: string) => key(Table.meta, text.encode(name)),
+  block: (hash: string) => key(Table.block, hexToBytes(hash)),
+  best: (index: number) => key(Table.best, u32(index)),
+  account: (address: string) => key(Table.account, hexToBytes(address)),
+  location: (id: string) => key(Table.location, hexToBytes(id)),
+  history: (address: string, position: number) => key(Table.history, hexToBytes(address), u32(position)),
+  historyLength: (address: string) => key(Table.historyLength, hexToBytes(address)),
+  pending: (id: string) => key(Table.pending, hexToBytes(id)),
+  peer: (url: string) => key(Table.peer, text.encode(url)),
+  /** The first key of a table (its range ends at `prefixEnd`). */
+  table: (table: number) => Uint8Array.of(table),
+} as const;
+
+/** The peer URL of a peer key. */
+export const peerUrlOfKey = (peerKey: Uint8Array): string => untext.decode(peerKey.subarray(1));
+/** The transaction id of a pending key. */
+export const idOfPendingKey = (pendingKey: Uint8Array): string => bytesToHex(pendingKey.subarray(1));
+
+/** Metadata values are JSON. */
+export const encodeMeta = (value: unknown): Uint8Array => text.encode(JSON.stringify(value));
+export const decodeMeta = (bytes: Uint8Array): unknown => JSON.parse(untext.decode(bytes));
+
+export const encodeHash = (hash: string): Uint8Array => hexToBytes(hash);
+export const decodeHash = (bytes: Uint8Array): string => bytesToHex(bytes);
+
+export const encodeU32 = u32;
+export const decodeU32 = (bytes: Uint8Array): number => view(bytes).getUint32(0);
+export const encodeU64 = u64;
+export const decodeU64 = (bytes: Uint8Array): number => readUint64(view(bytes), 0);
+
+/** Account: balance u64 | nonce u64. */
+export function encodeAccount(state: AccountState): Uint8Array {
+  return concat(u64(state.balance), u64(state.nonce));
+}
+
+export function decodeAccount(bytes: Uint8Array): AccountState {
+  return { balance: readUint64(view(bytes), 0), nonce: readUint64(view(bytes), 8) };
+}
+
+/** Location: block hash 32 | position u32. */
+export function encodeLocation(blockHash: string, position: number): Uint8Array {
+  return concat(hexToBytes(blockHash), u32(position));
+}
+
+export function decodeLocation(bytes: Uint8Array): { blockHash: string; position: number } {
+  return { blockHash: bytesToHex(bytes.subarray(0, 32)), position: view(bytes).getUint32(32) };
+}
+
+/** Pending transaction: sequence u64 | receivedAt u64 | payload 81 | signature 64. */
+export function encodePending(sequence: number, receivedAt: number, transaction: Transaction): Uint8Array {
+  const signature = transaction.signature === null ? new Uint8Array(64) : hexToBytes(transaction.signature);
+  return concat(u64(sequence), u64(receivedAt), encodeTransactionPayload(transaction), signature);
+}
+
+export function decodePending(bytes: Uint8Array): { sequence: number; receivedAt: number; transaction: Transaction } {
+  return {
+    sequence: readUint64(view(bytes), 0),
+    receivedAt: readUint64(view(bytes), 8),
+    transaction: decodeTransaction(bytes.subarray(16, 97), bytes.subarray(97, 161)),
+  };
+}
+
+/**
+ * Block record: work length u8 | cumulative work (big-endian) | undo count u32 | undo entries (address 32 | balance
+ * u64 | nonce u64) | id count u32 | transaction ids (32 each) | the block encoding of docs/PROTOCOL.md.
+ */
+export function encodeBlockRecord(stored: StoredBlock): Uint8Array {
+  let workHex = stored.totalWork.toString(16);
+  if (workHex.length % 2 === 1) workHex = `0${workHex}`;
+  const work = hexToBytes(workHex);
+  const undo = stored.undo.flatMap(([address, before]) => [hexToBytes(address), u64(before.balance), u64(before.nonce)]);
+  const ids = stored.transactionIds.map((id) => hexToBytes(id));
+  return concat(
+    Uint8Array.of(work.length),
+    work,
+    u32(stored.undo.length),
+    ...undo,
+    u32(ids.length),
+    ...ids,
+    encodeBlock(stored.block),
+  );
+}
+
+export function decodeBlockRecord(hash: string, bytes: Uint8Array): StoredBlock {
+  const data = view(bytes);
+  let offset = 0;
+  const workLength = bytes[offset++]!;
+  const totalWork = BigInt(`0x${bytesToHex(bytes.subarray(offset, offset + workLength)) || '0'}`);
+  offset += workLength;
+  const undoCount = data.getUint32(offset);
+  offset += 4;
+  const undo: Array<readonly [string, AccountState]> = [];
+  for (let i = 0; i < undoCount; i++, offset += 48) {
+    const address = bytesToHex(bytes.subarray(offset, offset + 32));
+    undo.push([address, { balance: readUint64(data, offset + 32), nonce: readUint64(data, offset + 40) }]);
+  }
+  const idCount = data.getUint32(offset);
+  offset += 4;
+  const transactionIds: string[] = [];
+  for (let i = 0; i < idCount; i++, offset += 32) transactionIds.push(bytesToHex(bytes.subarray(offset, offset + 32)));
+  const block = decodeBlock(bytes.subarray(offset));
+  return { block, hash, transactionIds, size: encodedBlockSize(block.transactions.length), totalWork, undo };
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}
