@@ -1,6 +1,6 @@
 import { REWARD_SENDER } from '../../chain/types.js';
 import type { TransactionSubmission } from '../../node/node.js';
-import { isHex } from '../../chain/hex.js';
+import { parseAddress, parseHex, withGuard } from '../../guards/guards.js';
 import { builder } from '../builder.js';
 import { InvalidInputError, TransactionRejectedError } from '../errors.js';
 import { badQueryInput } from '../inputErrors.js';
@@ -78,11 +78,10 @@ export function findTransaction(context: ApiContext, id: string): TransactionVie
 
 /** Reads a user-supplied address: trimmed, lowercased, 64 hex characters. @throws {InvalidInputError} */
 export function readAddress(field: string, value: string): string {
-  const address = value.trim().toLowerCase();
-  if (!isHex(address, 32)) {
-    throw new InvalidInputError(field, `${field} must be an address: 64 hex characters (an Ed25519 public key)`);
-  }
-  return address;
+  return withGuard(
+    () => parseAddress(field, value.trim()),
+    (error) => new InvalidInputError(field, `${field} ${error.rule} (an Ed25519 public key)`),
+  );
 }
 
 const TransactionInput = builder.inputType('TransactionInput', {
@@ -160,10 +159,10 @@ builder.mutationFields((t) => ({
       if (input.sender.trim() === REWARD_SENDER) {
         throw new TransactionRejectedError('REWARD_NOT_ALLOWED', 'input.sender "0" is reserved for the block reward');
       }
-      const signature = input.signature.trim().toLowerCase();
-      if (!isHex(signature, 64)) {
-        throw new InvalidInputError('input.signature', 'input.signature must be 128 hex characters (Ed25519)');
-      }
+      const signature = withGuard(
+        () => parseHex('input.signature', input.signature.trim(), 64),
+        (error) => new InvalidInputError(error.field, `${error.field} ${error.rule} (Ed25519)`),
+      );
       return toReceipt(
         context.node.submitTransaction({
           sender: readAddress('input.sender', input.sender),
