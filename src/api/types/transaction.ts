@@ -4,6 +4,7 @@ import { parseAddress, parseHex, withGuard } from '../../guards/guards.js';
 import { builder } from '../builder.js';
 import { InvalidInputError, TransactionRejectedError } from '../errors.js';
 import { badQueryInput } from '../inputErrors.js';
+import { FIXED_API_LIMITS } from '../limits.js';
 import { BlockRef, TransactionRef, type TransactionView } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
 import { requireAdmin, type ApiContext } from '../context.js';
@@ -121,6 +122,8 @@ async function toReceipt(result: TransactionSubmission): Promise<{ view: Transac
   return { view: { id: pending.id, transaction: pending.transaction, block: null, position: null }, expectedBlockIndex };
 }
 
+const { defaultPendingTransactions: DEFAULT_PENDING, maxPendingTransactions: MAX_PENDING } = FIXED_API_LIMITS;
+
 builder.queryFields((t) => ({
   transaction: t.field({
     type: TransactionRef,
@@ -133,11 +136,14 @@ builder.queryFields((t) => ({
     type: [TransactionRef],
     description: 'The mempool in the order blocks will take it (oldest first), at most `first` entries.',
     args: {
-      first: t.arg.int({ defaultValue: 100, description: 'How many to return, 1 to 1000 (default 100).' }),
+      first: t.arg.int({
+        defaultValue: DEFAULT_PENDING,
+        description: `How many to return, 1 to ${MAX_PENDING} (default ${DEFAULT_PENDING}).`,
+      }),
     },
     resolve: (_root, args, context) => {
-      const first = args.first ?? 100;
-      if (first < 1 || first > 1000) badQueryInput(`first must be from 1 to 1000, got ${first}`);
+      const first = args.first ?? DEFAULT_PENDING;
+      if (first < 1 || first > MAX_PENDING) badQueryInput(`first must be from 1 to ${MAX_PENDING}, got ${first}`);
       return context.node.mempool
         .list(first)
         .map((pending) => ({ id: pending.id, transaction: pending.transaction, block: null, position: null }));
