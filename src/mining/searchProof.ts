@@ -5,10 +5,8 @@ import { leadingZeroBitsOfBytes, MAX_PROOF } from '../chain/pow.js';
 import type { BlockHeader } from '../chain/types.js';
 
 /**
- * Tries proofs `start`, `start + 1`, … (at most `tries` of them, never MAX_PROOF) and returns the first whose header
- * hash meets the template's difficulty, or undefined. Synchronous and bounded: callers slice long searches into
- * chunks. One node:crypto hash of the header per try, only its 8 proof bytes rewritten (docs/MINING.md); the
- * worker-thread miner's kernels (src/mining/kernel) give the same answers faster.
+ * The first proof in [start, start + tries), below MAX_PROOF, whose header hash meets the template's difficulty, or
+ * undefined; synchronous, so callers slice long searches. One node:crypto hash per try (docs/MINING.md).
  */
 export function searchProof(template: HeaderTemplate, start: number, tries: number): BlockHeader | undefined {
   const header = Buffer.from(encodeHeader({ ...template, proof: 0 }));
