@@ -3,7 +3,7 @@
  *
  * The limit is node:crypto (OpenSSL, SHA-NI where the CPU has it) hashing one large buffer: bytes/s ÷ 64 is the
  * number of SHA-256 compressions one core does per second, and a midstate search costs one compression per try.
- * Then: the tutorial's algorithm (sha256 of `${lastProof}${proof}` as hex, compare '0000'), src/chain/searchProof.ts
+ * Then: the tutorial's algorithm (sha256 of `${lastProof}${proof}` as hex, compare '0000'), src/mining/searchProof.ts
  * (one node:crypto hash of the 85-byte header per try) and each kernel of src/mining/kernel. Every row is the best of
  * a few timed rounds (the machine is shared; the best round is the least disturbed one).
  * BENCH_SECONDS (default 0.6) sets the length of a round.
@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { createHeaderTemplate } from '../src/chain/block.js';
 import { encodeHeader } from '../src/chain/encoding.js';
-import { searchProof } from '../src/chain/searchProof.js';
+import { searchProof } from '../src/mining/searchProof.js';
 import { createProofSearcher, type ProofKernelName } from '../src/mining/kernel/createProofSearcher.js';
 import { printTable } from './table.js';
 
@@ -70,7 +70,7 @@ const template = createHeaderTemplate({
   transactions: [],
 });
 
-/** src/chain/searchProof.ts: one node:crypto hash of the 85-byte header per try. */
+/** src/mining/searchProof.ts: one node:crypto hash of the 85-byte header per try. */
 export function searchProofTriesPerSecond(): number {
   let next = 0;
   return bestRate((count) => {
@@ -98,7 +98,7 @@ export function singleThreadRows(): { limit: number; tutorial: number; rows: Arr
     tutorial,
     rows: [
       ['tutorial: sha256(`${lastProof}${proof}`) hex, compare "0000"', tutorial],
-      ['src/chain/searchProof.ts: node:crypto hash per try', searchProofTriesPerSecond()],
+      ['src/mining/searchProof.ts: node:crypto hash per try', searchProofTriesPerSecond()],
       ['kernel js: TypeScript midstate, one compression per try', kernelTriesPerSecond('js')],
       ['kernel wasm-scalar: generated wasm, 1 proof per step', kernelTriesPerSecond('wasm-scalar')],
       ['kernel wasm-simd (default): generated wasm, i32x4 = 4 proofs', kernelTriesPerSecond('wasm-simd')],

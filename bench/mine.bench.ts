@@ -2,7 +2,7 @@
  * `npm run bench:mining`: how fast the node mines and how responsive it stays. One run, tables with ratios against
  * baselines measured in the same run:
  *  1. one thread: the limit (node:crypto SHA-256 on a large buffer ÷ 64 bytes = compressions/s on one core), the
- *     tutorial's algorithm, src/chain/searchProof.ts and each hashing kernel;
+ *     tutorial's algorithm, src/mining/searchProof.ts and each hashing kernel;
  *  2. the worker-thread miner on one worker and on all workers: tries/s, × limit, × tutorial, scaling;
  *  3. `mine` at difficulty 16 on a node with the worker miner;
  *  4. latency of `{ node { height } }` over HTTP, idle and while mining non-stop on every core.

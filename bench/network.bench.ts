@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../src/api/server.js';
 import { createHeaderTemplate } from '../src/chain/block.js';
 import { Chain } from '../src/chain/chain.js';
 import type { ChainParams } from '../src/chain/params.js';
-import { searchProof } from '../src/chain/searchProof.js';
+import { searchProof } from '../src/mining/searchProof.js';
 import { ChainDb } from '../src/chain/db/chainDb.js';
 import { clearSignatureCache, createRewardTransaction, signTransaction } from '../src/chain/transaction.js';
 import type { Block } from '../src/chain/types.js';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { GraphQLClient } from 'graphql-request';
 import { createHeaderTemplate } from '../src/chain/block.js';
 import { Chain } from '../src/chain/chain.js';
-import { searchProof } from '../src/chain/searchProof.js';
+import { searchProof } from '../src/mining/searchProof.js';
 import { createRewardTransaction, signTransaction } from '../src/chain/transaction.js';
 import type { Block, Transaction } from '../src/chain/types.js';
 import { networkParams } from '../src/node/config.js';

@@ -6,9 +6,22 @@ import { describe, expect, it } from 'vitest';
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
 
 /** Layers of STYLE.md: a folder may import its own layer's folder and any lower layer, nothing above. */
-// dashboard: the page's server half (imported by api/server.ts), which imports nothing from src. client: the typed
-// client for other programs (and the CLI), on top of the wallet.
-const LAYER: Record<string, number> = { chain: 0, wallet: 1, mining: 1, peer: 1, storage: 1, node: 2, dashboard: 2, client: 2, api: 3, cli: 4 };
+// guards: pure checks of user input (API, CLI, config), importing nothing from src. dashboard: the page's server half
+// (imported by api/server.ts), which imports nothing from src. client: the typed client for other programs (and the
+// CLI), on top of the wallet.
+const LAYER: Record<string, number> = {
+  guards: 0,
+  chain: 0,
+  wallet: 1,
+  mining: 1,
+  peer: 1,
+  storage: 1,
+  node: 2,
+  dashboard: 2,
+  client: 2,
+  api: 3,
+  cli: 4,
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

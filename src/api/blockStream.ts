@@ -1,19 +1,18 @@
 import { Repeater } from 'graphql-yoga';
 import type { StoredBlock } from '../chain/db/model.js';
 import type { Node } from '../node/node.js';
-
-/** Most blocks a subscriber may fall behind before its stream ends with an error (memory stays bounded). */
-export const MAX_SUBSCRIBER_BACKLOG = 10_000;
+import { DEFAULT_API_LIMITS } from './limits.js';
 
 /**
  * Every block that joins the best chain from now on; with `afterIndex`, first the best-chain blocks after that
  * index. Listens before replaying, so nothing connected during the replay is missed or sent twice. Each push waits
- * for the consumer, so a replay of any length holds one block at a time.
+ * for the consumer, so a replay of any length holds one block at a time; a subscriber more than `maxBacklog` live
+ * blocks behind gets an error and the stream ends (memory stays bounded).
  */
 export function newBlockStream(
   node: Node,
   afterIndex: number | null | undefined,
-  maxBacklog: number = MAX_SUBSCRIBER_BACKLOG,
+  maxBacklog: number = DEFAULT_API_LIMITS.subscriptionBacklog,
 ): Repeater<StoredBlock> {
   return new Repeater<StoredBlock>(async (push, stop) => {
     const live: StoredBlock[] = [];

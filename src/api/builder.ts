@@ -3,6 +3,9 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import type { ApiContext } from './context.js';
+import { FIXED_API_LIMITS } from './limits.js';
+
+const MAX_PAGE_SIZE = FIXED_API_LIMITS.maxPageSize;
 
 /** The Pothos builder: plugins and scalar types only; every GraphQL type lives in ./types/<area>.ts. */
 export const builder = new SchemaBuilder<{
@@ -36,8 +39,8 @@ export const builder = new SchemaBuilder<{
     pageInfoTypeOptions: { description: 'Relay pagination state of a connection page.' },
     defaultConnectionTypeOptions: { description: 'One page of a Relay connection.' },
     defaultEdgeTypeOptions: { description: 'An item of a Relay connection page with its cursor.' },
-    firstArgOptions: { description: 'Take the first n items (after `after`), at most 100.' },
-    lastArgOptions: { description: 'Take the last n items (before `before`), at most 100.' },
+    firstArgOptions: { description: `Take the first n items (after \`after\`), at most ${MAX_PAGE_SIZE}.` },
+    lastArgOptions: { description: `Take the last n items (before \`before\`), at most ${MAX_PAGE_SIZE}.` },
     afterArgOptions: { description: 'Start after this cursor.' },
     beforeArgOptions: { description: 'End before this cursor.' },
   },

@@ -1,6 +1,9 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { MAX_LOCATOR_LENGTH } from '../chain/locator.js';
+
+// The one table of the API's limits: resolvers, streams and `query { limits }` read them here.
 
 /** Request limits of the GraphQL API (the largest honest request this node or a peer sends stays well inside). */
 export interface ApiLimits {
@@ -20,9 +23,31 @@ export interface ApiLimits {
   readonly subscriptionBacklog: number;
 }
 
-/** Largest page of a list or connection (chain.blocks, account.transactions): an error above it, never truncation. */
-export const MAX_PAGE_SIZE = 100;
+/** Limits no option changes: the schema's descriptions quote them. */
+export const FIXED_API_LIMITS = {
+  /** Largest page of chain.blocks and account.transactions: an error above it, never truncation. */
+  maxPageSize: 100,
+  /** Page of chain.blocks when neither `first` nor `last` is given. */
+  defaultBlocksPage: 20,
+  /** Default `first` of account.transactions. */
+  defaultAccountTransactions: 20,
+  /** Default `first` of pendingTransactions. */
+  defaultPendingTransactions: 100,
+  /** Largest `first` of pendingTransactions. */
+  maxPendingTransactions: 1_000,
+  /** Default `first` of chain.encodedBlocks. */
+  defaultEncodedBlocks: 500,
+  /** Largest `first` of chain.encodedBlocks. */
+  maxEncodedBlocksPage: 1_000,
+  /** Most base64 characters one chain.encodedBlocks page carries (it always carries at least one block). */
+  maxEncodedPageChars: 8 * 1024 * 1024,
+  /** Most hashes in a commonAncestor locator (the consensus-side constant). */
+  maxLocatorLength: MAX_LOCATOR_LENGTH,
+  /** Most events an event stream buffers, whatever subscriptionBacklog says: its Repeater throws past 1,024. */
+  eventBacklogCeiling: 1_000,
+} as const;
 
+/** The per-node limits' defaults (createYogaApp's `limits` option and the node's flags override them). */
 export const DEFAULT_API_LIMITS: ApiLimits = {
   maxDepth: 12,
   maxAliases: 20,
@@ -30,8 +55,8 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   maxBodyBytes: 2 * 1024 * 1024,
   requestTimeoutMs: 30_000,
   maxSubscriptionsPerClient: 20,
-  // Below the Repeater's own limit of 1,024 pending pushes.
-  subscriptionBacklog: 1_000,
+  /** Within eventBacklogCeiling, so event and block streams end at the same backlog. */
+  subscriptionBacklog: FIXED_API_LIMITS.eventBacklogCeiling,
 };
 
 /** The yoga plugins that enforce `limits`: graphql-armor for document shape, a body-size check for bytes. */
@@ -73,18 +98,17 @@ function requestTimeout(ms: number): Plugin {
         if (typeof (result as { then?: unknown } | null)?.then !== 'function') return result;
         let timer: ReturnType<typeof setTimeout> | undefined;
         const timeout = new Promise((resolve) => {
-          timer = setTimeout(
-            () =>
-              resolve({
-                errors: [new GraphQLError(`the request took longer than ${ms} ms`, { extensions: { code: 'REQUEST_TIMEOUT' } })],
-              }),
-            ms,
-          );
+          timer = setTimeout(() => resolve({ errors: [timeoutError(ms)] }), ms);
         });
-        return Promise.race([result as Promise<unknown>, timeout]).finally(() => clearTimeout(timer)) as ReturnType<typeof executeFn>;
+        const raced = Promise.race([result as Promise<unknown>, timeout]).finally(() => clearTimeout(timer));
+        return raced as ReturnType<typeof executeFn>;
       });
     },
   };
+}
+
+function timeoutError(ms: number): GraphQLError {
+  return new GraphQLError(`the request took longer than ${ms} ms`, { extensions: { code: 'REQUEST_TIMEOUT' } });
 }
 
 /** The JSON body of a 413 answer (shared by the yoga plugin and the HTTP layer, so both answer alike). */
@@ -92,7 +116,9 @@ export function bodyTooLargeJson(bytes: number, maxBytes: number, declared: bool
   return JSON.stringify({
     errors: [
       {
-        message: `request body of ${declared ? '' : 'at least '}${bytes} bytes is over the limit of ${maxBytes} bytes (maxBodyBytes)`,
+        message:
+          `request body of ${declared ? '' : 'at least '}${bytes} bytes is over the limit of ${maxBytes} bytes ` +
+          '(maxBodyBytes)',
         extensions: { code: 'PAYLOAD_TOO_LARGE' },
       },
     ],
@@ -105,9 +131,8 @@ function bodySizeLimit(maxBytes: number): Plugin {
     onRequest({ request, endResponse, fetchAPI }) {
       const declared = Number(request.headers.get('content-length') ?? '0');
       if (declared > maxBytes) {
-        endResponse(
-          new fetchAPI.Response(bodyTooLargeJson(declared, maxBytes, true), { status: 413, headers: { 'content-type': 'application/json' } }),
-        );
+        const headers = { 'content-type': 'application/json' };
+        endResponse(new fetchAPI.Response(bodyTooLargeJson(declared, maxBytes, true), { status: 413, headers }));
       }
     },
   };

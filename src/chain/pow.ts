@@ -1,15 +1,18 @@
-/** Number of leading zero bits of a hex hash. */
-export function leadingZeroBits(hashHex: string): number {
+import { hexToBytes } from './hex.js';
+
+/** Number of leading zero bits of a hash as bytes, the first byte the most significant. */
+export function leadingZeroBitsOfBytes(bytes: Uint8Array): number {
   let bits = 0;
-  for (let i = 0; i < hashHex.length; i++) {
-    const nibble = parseInt(hashHex[i]!, 16);
-    if (nibble === 0) {
-      bits += 4;
-      continue;
-    }
-    return bits + Math.clz32(nibble) - 28;
+  for (const byte of bytes) {
+    if (byte !== 0) return bits + Math.clz32(byte) - 24;
+    bits += 8;
   }
   return bits;
+}
+
+/** Number of leading zero bits of a lowercase hex hash. @throws {TypeError} when it is not lowercase hex. */
+export function leadingZeroBits(hashHex: string): number {
+  return leadingZeroBitsOfBytes(hexToBytes(hashHex));
 }
 
 /** Proof-of-work rule: the block hash has at least `difficulty` leading zero bits. */

@@ -1,17 +1,18 @@
+import { isHostPort, parseAddress, parseInteger, withGuard } from '../guards/guards.js';
 import { UsageError } from './cliErrors.js';
 
 /**
- * The rules command-line arguments are checked against before anything is sent; each failure is a UsageError that
- * names the argument and the rule.
+ * The rules command-line arguments are checked against before anything is sent (src/guards); each failure is a
+ * UsageError that names the argument and the rule.
  */
 
-const ADDRESS_RE = /^[0-9a-fA-F]{64}$/;
-const HOST_PORT_RE = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+/** A broken rule as the CLI reports it (exit code 2). */
+const toUsageError = (error: Error) => new UsageError(error.message);
 
 /** The node's GraphQL endpoint from `--node`: `http(s)://host[:port][/path]` (no path: /graphql) or `host:port`. */
 export function readNodeUrl(text: string): string {
   const trimmed = text.trim();
-  if (HOST_PORT_RE.test(trimmed)) return `http://${trimmed}/graphql`;
+  if (isHostPort(trimmed)) return `http://${trimmed}/graphql`;
   let url: URL;
   try {
     url = new URL(trimmed);
@@ -27,15 +28,10 @@ export function readNodeUrl(text: string): string {
 
 /** An address: 64 hex characters (an Ed25519 public key), returned in lower case. */
 export function readAddress(name: string, text: string): string {
-  if (!ADDRESS_RE.test(text)) throw new UsageError(`${name} must be an address: 64 hex characters, got "${text}"`);
-  return text.toLowerCase();
+  return withGuard(() => parseAddress(name, text), toUsageError);
 }
 
 /** An integer written in decimal digits, from `min` to `max`. */
 export function readInteger(name: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
-  }
-  return value;
+  return withGuard(() => parseInteger(name, text, min, max), toUsageError);
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseInteger, withGuard } from '../guards/guards.js';
 import { commandLineEntry } from './commandLineEntry.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,10 +23,11 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
     process.stderr.write(`${message}\nUsage: ${usage} ${DEVNET_FLAGS}\n`);
     process.exit(2);
   };
-  const readInteger = (flag: string, text: string, min: number, max: number): number => {
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) fail(`${flag} must be an integer from ${min} to ${max}, got "${text}"`);
-    return Number(text);
-  };
+  const readInteger = (flag: string, text: string, min: number, max: number): number =>
+    withGuard(
+      () => parseInteger(flag, text, min, max),
+      (error) => fail(error.message),
+    );
 
   let values;
   try {
@@ -46,7 +48,8 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
   if (values.help) {
     process.stdout.write(
       `Usage: ${usage} ${DEVNET_FLAGS}\n` +
-        'Starts N node processes on consecutive ports in a full mesh, prints their GraphiQL URLs and stops them all on Ctrl-C.\n' +
+        'Starts N node processes on consecutive ports in a full mesh, prints their GraphiQL URLs and stops them all ' +
+        'on Ctrl-C.\n' +
         '  --nodes <n>         how many nodes, 1 to 50 (default 3)\n' +
         '  --base-port <port>  port of the first node; the others follow (default 4000)\n' +
         "  --difficulty <bits> the network's starting difficulty (default 16)\n" +
@@ -123,6 +126,7 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
   }
 
   if (!stopping) {
-    process.stdout.write(`\ndevnet: ${urls.length} nodes up (Ctrl-C stops them all)\n${urls.map((url) => `  GraphiQL: ${url}`).join('\n')}\n\n`);
+    const list = urls.map((url) => `  GraphiQL: ${url}`).join('\n');
+    process.stdout.write(`\ndevnet: ${urls.length} nodes up (Ctrl-C stops them all)\n${list}\n\n`);
   }
 }

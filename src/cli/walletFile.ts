@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isHexOfBytes } from '../guards/guards.js';
 import { walletFromPrivateKey, type Wallet } from '../wallet/wallet.js';
 import { UsageError } from './cliErrors.js';
 
 /** Where `--wallet` points by default. */
 export const DEFAULT_WALLET_FILE = './wallet.json';
-
-const PRIVATE_KEY_RE = /^[0-9a-fA-F]{64}$/;
 
 /**
  * Writes a wallet key file (JSON `{ address, privateKey }`) readable by its owner only (mode 0600). An existing file
@@ -50,7 +49,9 @@ export function readWalletFile(path: string, warn: (line: string) => void = () =
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`--wallet ${path} does not exist; create one with \`wallet new --wallet ${path}\``);
+    if (code === 'ENOENT') {
+      throw new UsageError(`--wallet ${path} does not exist; create one with \`wallet new --wallet ${path}\``);
+    }
     throw new UsageError(`--wallet ${path} cannot be read: ${code ?? (error as Error).message}`);
   }
   let parsed: unknown;
@@ -60,7 +61,7 @@ export function readWalletFile(path: string, warn: (line: string) => void = () =
     throw new UsageError(`--wallet ${path} is not JSON; expected { "address": …, "privateKey": … }`);
   }
   const { privateKey, address } = (parsed ?? {}) as { privateKey?: unknown; address?: unknown };
-  if (typeof privateKey !== 'string' || !PRIVATE_KEY_RE.test(privateKey)) {
+  if (typeof privateKey !== 'string' || !isHexOfBytes(privateKey, 32)) {
     throw new UsageError(`--wallet ${path}: privateKey must be 64 hex characters`);
   }
   const wallet = walletFromPrivateKey(privateKey);
@@ -68,6 +69,8 @@ export function readWalletFile(path: string, warn: (line: string) => void = () =
     throw new UsageError(`--wallet ${path}: address does not belong to privateKey (the file is corrupt or was edited)`);
   }
   const mode = statSync(path).mode & 0o777;
-  if ((mode & 0o077) !== 0) warn(`warning: ${path} can be read by other users (mode ${mode.toString(8)}); run chmod 600 ${path}`);
+  if ((mode & 0o077) !== 0) {
+    warn(`warning: ${path} can be read by other users (mode ${mode.toString(8)}); run chmod 600 ${path}`);
+  }
   return wallet;
 }

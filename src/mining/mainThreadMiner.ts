@@ -1,9 +1,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { HeaderTemplate } from '../chain/block.js';
 import { MAX_PROOF } from '../chain/pow.js';
-import { searchProof } from '../chain/searchProof.js';
 import type { BlockHeader } from '../chain/types.js';
 import type { Miner, MinerStats } from './miner.js';
+import { searchProof } from './searchProof.js';
 
 /** Options of the main-thread miner. */
 export interface MainThreadMinerOptions {

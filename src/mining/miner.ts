@@ -12,8 +12,9 @@ export interface MinerStats {
 }
 
 /**
- * Something that finds a proof for a header template. Implementations: the main-thread miner (time-sliced so
- * the event loop keeps answering) and, later, the worker-thread miner. A job is cancelled through `signal`.
+ * Something that finds a proof for a header template: the worker-thread miner (workerMiner.ts, the default) or the
+ * main-thread miner (mainThreadMiner.ts, time-sliced so the event loop keeps answering). A job is cancelled through
+ * `signal`.
  */
 export interface Miner {
   /** Resolves with the sealed header, or rejects with the signal's reason when aborted. */

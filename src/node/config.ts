@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createChainParams, MAX_DIFFICULTY_BITS, type ChainParams } from '../chain/params.js';
+import { parseInteger, withGuard } from '../guards/guards.js';
 
 /** The node's command-line configuration (a public contract: scripts outside the repo pass these flags). */
 export interface NodeConfig {
@@ -62,7 +63,10 @@ export const USAGE = `Usage: npm start -- [flags]
   --help               show this text`;
 
 /** Parses and checks the command line. @throws {ConfigError} naming the flag and the rule. */
-export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): NodeConfig | 'help' {
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): NodeConfig | 'help' {
   let values;
   try {
     ({ values } = parseArgs({
@@ -117,8 +121,8 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   }
   if (adminToken === null && !isLoopback(host)) {
     throw new ConfigError(
-      `--host ${host} is not a loopback address: anyone who can reach it could mine, spend the node wallet and change ` +
-        'its peers. Give --admin-token <token> (or NODE_ADMIN_TOKEN) to protect the admin mutations.',
+      `--host ${host} is not a loopback address: anyone who can reach it could mine, spend the node wallet and ` +
+        'change its peers. Give --admin-token <token> (or NODE_ADMIN_TOKEN) to protect the admin mutations.',
     );
   }
   const optional = (flag: string, text: string | undefined, min: number, max: number) =>
@@ -140,7 +144,9 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
   for (const origin of corsOrigins) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`--cors-origin entries must be http(s)://host[:port], got "${origin}"`);
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`--cors-origin entries must be http(s)://host[:port], got "${origin}"`);
+    }
   }
   return {
     adminToken,
@@ -160,11 +166,13 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   };
 }
 
+/** A flag's integer (white space around it allowed); the error shows a malformed value as given, others as numbers. */
 function readInteger(flag: string, text: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text.trim())) throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got "${text}"`);
-  const value = Number(text);
-  if (value < min || value > max) throw new ConfigError(`${flag} must be an integer from ${min} to ${max}, got ${value}`);
-  return value;
+  return withGuard(
+    () => parseInteger(flag, text.trim(), min, max),
+    (error) =>
+      new ConfigError(`${flag} ${error.rule}, got ${error.failure === 'range' ? String(Number(text)) : `"${text}"`}`),
+  );
 }
 
 /**

@@ -1,7 +1,9 @@
-/** The outcome of reading a peer address. */
-export type PeerUrlResult = { readonly ok: true; readonly url: string } | { readonly ok: false; readonly reason: string };
+import { isHostPort } from '../guards/guards.js';
 
-const HOST_PORT_RE = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+/** The outcome of reading a peer address. */
+export type PeerUrlResult =
+  | { readonly ok: true; readonly url: string }
+  | { readonly ok: false; readonly reason: string };
 
 /**
  * Normalizes a peer address to `http(s)://host:port/graphql`. Accepts `http(s)://host:port`, the same with
@@ -13,7 +15,7 @@ export function normalizePeerUrl(input: string): PeerUrlResult {
   if (text.length === 0) return { ok: false, reason: 'is empty; expected host:port or http(s)://host:port' };
   if (text.length > 2048) return { ok: false, reason: 'is longer than 2048 characters' };
   const withScheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text) ? text : `http://${text}`;
-  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text) && !HOST_PORT_RE.test(text)) {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text) && !isHostPort(text)) {
     return { ok: false, reason: `"${text}" is not host:port or http(s)://host:port[/graphql]` };
   }
   let url: URL;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blockHash, createHeaderTemplate } from '../../src/chain/block.js';
 import { meetsDifficulty } from '../../src/chain/pow.js';
-import { searchProof } from '../../src/chain/searchProof.js';
+import { searchProof } from '../../src/mining/searchProof.js';
 import { createRewardTransaction, signTransaction } from '../../src/chain/transaction.js';
 import type { Block, BlockHeader, Transaction } from '../../src/chain/types.js';
 import { createTestNode, testWallet } from '../helpers/testNode.js';

@@ -4,7 +4,7 @@ import { expectedDifficulty } from '../../src/chain/difficulty.js';
 import { addressFromPrivateKey } from '../../src/chain/keys.js';
 import { computeMerkleRoot } from '../../src/chain/merkle.js';
 import type { ChainParams } from '../../src/chain/params.js';
-import { searchProof } from '../../src/chain/searchProof.js';
+import { searchProof } from '../../src/mining/searchProof.js';
 import type { ChainDb } from '../../src/chain/db/chainDb.js';
 import type { StoredBlock } from '../../src/chain/db/model.js';
 import { createRewardTransaction, signTransaction, transactionId } from '../../src/chain/transaction.js';

@@ -5,14 +5,14 @@ import { blockHash } from '../../src/chain/block.js';
 import { encodeHeader } from '../../src/chain/encoding.js';
 import { bytesToHex } from '../../src/chain/hex.js';
 import { leadingZeroBits, MAX_PROOF } from '../../src/chain/pow.js';
-import { searchProof } from '../../src/chain/searchProof.js';
+import { searchProof } from '../../src/mining/searchProof.js';
 import {
   createProofSearcher,
   defaultProofKernel,
   type ProofKernelName,
 } from '../../src/mining/kernel/createProofSearcher.js';
 
-// The kernel must find exactly the proof that src/chain/searchProof.ts (the consensus-side search, one node:crypto
+// The kernel must find exactly the proof that src/mining/searchProof.ts (the main-thread search, one node:crypto
 // hash per try) finds: the first in [start, start + tries) meeting the difficulty, or none. Checked on random
 // templates at difficulties 0..12, with starts chosen to cross every boundary the kernel cares about: its SIMD
 // groups of 4, the 256 proofs that share message word W4, and 2^32 where the proof's high word (W3, W4) changes.

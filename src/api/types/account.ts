@@ -1,9 +1,12 @@
 import { builder } from '../builder.js';
 import { badQueryInput } from '../inputErrors.js';
+import { FIXED_API_LIMITS } from '../limits.js';
 import { AccountRef, TransactionRef } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
 import { findTransaction, readAddress } from './transaction.js';
 import { InvalidInputError } from '../errors.js';
+
+const { defaultAccountTransactions: DEFAULT_FIRST, maxPageSize: MAX_FIRST } = FIXED_API_LIMITS;
 
 AccountRef.implement({
   description: 'An address in the account model: its balance and nonce at the tip, and what is pending for it.',
@@ -40,12 +43,15 @@ AccountRef.implement({
         '(default: the newest). For the next page pass `before: <transactionCount - already fetched>`. Index lookups, ' +
         'however long the history.',
       args: {
-        first: t.arg.int({ defaultValue: 20, description: 'How many, 1 to 100 (default 20).' }),
+        first: t.arg.int({
+          defaultValue: DEFAULT_FIRST,
+          description: `How many, 1 to ${MAX_FIRST} (default ${DEFAULT_FIRST}).`,
+        }),
         before: t.arg.int({ description: 'History position to stop before (exclusive); default transactionCount.' }),
       },
       resolve: (a, args, ctx) => {
-        const first = args.first ?? 20;
-        if (first < 1 || first > 100) badQueryInput(`first must be from 1 to 100, got ${first}`);
+        const first = args.first ?? DEFAULT_FIRST;
+        if (first < 1 || first > MAX_FIRST) badQueryInput(`first must be from 1 to ${MAX_FIRST}, got ${first}`);
         const length = ctx.node.chain.getAccountHistoryLength(a.address);
         const end = args.before === null || args.before === undefined ? length : args.before;
         if (end < 0) badQueryInput(`before must not be negative, got ${end}`);

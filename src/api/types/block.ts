@@ -1,6 +1,6 @@
 import type { StoredBlock } from '../../chain/db/model.js';
 import type { Block, Transaction } from '../../chain/types.js';
-import { isHex } from '../../chain/hex.js';
+import { parseHex, withGuard } from '../../guards/guards.js';
 import { builder } from '../builder.js';
 import { newBlockStream } from '../blockStream.js';
 import { subscribeToNodeEvent } from '../eventStream.js';
@@ -92,8 +92,10 @@ builder.queryField('block', (t) =>
         if (args.index! < 1) badQueryInput(`index must be at least 1, got ${args.index}`);
         return context.node.chain.getBlockAt(args.index!) ?? null;
       }
-      const hash = args.hash!.trim().toLowerCase();
-      if (!isHex(hash, 32)) badQueryInput('hash must be 64 hex characters');
+      const hash = withGuard(
+        () => parseHex('hash', args.hash!.trim(), 32),
+        (error) => badQueryInput(`${error.field} ${error.rule}`),
+      );
       return context.node.chain.getBlock(hash) ?? null;
     },
   }),
@@ -200,8 +202,13 @@ builder.mutationField('submitBlock', (t) =>
       if (args.block.transactions.length > limit) {
         throw new BlockRejectedError('TOO_MANY_TRANSACTIONS', `block.transactions may hold at most ${limit} entries`);
       }
-      const claimed = args.hash === null || args.hash === undefined ? undefined : args.hash.trim().toLowerCase();
-      if (claimed !== undefined && !isHex(claimed, 32)) throw new InvalidInputError('hash', 'hash must be 64 hex characters');
+      const claimed =
+        args.hash === null || args.hash === undefined
+          ? undefined
+          : withGuard(
+              () => parseHex('hash', args.hash!.trim(), 32),
+              (error) => new InvalidInputError(error.field, `${error.field} ${error.rule}`),
+            );
       const result = context.node.submitBlock(toBlock(args.block), claimed, args.from ?? undefined);
       switch (result.status) {
         case 'invalid':

@@ -1,14 +1,19 @@
 import { encodeBlock } from '../../chain/encoding.js';
-import { MAX_LOCATOR_LENGTH } from '../../chain/locator.js';
 import type { StoredBlock } from '../../chain/db/model.js';
 import { builder } from '../builder.js';
 import { badQueryInput } from '../inputErrors.js';
+import { FIXED_API_LIMITS } from '../limits.js';
 import { BlockRef, ChainRef } from '../refs.js';
 import { BigIntScalar } from '../scalars.js';
 
-/** Default and largest page of `chain.blocks`. */
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+const {
+  defaultBlocksPage: DEFAULT_PAGE_SIZE,
+  maxPageSize: MAX_PAGE_SIZE,
+  defaultEncodedBlocks: DEFAULT_ENCODED_BLOCKS,
+  maxEncodedBlocksPage: MAX_ENCODED_BLOCKS,
+  maxEncodedPageChars: MAX_ENCODED_PAGE_CHARS,
+  maxLocatorLength: MAX_LOCATOR_LENGTH,
+} = FIXED_API_LIMITS;
 
 interface PageArgs {
   readonly first?: number | null;
@@ -64,10 +69,13 @@ ChainRef.implement({
         `pass ${MAX_ENCODED_PAGE_CHARS} characters (at least one block is always sent); continue after the last.`,
       args: {
         afterIndex: t.arg.int({ required: true, description: 'Start after this best-chain index (0 starts at genesis).' }),
-        first: t.arg.int({ defaultValue: 500, description: `How many blocks at most, 1 to ${MAX_ENCODED_BLOCKS}.` }),
+        first: t.arg.int({
+          defaultValue: DEFAULT_ENCODED_BLOCKS,
+          description: `How many blocks at most, 1 to ${MAX_ENCODED_BLOCKS}.`,
+        }),
       },
       resolve: (_c, args, ctx) => {
-        const first = args.first ?? 500;
+        const first = args.first ?? DEFAULT_ENCODED_BLOCKS;
         if (first < 1 || first > MAX_ENCODED_BLOCKS) badQueryInput(`first must be from 1 to ${MAX_ENCODED_BLOCKS}, got ${first}`);
         if (args.afterIndex < 0) badQueryInput(`afterIndex must not be negative, got ${args.afterIndex}`);
         const page: string[] = [];
@@ -107,10 +115,6 @@ ChainRef.implement({
     }),
   }),
 });
-
-/** Largest page of `chain.encodedBlocks`, and the most hex characters one page may carry. */
-export const MAX_ENCODED_BLOCKS = 1_000;
-export const MAX_ENCODED_PAGE_CHARS = 8 * 1024 * 1024;
 
 builder.queryField('commonAncestor', (t) =>
   t.field({

@@ -1,8 +1,6 @@
-import { MAX_LOCATOR_LENGTH } from '../../chain/locator.js';
 import { builder } from '../builder.js';
 import type { ApiContext } from '../context.js';
-import { MAX_PAGE_SIZE } from '../limits.js';
-import { MAX_ENCODED_BLOCKS } from './chain.js';
+import { FIXED_API_LIMITS } from '../limits.js';
 
 const LimitsRef = builder.objectRef<ApiContext>('Limits');
 LimitsRef.implement({
@@ -26,10 +24,16 @@ LimitsRef.implement({
     }),
     maxPageSize: t.int({
       description: 'Largest page of chain.blocks and account.transactions (an error above it, never truncation).',
-      resolve: () => MAX_PAGE_SIZE,
+      resolve: () => FIXED_API_LIMITS.maxPageSize,
     }),
-    maxEncodedBlocksPage: t.int({ description: 'Largest page of chain.encodedBlocks.', resolve: () => MAX_ENCODED_BLOCKS }),
-    maxLocatorLength: t.int({ description: 'Most hashes in a commonAncestor locator.', resolve: () => MAX_LOCATOR_LENGTH }),
+    maxEncodedBlocksPage: t.int({
+      description: 'Largest page of chain.encodedBlocks.',
+      resolve: () => FIXED_API_LIMITS.maxEncodedBlocksPage,
+    }),
+    maxLocatorLength: t.int({
+      description: 'Most hashes in a commonAncestor locator.',
+      resolve: () => FIXED_API_LIMITS.maxLocatorLength,
+    }),
     adminTokenRequired: t.boolean({
       description: 'True when admin mutations (mine, startMining, stopMining, send, registerNodes, removeNodes, resolve) need a bearer token.',
       resolve: (ctx) => ctx.adminTokenRequired,

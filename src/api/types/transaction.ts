@@ -1,9 +1,10 @@
 import { REWARD_SENDER } from '../../chain/types.js';
 import type { TransactionSubmission } from '../../node/node.js';
-import { isHex } from '../../chain/hex.js';
+import { parseAddress, parseHex, withGuard } from '../../guards/guards.js';
 import { builder } from '../builder.js';
 import { InvalidInputError, TransactionRejectedError } from '../errors.js';
 import { badQueryInput } from '../inputErrors.js';
+import { FIXED_API_LIMITS } from '../limits.js';
 import { BlockRef, TransactionRef, type TransactionView } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
 import { requireAdmin, type ApiContext } from '../context.js';
@@ -78,11 +79,10 @@ export function findTransaction(context: ApiContext, id: string): TransactionVie
 
 /** Reads a user-supplied address: trimmed, lowercased, 64 hex characters. @throws {InvalidInputError} */
 export function readAddress(field: string, value: string): string {
-  const address = value.trim().toLowerCase();
-  if (!isHex(address, 32)) {
-    throw new InvalidInputError(field, `${field} must be an address: 64 hex characters (an Ed25519 public key)`);
-  }
-  return address;
+  return withGuard(
+    () => parseAddress(field, value.trim()),
+    (error) => new InvalidInputError(field, `${field} ${error.rule} (an Ed25519 public key)`),
+  );
 }
 
 const TransactionInput = builder.inputType('TransactionInput', {
@@ -122,6 +122,8 @@ async function toReceipt(result: TransactionSubmission): Promise<{ view: Transac
   return { view: { id: pending.id, transaction: pending.transaction, block: null, position: null }, expectedBlockIndex };
 }
 
+const { defaultPendingTransactions: DEFAULT_PENDING, maxPendingTransactions: MAX_PENDING } = FIXED_API_LIMITS;
+
 builder.queryFields((t) => ({
   transaction: t.field({
     type: TransactionRef,
@@ -134,11 +136,14 @@ builder.queryFields((t) => ({
     type: [TransactionRef],
     description: 'The mempool in the order blocks will take it (oldest first), at most `first` entries.',
     args: {
-      first: t.arg.int({ defaultValue: 100, description: 'How many to return, 1 to 1000 (default 100).' }),
+      first: t.arg.int({
+        defaultValue: DEFAULT_PENDING,
+        description: `How many to return, 1 to ${MAX_PENDING} (default ${DEFAULT_PENDING}).`,
+      }),
     },
     resolve: (_root, args, context) => {
-      const first = args.first ?? 100;
-      if (first < 1 || first > 1000) badQueryInput(`first must be from 1 to 1000, got ${first}`);
+      const first = args.first ?? DEFAULT_PENDING;
+      if (first < 1 || first > MAX_PENDING) badQueryInput(`first must be from 1 to ${MAX_PENDING}, got ${first}`);
       return context.node.mempool
         .list(first)
         .map((pending) => ({ id: pending.id, transaction: pending.transaction, block: null, position: null }));
@@ -160,10 +165,10 @@ builder.mutationFields((t) => ({
       if (input.sender.trim() === REWARD_SENDER) {
         throw new TransactionRejectedError('REWARD_NOT_ALLOWED', 'input.sender "0" is reserved for the block reward');
       }
-      const signature = input.signature.trim().toLowerCase();
-      if (!isHex(signature, 64)) {
-        throw new InvalidInputError('input.signature', 'input.signature must be 128 hex characters (Ed25519)');
-      }
+      const signature = withGuard(
+        () => parseHex('input.signature', input.signature.trim(), 64),
+        (error) => new InvalidInputError(error.field, `${error.field} ${error.rule} (Ed25519)`),
+      );
       return toReceipt(
         context.node.submitTransaction({
           sender: readAddress('input.sender', input.sender),

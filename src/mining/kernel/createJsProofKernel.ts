@@ -7,7 +7,7 @@ const MESSAGE_BITS = 85 * 8;
 
 /**
  * The plain-TypeScript kernel: per try, the midstate is copied and the second block compressed by the reference
- * compression. About 6× slower than the SIMD wasm kernel (bench/kernel.bench.ts); it is the fallback where
+ * compression. About 6× slower than the SIMD wasm kernel (`npm run bench:mining`); it is the fallback where
  * WebAssembly is unavailable (e.g. `node --jitless`) and an independent check of the wasm kernels in tests.
  */
 export function createJsProofKernel(input: ProofKernelInput): ProofKernel {

@@ -5,31 +5,8 @@ import { compileWasmProofKernel, createWasmProofKernel, type WasmKernelName } fr
 import type { ProofKernel } from './proofKernel.js';
 import { readBlockWords, sha256Midstate } from './sha256Midstate.js';
 
-/**
- * The proof-search kernel of the worker-thread miner: the same answers as src/chain/searchProof.ts, about 18× faster
- * on one thread.
- *
- * Choice of implementation, by measurement (`npx tsx bench/kernel.bench.ts`; 2-core AMD EPYC with SHA-NI, Node 20,
- * a machine shared with other work, so ±10 %). The limit is node:crypto (OpenSSL) hashing a large buffer:
- * ≈ 28–30 million 64-byte compressions/s on one core, and a midstate search costs one compression per try.
- *
- * | implementation                                             | tries/s     | × limit |
- * |------------------------------------------------------------|-------------|---------|
- * | searchProof.ts (node:crypto one-shot `hash` per try)       | 0.75–0.95 M | 0.03    |
- * | 'js': TypeScript midstate + one compression per try        | 2.1–2.5 M   | 0.08    |
- * | 'wasm-scalar': generated wasm, one proof per step          | 8.6–9.2 M   | 0.30    |
- * | 'wasm-simd': generated wasm, i32x4 = 4 proofs per step     | 14–16 M     | 0.50    |
- * | wasm-simd with 2 or 4 vectors interleaved per step         | 8 M / 5 M   | —       |
- * | C prototype, SHA-NI intrinsics, 1 / 2 blocks interleaved   | 14 M / 18 M | 0.6     |
- * | C prototype, OpenSSL SHA256_Transform on a copied midstate | 23 M        | 0.8     |
- *
- * Interleaving SIMD vectors loses: the function outgrows the 16 vector registers and V8 spills. Native code (the
- * last two rows, measured outside the repository) would be at most ≈ 1.5× faster, but an addon needs g++ and Node's
- * headers at install on every machine — node-gyp fetches the headers from outside the npm registry unless they are
- * installed — and this TypeScript path as a fallback anyway. The SIMD wasm kernel reaches half the limit, is
- * generated from TypeScript at run time (no binary in the repository, no build step, no dependency) and runs
- * unchanged in worker_threads. Hence 'wasm-simd' by default and 'js' where WebAssembly SIMD is unavailable.
- */
+// The worker-thread miner's proof search: the same answers as src/mining/searchProof.ts, about 18× faster on one
+// thread. Why 'wasm-simd' by default and 'js' as the fallback, measured with `npm run bench:mining`: docs/MINING.md.
 
 /** Which kernel hashes the tries. */
 export type ProofKernelName = WasmKernelName | 'js';
@@ -68,14 +45,18 @@ const TWO_TO_32 = 2 ** 32;
  * @throws {RangeError} when header85 is not 85 bytes or difficulty is not an integer from 0 to 255.
  * @throws {Error} when the requested kernel is not supported by this runtime.
  */
-export function createProofSearcher(header85: Uint8Array, difficulty: number, options: ProofSearcherOptions = {}): ProofSearcher {
+export function createProofSearcher(
+  header85: Uint8Array,
+  difficulty: number,
+  options: ProofSearcherOptions = {},
+): ProofSearcher {
   if (!(header85 instanceof Uint8Array)) throw new TypeError('header85 must be a Uint8Array');
   if (header85.length !== HEADER_BYTES) throw new RangeError(`header85 must be ${HEADER_BYTES} bytes`);
   if (!Number.isInteger(difficulty) || difficulty < 0 || difficulty > 255) {
     throw new RangeError('difficulty must be an integer from 0 to 255');
   }
   const kernelName = options.kernel ?? defaultProofKernel();
-  // The second block: header bytes 64..84, then the 0x80 pad byte; only W0..W2 are read from it (W3..W5 hold the proof).
+  // The second block: header bytes 64..84, then the 0x80 pad byte; only W0..W2 are read from it (W3..W5: the proof).
   const second = new Uint8Array(64);
   second.set(header85.subarray(64, HEADER_PROOF_OFFSET));
   const secondWords = new Uint32Array(16);
@@ -114,7 +95,9 @@ export function createProofSearcher(header85: Uint8Array, difficulty: number, op
   return {
     kernel: kernelName,
     search(startProof, tries) {
-      if (!Number.isSafeInteger(startProof) || startProof < 0) throw new RangeError('startProof must be a non-negative safe integer');
+      if (!Number.isSafeInteger(startProof) || startProof < 0) {
+        throw new RangeError('startProof must be a non-negative safe integer');
+      }
       if (!Number.isSafeInteger(tries) || tries < 0) throw new RangeError('tries must be a non-negative safe integer');
       const end = Math.min(startProof + tries, MAX_PROOF);
       let proof = startProof;
@@ -156,6 +139,7 @@ export function createProofSearcher(header85: Uint8Array, difficulty: number, op
   };
 }
 
+// Apart from src/chain/pow.ts's byte version because the hot search reads the kernel's words as they are, no copies.
 /** Leading zero bits of a digest held as 8 big-endian words (the block hash read as a 256-bit number). */
 function leadingZeroBitsOfWords(words: Uint32Array): number {
   let bits = 0;

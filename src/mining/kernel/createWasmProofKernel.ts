@@ -2,7 +2,7 @@ import type { ProofKernel, ProofKernelInput } from './proofKernel.js';
 import { buildProofKernelWasm, KernelLayout, lanesOf } from './proofKernelWasm.js';
 import type { ProofKernelShape } from './proofKernelWasm.js';
 
-/** The wasm kernels, by name: the shapes bench/kernel.bench.ts compares (see createProofSearcher.ts). */
+/** The wasm kernels, by name: the shapes `npm run bench:mining` compares (docs/MINING.md). */
 export const WASM_KERNEL_SHAPES = {
   'wasm-simd': { simd: true, streams: 1 },
   'wasm-scalar': { simd: false, streams: 1 },

@@ -2,25 +2,8 @@ import { SHA256_K } from './sha256Midstate.js';
 import { ByteWriter, EMPTY_BLOCK_TYPE, encodeWasmModule, Op, SimdOp, ValueType } from './wasmBinary.js';
 import type { WasmFunction } from './wasmBinary.js';
 
-/**
- * Generates, at run time, the WebAssembly module that compresses the second SHA-256 block of an 85-byte header for
- * many proofs at once. Why this shape (measured by bench/kernel.bench.ts, see docs in createProofSearcher.ts):
- *
- * - The proof is the header's last field (PROTOCOL.md, "Block header"), so the first block is a constant midstate
- *   and the second block holds bytes 64..84, the 0x80 pad byte and the bit length 680. Its message words are
- *   W0..W2 (header bytes 64..75, constant), W3 (difficulty and the proof's top three bytes), W4 (the proof's bytes
- *   80..83: changes every 256 proofs), W5 (the proof's last byte, then 0x80: changes every proof), W6..W14 = 0 and
- *   W15 = 680. One call of `scan` covers the 256 proofs that share W0..W4.
- * - Everything that does not depend on W5 (rounds 0..4, most of round 5, schedule words W16..W19 and the constant
- *   parts of later words) is computed once per call in scalar code before the loop; zero words and constants are
- *   folded while generating. A small partial evaluator does this: every value is a generation-time constant, a
- *   per-call invariant (i32, prologue) or a per-try variable (loop body).
- * - With SIMD, one i32x4 holds 4 consecutive proofs; `streams` such vectors are interleaved round by round to give
- *   the CPU independent work. Rotations are two shifts and an OR (wasm SIMD has no vector rotate).
- * - The loop keeps only the first digest word (H0): a try passes when `(H0 & mask) == 0`, where the mask holds the
- *   difficulty's leading bits (all 32 when the difficulty is 32 or more; the caller confirms those with the full
- *   digest).
- */
+// Generates, at run time, the WebAssembly module that compresses the second SHA-256 block of an 85-byte header for
+// many proofs at once; why this shape: docs/MINING.md ("The generated wasm kernel").
 
 /** Byte offsets in the kernel's memory. The caller writes the inputs and reads the outputs there. */
 export const KernelLayout = {
@@ -49,7 +32,8 @@ export function lanesOf(shape: ProofKernelShape): number {
 
 /**
  * The module's exports:
- * - `scan(from, to)`: tries last-byte values from, from + lanes, … below `to` (both multiples of `lanes`, to ≤ 256);
+ * - `scan(from, to)`: tries last-byte values from, from + lanes, … below `to` (both multiples of `lanes`,
+ *   to ≤ 256);
  *   returns `(first * 65536) | hits` for the first iteration with a passing lane (bit i of `hits`: proof byte
  *   `first + i` passed), or -1;
  * - `digest(from)`: stores the full digests of last-byte values from … from + lanes - 1 at `KernelLayout.out`.
@@ -216,7 +200,9 @@ class KernelEmitter {
 
   rotr(x: Value, bits: number): Value {
     if (x.kind === 'const') return constant((x.value >>> bits) | (x.value << (32 - bits)));
-    if (x.kind === 'var' && this.simd) return this.binary('or', this.#shift('shr', x, bits), this.#shift('shl', x, 32 - bits));
+    if (x.kind === 'var' && this.simd) {
+      return this.binary('or', this.#shift('shr', x, bits), this.#shift('shl', x, 32 - bits));
+    }
     const writer = x.kind === 'inv' ? this.prologue : this.body;
     writer.byte(Op.localGet).u32(x.local).byte(Op.i32Const).s32(bits).byte(Op.i32Rotr);
     return x.kind === 'inv' ? this.#newInv() : this.setVar();
@@ -253,10 +239,14 @@ const keyOf = (value: Value) => (value.kind === 'const' ? `c${value.value}` : `l
 const isZero = (value: Value) => value.kind === 'const' && value.value === 0;
 
 /** FIPS 180-4 §4.1.2 functions, expressed with the emitter. */
-const bigSigma0 = (k: KernelEmitter, x: Value) => k.binary('xor', k.binary('xor', k.rotr(x, 2), k.rotr(x, 13)), k.rotr(x, 22));
-const bigSigma1 = (k: KernelEmitter, x: Value) => k.binary('xor', k.binary('xor', k.rotr(x, 6), k.rotr(x, 11)), k.rotr(x, 25));
-const smallSigma0 = (k: KernelEmitter, x: Value) => k.binary('xor', k.binary('xor', k.rotr(x, 7), k.rotr(x, 18)), k.shr(x, 3));
-const smallSigma1 = (k: KernelEmitter, x: Value) => k.binary('xor', k.binary('xor', k.rotr(x, 17), k.rotr(x, 19)), k.shr(x, 10));
+const bigSigma0 = (k: KernelEmitter, x: Value) =>
+  k.binary('xor', k.binary('xor', k.rotr(x, 2), k.rotr(x, 13)), k.rotr(x, 22));
+const bigSigma1 = (k: KernelEmitter, x: Value) =>
+  k.binary('xor', k.binary('xor', k.rotr(x, 6), k.rotr(x, 11)), k.rotr(x, 25));
+const smallSigma0 = (k: KernelEmitter, x: Value) =>
+  k.binary('xor', k.binary('xor', k.rotr(x, 7), k.rotr(x, 18)), k.shr(x, 3));
+const smallSigma1 = (k: KernelEmitter, x: Value) =>
+  k.binary('xor', k.binary('xor', k.rotr(x, 17), k.rotr(x, 19)), k.shr(x, 10));
 
 /** The second block's bit-length word: the header is 85 bytes = 680 bits (FIPS 180-4 §5.1.1). */
 const MESSAGE_BITS = 85 * 8;
@@ -317,7 +307,10 @@ function generate(shape: ProofKernelShape, kind: 'scan' | 'digest'): WasmFunctio
       } else {
         k.body.byte(Op.i32Eqz);
       }
-      if (s > 0) k.body.byte(Op.i32Const).s32(s * (shape.simd ? 4 : 1)).byte(Op.i32Shl).byte(Op.localGet).u32(hits).byte(Op.i32Or);
+      if (s > 0) {
+        k.body.byte(Op.i32Const).s32(s * (shape.simd ? 4 : 1)).byte(Op.i32Shl);
+        k.body.byte(Op.localGet).u32(hits).byte(Op.i32Or);
+      }
       k.body.byte(Op.localSet).u32(hits);
     }
     // if (hits) return (lane << 16) | hits;  lane += lanes;  continue while lane < to
@@ -346,8 +339,11 @@ function generate(shape: ProofKernelShape, kind: 'scan' | 'digest'): WasmFunctio
     code.byte(Op.localGet).u32(FROM).byte(Op.localGet).u32(TO).byte(Op.i32GeU);
     code.byte(Op.if).byte(EMPTY_BLOCK_TYPE).byte(Op.i32Const).s32(-1).byte(Op.return).byte(Op.end);
   }
-  if (kind === 'scan') code.byte(Op.loop).byte(EMPTY_BLOCK_TYPE).bytes(k.body.toBytes()).byte(Op.end).byte(Op.i32Const).s32(-1);
-  else code.bytes(k.body.toBytes());
+  if (kind === 'scan') {
+    code.byte(Op.loop).byte(EMPTY_BLOCK_TYPE).bytes(k.body.toBytes()).byte(Op.end).byte(Op.i32Const).s32(-1);
+  } else {
+    code.bytes(k.body.toBytes());
+  }
   return {
     name: kind,
     params: kind === 'scan' ? [ValueType.i32, ValueType.i32] : [ValueType.i32],
@@ -374,7 +370,9 @@ function round(k: KernelEmitter, state: readonly Value[], roundConstant: number,
   const t2 = k.binary('add', bigSigma0(k, a), k.majority(a, b, c));
   if (w.kind === 'var' && [h, s1, ch, d, t2].every((value) => value.kind !== 'var')) {
     const fixed = k.sum(h, constant(roundConstant), s1, ch);
-    return [k.binary('add', k.binary('add', fixed, t2), w), a, b, c, k.binary('add', k.binary('add', d, fixed), w), e, f, g];
+    const newA = k.binary('add', k.binary('add', fixed, t2), w);
+    const newE = k.binary('add', k.binary('add', d, fixed), w);
+    return [newA, a, b, c, newE, e, f, g];
   }
   const t1 = k.sum(h, constant(roundConstant), w, s1, ch);
   return [k.binary('add', t1, t2), a, b, c, k.binary('add', d, t1), e, f, g];
