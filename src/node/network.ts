@@ -3,7 +3,7 @@ import { checkHeaderIntrinsic } from '../chain/validateBlock.js';
 import type { StoredBlock } from '../chain/store.js';
 import type { Block, Transaction } from '../chain/types.js';
 import { RELAY_BATCH, type PeerApi } from '../peer/peerApi.js';
-import { PeerSet, MAX_PEERS, type PeerRecord } from '../peer/peerSet.js';
+import { PeerSet, isBackingOff, MAX_BACKOFF_MS, MAX_PEERS, type PeerFacts, type PeerRecord } from '../peer/peerSet.js';
 import { normalizePeerUrl } from '../peer/peerUrl.js';
 import { syncFromPeer, type SyncLimits, type SyncOutcome } from '../peer/syncFromPeer.js';
 import type { EventHub } from './events.js';
@@ -60,8 +60,7 @@ export interface NetworkHost {
   isPending(id: string): boolean;
 }
 
-/** Longest backoff for a peer that keeps failing, in ms. */
-export const MAX_BACKOFF_MS = 60_000;
+export { MAX_BACKOFF_MS };
 
 /**
  * The node's peers and everything it does with them: registration (checked, probed, symmetric), resolve and
@@ -196,7 +195,7 @@ export class Network {
   async resolve(options: { automatic?: boolean } = {}): Promise<Resolution> {
     const before = this.#host.chain.tip.hash;
     const now = this.#host.now();
-    const due = this.peers.list().filter((peer) => !options.automatic || peer.retryAt === null || peer.retryAt <= now);
+    const due = this.peers.list().filter((peer) => !options.automatic || !isBackingOff(peer, now));
     const outcomes = await Promise.all(due.map((peer) => this.syncFrom(peer.url)));
     return { replaced: this.#host.chain.tip.hash !== before, outcomes };
   }
@@ -347,8 +346,7 @@ export class Network {
 
   /** Peers worth contacting now: not refused, not backing off. */
   #duePeers(): PeerRecord[] {
-    const now = this.#host.now();
-    return this.peers.list().filter((peer) => peer.status !== 'REFUSED' && (peer.retryAt === null || peer.retryAt <= now));
+    return this.peers.due(this.#host.now());
   }
 
   #pushFailed(url: string, error: Error): void {
@@ -356,34 +354,16 @@ export class Network {
     this.#recordFailure(url, unreachable ? 'UNREACHABLE' : 'REFUSED', unreachable ? error.message : `PROTOCOL_ERROR: ${error.message}`);
   }
 
-  #recordSuccess(url: string, facts: Pick<PeerRecord, 'height' | 'genesisHash' | 'address'>): void {
-    this.#update(url, { ...facts, status: 'REACHABLE', lastSeen: this.#host.now(), lastError: null, failures: 0, retryAt: null });
+  #recordSuccess(url: string, facts: PeerFacts): void {
+    this.#announce(this.peers.recordSuccess(url, facts, this.#host.now()));
   }
 
-  /** Marks a failed contact; the peer backs off 1 s, 2 s, 4 s, … up to a minute (refused peers a minute at once). */
-  #recordFailure(
-    url: string,
-    status: 'UNREACHABLE' | 'REFUSED',
-    message: string,
-    facts?: { height: number; genesisHash: string; address: string },
-  ): void {
-    const failures = (this.peers.get(url)?.failures ?? 0) + 1;
-    const delay = status === 'REFUSED' ? MAX_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1));
-    this.#update(url, {
-      status,
-      lastError: message,
-      failures,
-      retryAt: this.#host.now() + delay,
-      ...(facts === undefined ? {} : { height: facts.height, genesisHash: facts.genesisHash, address: facts.address, lastSeen: this.#host.now() }),
-    });
+  #recordFailure(url: string, status: 'UNREACHABLE' | 'REFUSED', message: string, facts?: PeerFacts): void {
+    this.#announce(this.peers.recordFailure(url, status, message, this.#host.now(), facts));
   }
 
-  #update(url: string, change: Parameters<PeerSet['update']>[1]): void {
-    const before = this.peers.get(url);
-    const record = this.peers.update(url, change);
-    if (record !== undefined && (before?.status !== record.status || before?.lastError !== record.lastError || before?.height !== record.height)) {
-      this.#host.events.emit('peerChanged', record);
-    }
+  #announce(changed: PeerRecord | undefined): void {
+    if (changed !== undefined) this.#host.events.emit('peerChanged', changed);
   }
 
   #client(url: string): PeerApi {
