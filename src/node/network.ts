@@ -2,7 +2,7 @@ import type { AddBlockResult, Chain } from '../chain/chain.js';
 import { checkHeaderIntrinsic } from '../chain/validateBlock.js';
 import type { StoredBlock } from '../chain/store.js';
 import type { Block, Transaction } from '../chain/types.js';
-import { RELAY_BATCH, type PeerApi } from '../peer/peerApi.js';
+import { contactFailure, RELAY_BATCH, type PeerApi } from '../peer/peerApi.js';
 import { PeerSet, isBackingOff, MAX_BACKOFF_MS, MAX_PEERS, type PeerFacts, type PeerRecord } from '../peer/peerSet.js';
 import { normalizePeerUrl } from '../peer/peerUrl.js';
 import { syncFromPeer, type SyncLimits, type SyncOutcome } from '../peer/syncFromPeer.js';
@@ -287,12 +287,7 @@ export class Network {
           .catch((error: Error) => this.#host.log('peer.registerBack.failed', { url, error: error.message }));
       }
     } catch (error) {
-      const unreachable = (error as Error).name === 'PeerUnreachableError';
-      this.#recordFailure(
-        url,
-        unreachable ? 'UNREACHABLE' : 'REFUSED',
-        unreachable ? (error as Error).message : `PROTOCOL_ERROR: ${(error as Error).message}`,
-      );
+      this.#pushFailed(url, error);
     }
   }
 
@@ -310,7 +305,7 @@ export class Network {
             }
           }
         })
-        .catch((error: Error) => this.#pushFailed(peer.url, error));
+        .catch((error: unknown) => this.#pushFailed(peer.url, error));
     }
   }
 
@@ -339,7 +334,7 @@ export class Network {
       for (let start = 0; start < txs.length; start += RELAY_BATCH) {
         this.#client(url)
           .submitTransactions(txs.slice(start, start + RELAY_BATCH))
-          .catch((error: Error) => this.#pushFailed(url, error));
+          .catch((error: unknown) => this.#pushFailed(url, error));
       }
     }
   }
@@ -349,9 +344,9 @@ export class Network {
     return this.peers.due(this.#host.now());
   }
 
-  #pushFailed(url: string, error: Error): void {
-    const unreachable = error.name === 'PeerUnreachableError';
-    this.#recordFailure(url, unreachable ? 'UNREACHABLE' : 'REFUSED', unreachable ? error.message : `PROTOCOL_ERROR: ${error.message}`);
+  #pushFailed(url: string, error: unknown): void {
+    const { status, message } = contactFailure(error);
+    this.#recordFailure(url, status, message);
   }
 
   #recordSuccess(url: string, facts: PeerFacts): void {
