@@ -48,7 +48,8 @@ describe('PeerSet backoff', () => {
     peers.recordFailure(A, 'UNREACHABLE', 'down', 100);
     peers.recordFailure(A, 'UNREACHABLE', 'down', 200);
     peers.recordSuccess(A, facts, 300);
-    expect(peers.get(A)).toMatchObject({ status: 'REACHABLE', failures: 0, retryAt: null, lastError: null, lastSeen: 300 });
+    const cleared = { status: 'REACHABLE', failures: 0, retryAt: null, lastError: null, lastSeen: 300 };
+    expect(peers.get(A)).toMatchObject(cleared);
     peers.recordFailure(A, 'UNREACHABLE', 'down again', 400);
     expect(peers.get(A)!.retryAt).toBe(1400);
   });
