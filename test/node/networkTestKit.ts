@@ -7,7 +7,7 @@ import { createFixedClock } from '../helpers/clock.js';
 import { FakePeer, type FakePeerBehaviour } from '../peer/fakePeer.js';
 
 /** A NetworkHost over a bare test chain (no Node), recording peerChanged events and log lines. */
-export function stubHost() {
+export function stubHost(options: { isPending?: (id: string) => boolean } = {}) {
   const clock = createFixedClock();
   const { chain } = buildChain(0, { clock });
   const events = new EventHub<NodeEvents>();
@@ -21,7 +21,7 @@ export function stubHost() {
     now: clock.now,
     log: (event) => logs.push(event),
     addBlocks: (blocks) => chain.addBlocks(blocks),
-    isPending: () => false,
+    isPending: options.isPending ?? (() => false),
   };
   return { host, clock, changes, logs };
 }
