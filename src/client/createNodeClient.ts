@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { ClientError, GraphQLClient } from 'graphql-request';
+import { GraphQLClient } from 'graphql-request';
+import { classifyRequestFailure } from '../peer/requestFailure.js';
 import { signTransfer, type Wallet } from '../wallet/wallet.js';
 import {
   ClientAccountDocument,
@@ -59,7 +60,7 @@ import type {
 
 /** Options of `createNodeClient`. */
 export interface NodeClientOptions {
-  /** The node's admin token (`--admin-token`): sent as `Authorization: Bearer <token>`, and over graphql-ws. Empty: none. */
+  /** The node's admin token (`--admin-token`), sent as a Bearer `Authorization` and over graphql-ws; '' is none. */
   readonly adminToken?: string;
   /** Longest a request may take, in ms (default 35,000: just over a node's default request limit of 30 s). */
   readonly timeoutMs?: number;
@@ -77,7 +78,9 @@ export interface TransactionAccepted {
 }
 
 /** A block of the best chain by `index`, or of any branch by `hash`. */
-export type BlockSelector = { readonly index: number; readonly hash?: never } | { readonly hash: string; readonly index?: never };
+export type BlockSelector =
+  | { readonly index: number; readonly hash?: never }
+  | { readonly hash: string; readonly index?: never };
 
 /** A typed client of one node's GraphQL API. Every method throws a NodeClientError when the request fails. */
 export interface NodeClient {
@@ -123,16 +126,22 @@ export interface NodeClient {
   /** Stops continuous mining after the block in progress (admin). */
   stopMining(): Promise<MiningStatus>;
   /** Registers peers: `host:port` or `http(s)://host:port[/graphql]` (admin). */
-  registerNodes(urls: readonly string[]): Promise<NodeResult<{ readonly added: readonly Peer[]; readonly peers: readonly Peer[] }>>;
+  registerNodes(
+    urls: readonly string[],
+  ): Promise<NodeResult<{ readonly added: readonly Peer[]; readonly peers: readonly Peer[] }>>;
   /** Forgets peers (admin). */
-  removeNodes(urls: readonly string[]): Promise<NodeResult<{ readonly removed: readonly string[]; readonly peers: readonly Peer[] }>>;
+  removeNodes(
+    urls: readonly string[],
+  ): Promise<NodeResult<{ readonly removed: readonly string[]; readonly peers: readonly Peer[] }>>;
   /** Syncs from every peer and keeps the valid chain with the most work; reports each peer (admin). */
   resolve(): Promise<Resolution>;
   /** Pushes a complete block as a peer would (public). */
   submitBlock(
     block: BlockInput,
     options?: { readonly hash?: string; readonly from?: string },
-  ): Promise<NodeResult<{ readonly status: BlockAcceptance; readonly hash: string; readonly block: BlockHeader | null }>>;
+  ): Promise<
+    NodeResult<{ readonly status: BlockAcceptance; readonly hash: string; readonly block: BlockHeader | null }>
+  >;
 
   /** Each block that joins the best chain; with `afterIndex`, first the best-chain blocks after it. */
   subscribeNewBlocks(options?: { readonly afterIndex?: number }): NodeSubscription<Block>;
@@ -172,7 +181,8 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
   ): Promise<Result> {
     let data: Result;
     try {
-      data = await graphQLClient.request<Result, Record<string, unknown>>({ document, variables, signal: AbortSignal.timeout(timeoutMs) });
+      const signal = AbortSignal.timeout(timeoutMs);
+      data = await graphQLClient.request<Result, Record<string, unknown>>({ document, variables, signal });
     } catch (error) {
       throw classifyRequestError(url, timeoutMs, error);
     }
@@ -198,7 +208,11 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
     );
 
   const submitTransaction = async (input: TransactionInput) =>
-    toNodeResult(url, (await request(ClientSubmitTransactionDocument, { input })).submitTransaction, 'TransactionAccepted');
+    toNodeResult(
+      url,
+      (await request(ClientSubmitTransactionDocument, { input })).submitTransaction,
+      'TransactionAccepted',
+    );
 
   return {
     url,
@@ -214,7 +228,8 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
         pageInfo: chain.blocks.pageInfo,
       };
     },
-    lastBlocks: async (count) => (await request(ClientChainDocument, { last: count })).chain.blocks.edges.map((edge) => edge.node),
+    lastBlocks: async (count) =>
+      (await request(ClientChainDocument, { last: count })).chain.blocks.edges.map((edge) => edge.node),
     block: async (selector) =>
       (selector.hash !== undefined
         ? await request(ClientBlockByHashDocument, { hash: selector.hash })
@@ -226,9 +241,11 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
       (await request(ClientPendingTransactionsDocument, first === undefined ? {} : { first })).pendingTransactions,
     peers: async () => (await request(ClientPeersDocument, {})).peers,
     limits: async () => (await request(ClientLimitsDocument, {})).limits,
-    commonAncestor: async (locator) => (await request(ClientCommonAncestorDocument, { locator: [...locator] })).commonAncestor,
+    commonAncestor: async (locator) =>
+      (await request(ClientCommonAncestorDocument, { locator: [...locator] })).commonAncestor,
     encodedBlocks: async (afterIndex, first) =>
-      (await request(ClientEncodedBlocksDocument, { afterIndex, ...(first === undefined ? {} : { first }) })).chain.encodedBlocks,
+      (await request(ClientEncodedBlocksDocument, { afterIndex, ...(first === undefined ? {} : { first }) }))
+        .chain.encodedBlocks,
 
     submitTransaction,
     sendSigned: async (wallet, recipient, amount) => {
@@ -236,22 +253,28 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
       const { id: _id, ...input } = signTransfer(wallet, { recipient, amount, nonce: account.pendingNonce });
       return submitTransaction(input);
     },
-    send: async (recipient, amount) => toNodeResult(url, (await request(ClientSendDocument, { recipient, amount })).send, 'TransactionAccepted'),
+    send: async (recipient, amount) =>
+      toNodeResult(url, (await request(ClientSendDocument, { recipient, amount })).send, 'TransactionAccepted'),
     mine: async () => toNodeResult(url, (await request(ClientMineDocument, {})).mine, 'MineSuccess'),
     startMining: async () => (await request(ClientStartMiningDocument, {})).startMining,
     stopMining: async () => (await request(ClientStopMiningDocument, {})).stopMining,
     registerNodes: async (urls) =>
-      toNodeResult(url, (await request(ClientRegisterNodesDocument, { urls: [...urls] })).registerNodes, 'RegisterNodesSuccess'),
-    removeNodes: async (urls) =>
-      toNodeResult(url, (await request(ClientRemoveNodesDocument, { urls: [...urls] })).removeNodes, 'RemoveNodesSuccess'),
-    resolve: async () => (await request(ClientResolveDocument, {})).resolve,
-    submitBlock: async (block, { hash, from } = {}) =>
       toNodeResult(
         url,
-        (await request(ClientSubmitBlockDocument, { block, ...(hash === undefined ? {} : { hash }), ...(from === undefined ? {} : { from }) }))
-          .submitBlock,
-        'SubmitBlockSuccess',
+        (await request(ClientRegisterNodesDocument, { urls: [...urls] })).registerNodes,
+        'RegisterNodesSuccess',
       ),
+    removeNodes: async (urls) =>
+      toNodeResult(
+        url,
+        (await request(ClientRemoveNodesDocument, { urls: [...urls] })).removeNodes,
+        'RemoveNodesSuccess',
+      ),
+    resolve: async () => (await request(ClientResolveDocument, {})).resolve,
+    submitBlock: async (block, { hash, from } = {}) => {
+      const variables = { block, ...(hash === undefined ? {} : { hash }), ...(from === undefined ? {} : { from }) };
+      return toNodeResult(url, (await request(ClientSubmitBlockDocument, variables)).submitBlock, 'SubmitBlockSuccess');
+    },
 
     subscribeNewBlocks: ({ afterIndex } = {}) =>
       subscribe(ClientNewBlockDocument, afterIndex === undefined ? {} : { afterIndex }, 'newBlock'),
@@ -263,27 +286,28 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
 
 /** Maps what graphql-request or fetch threw to the client's error classes. */
 function classifyRequestError(url: string, timeoutMs: number, error: unknown): NodeClientError {
-  if (error instanceof ClientError) {
-    const { status } = error.response;
-    const errors = error.response.errors ?? [];
-    const codes = errors.map((entry) => entry.extensions?.['code']);
-    const firstMessage = errors[0]?.message;
-    if (status === 401 || codes.includes('UNAUTHORIZED')) {
-      return new NodeUnauthorizedError(url, firstMessage ?? 'HTTP 401: the admin token is missing or wrong');
+  const failure = classifyRequestFailure(error);
+  switch (failure.kind) {
+    case 'answer': {
+      const { status, errors } = failure;
+      const codes = errors.map((entry) => entry.extensions?.['code']);
+      const firstMessage = errors[0]?.message;
+      if (status === 401 || codes.includes('UNAUTHORIZED')) {
+        return new NodeUnauthorizedError(url, firstMessage ?? 'HTTP 401: the admin token is missing or wrong');
+      }
+      if (status === 413 || codes.includes('PAYLOAD_TOO_LARGE')) {
+        return new NodePayloadTooLargeError(url, firstMessage ?? 'HTTP 413: the request body is too large');
+      }
+      if (errors.length > 0) return new NodeGraphQLError(url, status, errors);
+      return new NodeResponseError(url, `HTTP ${status} without GraphQL errors`, status, { cause: error });
     }
-    if (status === 413 || codes.includes('PAYLOAD_TOO_LARGE')) {
-      return new NodePayloadTooLargeError(url, firstMessage ?? 'HTTP 413: the request body is too large');
+    case 'timeout':
+      return new NodeUnreachableError(url, 'timeout', `no answer within ${timeoutMs} ms`, { cause: error });
+    case 'connect': {
+      const detail = failure.detail ?? (error as Error).message;
+      return new NodeUnreachableError(url, 'connect', detail, { cause: error });
     }
-    if (errors.length > 0) return new NodeGraphQLError(url, status, errors);
-    return new NodeResponseError(url, `HTTP ${status} without GraphQL errors`, status, { cause: error });
+    case 'other':
+      return new NodeResponseError(url, failure.message, undefined, { cause: error });
   }
-  const failure = error as (Error & { cause?: { name?: string; code?: string; message?: string } }) | undefined;
-  const names = [failure?.name, failure?.cause?.name];
-  if (names.includes('TimeoutError') || names.includes('AbortError')) {
-    return new NodeUnreachableError(url, 'timeout', `no answer within ${timeoutMs} ms`, { cause: error });
-  }
-  if (failure instanceof TypeError && failure.cause !== undefined) {
-    return new NodeUnreachableError(url, 'connect', failure.cause.code ?? failure.cause.message ?? failure.message, { cause: error });
-  }
-  return new NodeResponseError(url, failure?.message ?? String(error), undefined, { cause: error });
 }

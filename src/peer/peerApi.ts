@@ -42,6 +42,12 @@ export class PeerUnreachableError extends Error {
   override readonly name = 'PeerUnreachableError';
 }
 
+/** How a failed contact counts against a peer: UNREACHABLE when it did not answer, else REFUSED as a protocol error. */
+export function contactFailure(error: unknown): { status: 'UNREACHABLE' | 'REFUSED'; message: string } {
+  if (error instanceof PeerUnreachableError) return { status: 'UNREACHABLE', message: error.message };
+  return { status: 'REFUSED', message: `PROTOCOL_ERROR: ${error instanceof Error ? error.message : String(error)}` };
+}
+
 /**
  * Most transfers one relay request carries. Each is one aliased `submitTransaction` field of a single mutation, so any
  * node that serves `submitTransaction` accepts it; 10 stays well under the default alias (20) and token limits.

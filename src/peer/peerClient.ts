@@ -1,4 +1,4 @@
-import { ClientError, GraphQLClient } from 'graphql-request';
+import { GraphQLClient } from 'graphql-request';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { decodeBlock } from '../chain/encoding.js';
 import type { Block, Transaction } from '../chain/types.js';
@@ -19,6 +19,7 @@ import {
   type PushOutcome,
   RELAY_BATCH,
 } from './peerApi.js';
+import { classifyRequestFailure } from './requestFailure.js';
 
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -95,22 +96,24 @@ export class PeerClient implements PeerApi {
   }
 
   async submitTransaction(tx: Transaction): Promise<PushOutcome> {
-    const input = { sender: tx.sender, recipient: tx.recipient, amount: tx.amount, nonce: tx.nonce, signature: tx.signature ?? '' };
-    const data = await this.#request(PeerSubmitTransactionDocument, { input });
+    const data = await this.#request(PeerSubmitTransactionDocument, { input: toTransactionInput(tx) });
     const result: { code?: string; __typename: string } = data.submitTransaction;
     return result.code ?? result.__typename;
   }
 
   async submitTransactions(txs: readonly Transaction[]): Promise<PushOutcome[]> {
-    if (txs.length > RELAY_BATCH) throw new RangeError(`at most ${RELAY_BATCH} transactions per relay request, got ${txs.length}`);
+    if (txs.length > RELAY_BATCH) {
+      throw new RangeError(`at most ${RELAY_BATCH} transactions per relay request, got ${txs.length}`);
+    }
     if (txs.length <= 1) return Promise.all(txs.map((tx) => this.submitTransaction(tx)));
     // One mutation with an aliased field per transfer: t0: submitTransaction(input: $t0) …
     const definitions = txs.map((_, i) => `$t${i}: TransactionInput!`).join(', ');
-    const fields = txs.map((_, i) => `t${i}: submitTransaction(input: $t${i}) { __typename ... on Error { code } }`).join(' ');
-    const variables = Object.fromEntries(
-      txs.map((tx, i) => [`t${i}`, { sender: tx.sender, recipient: tx.recipient, amount: tx.amount, nonce: tx.nonce, signature: tx.signature ?? '' }]),
-    );
-    const data = await this.#request<Record<string, { __typename?: unknown; code?: unknown } | undefined>, Record<string, unknown>>(
+    const fields = txs
+      .map((_, i) => `t${i}: submitTransaction(input: $t${i}) { __typename ... on Error { code } }`)
+      .join(' ');
+    const variables = Object.fromEntries(txs.map((tx, i) => [`t${i}`, toTransactionInput(tx)]));
+    type RelayAnswer = Record<string, { __typename?: unknown; code?: unknown } | undefined>;
+    const data = await this.#request<RelayAnswer, Record<string, unknown>>(
       `mutation PeerRelayTransactions(${definitions}) { ${fields} }`,
       variables,
     );
@@ -144,24 +147,30 @@ export class PeerClient implements PeerApi {
   }
 }
 
+/** Maps a failed request to the protocol's errors: no answer is PeerUnreachableError, a bad one PeerProtocolError. */
 function classifyError(error: unknown, timeoutMs: number): Error {
   if (error instanceof PeerProtocolError) return error;
-  if (error instanceof ClientError) {
-    const first = error.response.errors?.[0]?.message;
-    return new PeerProtocolError(
-      first === undefined ? `answered HTTP ${error.response.status} without data` : `answered with an error: ${first}`,
-    );
-  }
-  const name = (error as Error | undefined)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return new PeerUnreachableError(`no answer within ${timeoutMs} ms`);
-  if (error instanceof TypeError) {
-    const cause = (error as TypeError & { cause?: { name?: string; code?: string; message?: string } }).cause;
-    if (cause?.name === 'TimeoutError' || cause?.name === 'AbortError') {
-      return new PeerUnreachableError(`no answer within ${timeoutMs} ms`);
+  const failure = classifyRequestFailure(error);
+  switch (failure.kind) {
+    case 'answer': {
+      const first = failure.errors[0]?.message;
+      return new PeerProtocolError(
+        first === undefined ? `answered HTTP ${failure.status} without data` : `answered with an error: ${first}`,
+      );
     }
-    if (cause !== undefined) return new PeerUnreachableError(`cannot connect: ${cause.code ?? cause.message ?? 'network error'}`);
+    case 'timeout':
+      return new PeerUnreachableError(`no answer within ${timeoutMs} ms`);
+    case 'connect':
+      return new PeerUnreachableError(`cannot connect: ${failure.detail ?? 'network error'}`);
+    case 'other':
+      return new PeerProtocolError(`answered something that is not GraphQL: ${failure.message}`);
   }
-  return new PeerProtocolError(`answered something that is not GraphQL: ${(error as Error)?.message ?? String(error)}`);
+}
+
+/** The GraphQL input form of a transaction. */
+function toTransactionInput(tx: Transaction) {
+  const { sender, recipient, amount, nonce, signature } = tx;
+  return { sender, recipient, amount, nonce, signature: signature ?? '' };
 }
 
 /** The GraphQL input form of a block. */

@@ -2,7 +2,13 @@ import type { AddBlockResult } from '../chain/chain.js';
 import type { Block } from '../chain/types.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { blockHash } from '../chain/block.js';
-import { PeerProtocolError, PeerUnreachableError, type PeerApi, type PeerChainStatus } from './peerApi.js';
+import {
+  contactFailure,
+  PeerProtocolError,
+  PeerUnreachableError,
+  type PeerApi,
+  type PeerChainStatus,
+} from './peerApi.js';
 
 export { PeerUnreachableError };
 
@@ -84,7 +90,8 @@ export async function syncFromPeer(
   try {
     status = await peer.status();
     if (status.genesisHash !== target.genesisHash) {
-      return report('REFUSED', `GENESIS_MISMATCH: the peer's genesis ${status.genesisHash} is not ours (${target.genesisHash})`);
+      const mismatch = `the peer's genesis ${status.genesisHash} is not ours (${target.genesisHash})`;
+      return report('REFUSED', `GENESIS_MISMATCH: ${mismatch}`);
     }
     if (status.address === target.address) return report('REFUSED', 'SELF: this URL points at this node itself');
     const ours = target.tip();
@@ -97,10 +104,13 @@ export async function syncFromPeer(
 
     const ancestor = await peer.commonAncestor(target.locator());
     if (ancestor === null) throw new PeerProtocolError('the peer shares no block of our locator, not even genesis');
-    if (!target.hasBlock(ancestor.hash)) throw new PeerProtocolError(`the peer named ${ancestor.hash}, which is not in our locator`);
+    if (!target.hasBlock(ancestor.hash)) {
+      throw new PeerProtocolError(`the peer named ${ancestor.hash}, which is not in our locator`);
+    }
     const wanted = status.height - ancestor.index;
     if (wanted > limits.maxBlocks) {
-      return report('REFUSED', `the peer's chain is ${wanted} blocks past our shared block; the limit is ${limits.maxBlocks}`);
+      const limit = limits.maxBlocks;
+      return report('REFUSED', `the peer's chain is ${wanted} blocks past our shared block; the limit is ${limit}`);
     }
     const blocks: Block[] = [];
     let previous = ancestor;
@@ -128,13 +138,15 @@ export async function syncFromPeer(
     if (previous.hash !== status.tipHash || previous.index !== status.height) {
       return report(
         'REFUSED',
-        `CLAIM_MISMATCH: the peer claimed tip ${status.height} ${status.tipHash} but served a chain ending at ${previous.index} ${previous.hash}`,
+        `CLAIM_MISMATCH: the peer claimed tip ${status.height} ${status.tipHash}` +
+          ` but served a chain ending at ${previous.index} ${previous.hash}`,
       );
     }
 
     // The run is added in chunks (at most a page of blocks or MAX_CHUNK_TRANSACTIONS transactions), each validated all
-    // or nothing, with a yield between chunks: a long sync never holds the event loop for more than one chunk. Until the peer's branch overtakes ours its chunks are kept as a side
-    // branch (the chain carries that branch's ledger from chunk to chunk); the best chain then switches in one step.
+    // or nothing, with a yield between chunks: a long sync never holds the event loop for more than one chunk. Until
+    // the peer's branch overtakes ours its chunks are kept as a side branch (the chain carries that branch's ledger
+    // from chunk to chunk); the best chain then switches in one step.
     let adopted: string | undefined;
     let sawSide = false;
     let first = true;
@@ -153,23 +165,29 @@ export async function syncFromPeer(
         case 'duplicate':
           break;
         case 'orphan':
-          return report('REFUSED', `the served blocks do not connect to our chain (missing ${result.missingParent})${keptNote(adopted)}`);
+          return report(
+            'REFUSED',
+            `the served blocks do not connect to our chain (missing ${result.missingParent})${keptNote(adopted)}`,
+          );
         case 'invalid':
           return report(
             'REFUSED',
-            `${result.rejection.code}: block ${chunk[result.position]?.header.index ?? '?'} ${result.rejection.message}${keptNote(adopted)}`,
+            `${result.rejection.code}: block ${chunk[result.position]?.header.index ?? '?'} ` +
+              `${result.rejection.message}${keptNote(adopted)}`,
           );
       }
     }
     const now = target.tip();
-    if (now.hash === previous.hash) return report('ADOPTED', `adopted the peer's chain: ${adopted ?? `tip ${now.index} ${now.hash}`}`);
+    if (now.hash === previous.hash) {
+      return report('ADOPTED', `adopted the peer's chain: ${adopted ?? `tip ${now.index} ${now.hash}`}`);
+    }
     if (!sawSide && adopted === undefined) return report('AHEAD', 'we already had every block the peer served');
     if (claimedWork <= now.totalWork) return report('AHEAD', "our chain grew past the peer's while syncing");
-    return report('REFUSED', `CLAIM_MISMATCH: the peer claimed ${status.totalWork} work but its chain has less than ours`);
+    const claim = `the peer claimed ${status.totalWork} work but its chain has less than ours`;
+    return report('REFUSED', `CLAIM_MISMATCH: ${claim}`);
   } catch (error) {
-    if (error instanceof PeerUnreachableError) return report('UNREACHABLE', error.message);
-    const message = error instanceof Error ? error.message : String(error);
-    return report('REFUSED', `PROTOCOL_ERROR: ${message}`);
+    const failure = contactFailure(error);
+    return report(failure.status, failure.message);
   }
 }
 
@@ -179,7 +197,7 @@ export async function syncFromPeer(
  */
 export const MAX_CHUNK_TRANSACTIONS = 500;
 
-/** Cuts a run into consecutive chunks of at most `maxBlocks` blocks and (unless one block alone has more) `maxTransactions`. */
+/** Cuts a run into chunks of at most `maxBlocks` blocks and (unless one block alone has more) `maxTransactions`. */
 function* chunksOf(blocks: readonly Block[], maxBlocks: number, maxTransactions: number): Generator<readonly Block[]> {
   let start = 0;
   while (start < blocks.length) {

@@ -1,0 +1,17 @@
+import type { AddBlockResult, Chain } from '../chain/chain.js';
+import type { Block } from '../chain/types.js';
+import type { EventHub } from './events.js';
+import type { NodeEvents, NodeLogger } from './nodeEvents.js';
+
+/** What the network needs from the node that owns it. */
+export interface NetworkHost {
+  readonly chain: Chain;
+  readonly address: string;
+  readonly events: EventHub<NodeEvents>;
+  now(): number;
+  log: NodeLogger;
+  /** Validates and adds blocks through the node (mempool and events follow). */
+  addBlocks(blocks: readonly Block[], source: string): AddBlockResult;
+  /** True when a transaction id is in the mempool. */
+  isPending(id: string): boolean;
+}
