@@ -2,6 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CHAIN_READS } from '../src/chain/chain.js';
+import { MEMPOOL_READS } from '../src/chain/mempool.js';
+import { PEER_SET_READS } from '../src/peer/peerSet.js';
 
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
 
@@ -74,5 +77,42 @@ describe('architecture (STYLE.md: imports point one way, no cycles)', () => {
     };
     for (const file of files) visit(file, []);
     expect(cycles).toEqual([]);
+  });
+});
+
+/**
+ * Every `node.chain.x`, `node.mempool.x` and `node.peers.x` a source reaches that is not a read, and every reach into
+ * `node.network`. (Passing `node.chain` on is fine: its type is the read-only view.)
+ */
+function frontDoorViolations(text: string): string[] {
+  const reads: Record<string, readonly string[]> = { chain: CHAIN_READS, mempool: MEMPOOL_READS, peers: PEER_SET_READS };
+  const found: string[] = [];
+  for (const [, part, member] of text.matchAll(/\bnode\.(chain|mempool|peers|network)\b(?:\s*\.\s*(\w+))?/g)) {
+    if (part === 'network' || (member !== undefined && !reads[part!]!.includes(member))) {
+      found.push(`node.${part}${member === undefined ? '' : `.${member}`}`);
+    }
+  }
+  return found;
+}
+
+describe('one front door (every change of chain state is a Node method)', () => {
+  const outside = sourceFiles(SRC).filter((file) => ['api', 'cli', 'dashboard'].includes(folderOf(file)));
+
+  it('lets src/api, src/cli and src/dashboard only read the chain, the mempool and the peers through the node', () => {
+    const violations = outside.flatMap((file) =>
+      frontDoorViolations(readFileSync(file, 'utf8')).map((use) => `${relative(SRC, file)}: ${use}`),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('detects a mutating call and a reach into the network (the check is not vacuous)', () => {
+    expect(frontDoorViolations('ctx.node.chain\n  .addBlocks(blocks); ctx.node.chain.height; f(node.chain)')).toEqual([
+      'node.chain.addBlocks',
+    ]);
+    expect(frontDoorViolations('node.mempool.add(tx); node.peers.remove(url); node.network.removeNodes(urls)')).toEqual([
+      'node.mempool.add',
+      'node.peers.remove',
+      'node.network.removeNodes',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { Repeater } from 'graphql-yoga';
-import type { EventHub } from '../node/events.js';
+import type { EventSource } from '../node/events.js';
 import type { NodeEvents } from '../node/nodeEvents.js';
 import type { ApiContext } from './context.js';
 import { DEFAULT_API_LIMITS, FIXED_API_LIMITS } from './limits.js';
@@ -10,7 +10,7 @@ import { DEFAULT_API_LIMITS, FIXED_API_LIMITS } from './limits.js';
  * ends. Unsubscribes on close.
  */
 export function eventStream<Events extends Record<string, unknown>, Name extends keyof Events & string>(
-  events: EventHub<Events>,
+  events: EventSource<Events>,
   name: Name,
   maxBacklog: number = DEFAULT_API_LIMITS.subscriptionBacklog,
 ): Repeater<Events[Name]> {

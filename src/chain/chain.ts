@@ -31,6 +31,29 @@ export type AddBlockResult =
 /** The change of the best chain that extended or reorganized it: the one event the mempool and the node follow. */
 export type TipChange = Extract<AddBlockResult, { status: 'extended' | 'reorg' }>;
 
+/** What may be read from a chain without changing it: the view queries get (Node.chain). */
+export const CHAIN_READS = [
+  'params',
+  'genesis',
+  'tip',
+  'height',
+  'getBlock',
+  'getBlockAt',
+  'isBest',
+  'locator',
+  'findLocatorMatch',
+  'getAccount',
+  'ledger',
+  'getTransaction',
+  'getAccountTransactionIds',
+  'getAccountHistoryLength',
+  'getAccountHistory',
+  'nextBlockContext',
+] as const;
+
+/** A chain, read-only. */
+export type ChainReader = Readonly<Pick<Chain, (typeof CHAIN_READS)[number]>>;
+
 /** A best-chain transaction with its block. */
 export interface LocatedTransaction {
   readonly transaction: Transaction;

@@ -29,6 +29,12 @@ export interface DroppedTransaction {
 /** Default bound on pending transactions. */
 export const DEFAULT_MEMPOOL_SIZE = 10_000;
 
+/** What may be read from a mempool without changing it (Node.mempool). */
+export const MEMPOOL_READS = ['size', 'get', 'list', 'pendingAccount', 'positionOf', 'selectForBlock'] as const;
+
+/** A mempool, read-only. */
+export type MempoolReader = Readonly<Pick<Mempool, (typeof MEMPOOL_READS)[number]>>;
+
 /** A pending store that keeps nothing (a mempool alone, in tests). */
 const NO_DURABLE_COPY: PendingStore = { list: () => [], put: () => Promise.resolve(), delete: () => {} };
 

@@ -1,5 +1,5 @@
 import { Ancestry } from './ancestry.js';
-import type { Chain } from './chain.js';
+import type { ChainReader } from './chain.js';
 import { EMPTY_ACCOUNT, LedgerOverlay } from './ledger.js';
 import { blockWork } from './pow.js';
 import type { BlockRejection } from './rejections.js';
@@ -15,7 +15,7 @@ export type ChainVerification =
  * block from genesis up, the stored hash index, links and cumulative work, and at the end that the stored account
  * states equal the ones recomputed. Memory holds one ledger and a window of timestamps, never the chain.
  */
-export function verifyChain(chain: Chain, now: number): ChainVerification {
+export function verifyChain(chain: ChainReader, now: number): ChainVerification {
   const params = chain.params;
   const ledger = new LedgerOverlay({ getAccount: () => EMPTY_ACCOUNT });
   let previous = chain.getBlockAt(1);

@@ -74,13 +74,13 @@ async function startNode(argv: readonly string[]): Promise<void> {
     corsOrigins: config.corsOrigins,
     ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
   });
-  node.network.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
+  node.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
   const initialSync = node.start(config.peers);
   log('node.started', {
     address: wallet.address,
     keyFile: created ? 'created' : 'loaded',
     dataDir: config.dataDir,
-    publicUrl: node.network.publicUrl,
+    publicUrl: node.publicUrl,
     genesis: node.chain.genesis.hash,
     difficulty: config.difficulty,
     height: node.chain.height,

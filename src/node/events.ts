@@ -1,3 +1,6 @@
+/** The listening side of an event hub: what code outside the node gets. */
+export type EventSource<Events extends Record<string, unknown>> = Pick<EventHub<Events>, 'on' | 'listenerCount'>;
+
 /** A minimal typed event hub: listeners per event name, each returning an unsubscribe function. */
 export class EventHub<Events extends Record<string, unknown>> {
   readonly #listeners = new Map<keyof Events, Set<(payload: never) => void>>();

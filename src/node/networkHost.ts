@@ -1,11 +1,11 @@
-import type { AddBlockResult, Chain } from '../chain/chain.js';
+import type { AddBlockResult, ChainReader } from '../chain/chain.js';
 import type { Block } from '../chain/types.js';
 import type { EventHub } from './events.js';
 import type { NodeEvents, NodeLogger } from './nodeEvents.js';
 
 /** What the network needs from the node that owns it. */
 export interface NetworkHost {
-  readonly chain: Chain;
+  readonly chain: ChainReader;
   readonly address: string;
   readonly events: EventHub<NodeEvents>;
   now(): number;

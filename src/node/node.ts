@@ -1,18 +1,17 @@
-import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
-import { createHeaderTemplate } from '../chain/block.js';
-import { Chain, type AddBlockResult } from '../chain/chain.js';
-import { Mempool, type PendingTransaction } from '../chain/mempool.js';
+import { Chain, type AddBlockResult, type ChainReader } from '../chain/chain.js';
+import { Mempool, type MempoolReader, type PendingTransaction } from '../chain/mempool.js';
 import type { ChainParams } from '../chain/params.js';
 import type { TransactionRejection } from '../chain/rejections.js';
 import type { ChainDb } from '../chain/db/chainDb.js';
 import type { StoredBlock } from '../chain/db/model.js';
-import { createRewardTransaction, signTransaction } from '../chain/transaction.js';
+import { signTransaction } from '../chain/transaction.js';
 import type { Block, Transaction } from '../chain/types.js';
 import type { Miner } from '../mining/miner.js';
 import type { PeerApi } from '../peer/peerApi.js';
-import type { PeerRecord, PeerSet } from '../peer/peerSet.js';
+import type { PeerRecord, PeerSetReader } from '../peer/peerSet.js';
 import type { Wallet } from '../wallet/wallet.js';
-import { EventHub } from './events.js';
+import { BlockProducer } from './blockProducer.js';
+import { EventHub, type EventSource } from './events.js';
 import { Network, type NetworkOptions, type Resolution } from './network.js';
 import { MemoryPeerStore, type PeerStore } from './peerStore.js';
 import type { NodeEvents, NodeLogger } from './nodeEvents.js';
@@ -66,26 +65,21 @@ export type TransactionSubmission =
   | { readonly ok: false; readonly rejection: TransactionRejection };
 
 /**
- * The node: owns the chain engine, mempool, peer set, miner and wallet. Every API resolver, the CLI and the peer
- * protocol go through it; nothing else mutates chain state. Block insertion is synchronous (the engine is), so
- * JavaScript's single thread already serializes it.
+ * The node, the one front door: owns the chain engine, mempool, network, miner and wallet. Queries read through
+ * `chain`, `mempool` and `peers` (read-only views); every write is a method here. Block insertion is synchronous
+ * (the engine is), so JavaScript's single thread already serializes it.
  */
 export class Node {
-  readonly chain: Chain;
-  readonly mempool: Mempool;
-  readonly events = new EventHub<NodeEvents>();
-  readonly network: Network;
+  readonly #chain: Chain;
+  readonly #mempool: Mempool;
+  readonly #events = new EventHub<NodeEvents>();
+  readonly #network: Network;
   readonly wallet: Wallet;
   readonly version: string;
   readonly #options: NodeOptions;
   readonly #log: NodeLogger;
+  readonly #producer: BlockProducer;
   readonly #closed = new AbortController();
-  /** Aborted (and replaced) whenever the tip changes, cancelling mining jobs built on the old tip. */
-  #tipChanged = new AbortController();
-  #miningQueue: Promise<unknown> = Promise.resolve();
-  #miningJobs = 0;
-  #continuousMining = false;
-  #miningLoop: Promise<void> | undefined;
   #started = false;
   /** Peers the start-up sync is talking to, while it runs. */
   #initialSyncPeers: number | null = null;
@@ -95,28 +89,63 @@ export class Node {
     this.wallet = options.wallet;
     this.version = options.version ?? '0.0.0';
     this.#log = options.log ?? (() => {});
-    this.chain = new Chain({ params: options.params, clock: options.clock, ...(options.db ? { db: options.db } : {}) });
-    this.mempool = new Mempool(this.chain.ledger(), { maxSize: options.mempoolSize, store: this.chain.db.pending });
-    for (const lost of this.mempool.restore(this.chain.ledger(), (id) => this.#isConfirmed(id))) {
+    this.#chain = new Chain({ params: options.params, clock: options.clock, ...(options.db ? { db: options.db } : {}) });
+    this.#mempool = new Mempool(this.#chain.ledger(), { maxSize: options.mempoolSize, store: this.#chain.db.pending });
+    for (const lost of this.#mempool.restore(this.#chain.ledger(), (id) => this.#isConfirmed(id))) {
       this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
     }
-    this.network = new Network(
+    this.#network = new Network(
       {
-        chain: this.chain,
+        chain: this.#chain,
         address: this.wallet.address,
-        events: this.events,
+        events: this.#events,
         now: () => this.now(),
         log: this.#log,
         addBlocks: (blocks, source) => this.#addBlocks(blocks, [], source),
-        isPending: (id) => this.mempool.get(id) !== undefined,
+        isPending: (id) => this.#mempool.get(id) !== undefined,
       },
       { ...options.network, connectPeer: options.connectPeer, peerStore: options.peerStore ?? new MemoryPeerStore() },
     );
+    this.#producer = new BlockProducer({
+      chain: this.#chain,
+      mempool: this.#mempool,
+      miner: options.miner,
+      address: this.wallet.address,
+      events: this.#events,
+      log: this.#log,
+      now: () => this.now(),
+      addMined: (block) => this.#addBlocks([block], [], 'mined'),
+    });
   }
 
-  /** The node's peers. */
-  get peers(): PeerSet {
-    return this.network.peers;
+  /** What happens to the node (blocks, reorganizations, transfers, peers, mining), to listen to. */
+  get events(): EventSource<NodeEvents> {
+    return this.#events;
+  }
+
+  /** The chain, read-only: every change goes through a Node method. */
+  get chain(): ChainReader {
+    return this.#chain;
+  }
+
+  /** The mempool, read-only. */
+  get mempool(): MempoolReader {
+    return this.#mempool;
+  }
+
+  /** The node's peers, read-only. */
+  get peers(): PeerSetReader {
+    return this.#network.peers;
+  }
+
+  /** This node's GraphQL URL as peers reach it, if it has one. */
+  get publicUrl(): string | null {
+    return this.#network.publicUrl;
+  }
+
+  /** Sets the public URL once it is known (a server on port 0 learns its port only when listening). */
+  setPublicUrl(url: string | null): void {
+    this.#network.setPublicUrl(url);
   }
 
   /**
@@ -129,7 +158,7 @@ export class Node {
   async start(peers: readonly string[] = []): Promise<InitialSync> {
     if (this.#started) throw new Error('the node is already started');
     this.#started = true;
-    this.network.start();
+    this.#network.start();
     this.#initialSyncPeers = Math.max(peers.length, this.peers.size);
     try {
       let added: readonly PeerRecord[] = [];
@@ -169,7 +198,7 @@ export class Node {
 
   /** True while a block is being mined. */
   get mining(): boolean {
-    return this.#miningJobs > 0;
+    return this.#producer.mining;
   }
 
   /** Current proof-search speed (tries per second, 0 when idle). */
@@ -179,10 +208,10 @@ export class Node {
 
   /** Validates a client-signed transfer and queues it. */
   submitTransaction(tx: Transaction): TransactionSubmission {
-    const result = this.mempool.add(tx, this.now(), (id) => this.#isConfirmed(id));
+    const result = this.#mempool.add(tx, this.now(), (id) => this.#isConfirmed(id));
     if (!result.ok) return result;
     // Durable before anyone is told it was accepted: the API awaits `durable` before answering.
-    this.events.emit('transactionAccepted', result.pending);
+    this.#events.emit('transactionAccepted', result.pending);
     this.#log('transaction.accepted', { id: result.pending.id, amount: tx.amount });
     const expectedBlockIndex = this.expectedBlockIndex(result.pending.id)!;
     return { ok: true, pending: result.pending, expectedBlockIndex, durable: result.durable };
@@ -190,17 +219,17 @@ export class Node {
 
   /** Signs a transfer from the node wallet with its next pending nonce and queues it (the tutorial's one step). */
   send(recipient: string, amount: number): TransactionSubmission {
-    const nonce = this.mempool.pendingAccount(this.wallet.address).nonce;
+    const nonce = this.#mempool.pendingAccount(this.wallet.address).nonce;
     const tx = signTransaction({ sender: this.wallet.address, recipient, amount, nonce }, this.wallet.privateKey);
     return this.submitTransaction(tx);
   }
 
   /** Index of the block a pending transaction will join when blocks are filled from the mempool in order. */
   expectedBlockIndex(id: string): number | undefined {
-    const position = this.mempool.positionOf(id);
+    const position = this.#mempool.positionOf(id);
     if (position < 0) return undefined;
-    const perBlock = this.chain.params.maxTransactionsPerBlock - 1;
-    return this.chain.height + 1 + Math.floor(position / perBlock);
+    const perBlock = this.#chain.params.maxTransactionsPerBlock - 1;
+    return this.#chain.height + 1 + Math.floor(position / perBlock);
   }
 
   /**
@@ -208,44 +237,22 @@ export class Node {
    * Requests are served one at a time; a job whose tip changes under it restarts on the new tip.
    */
   mine(): Promise<StoredBlock> {
-    const job = this.#miningQueue.then(() => this.#mineOne());
-    this.#miningQueue = job.catch(() => {});
-    return job;
+    return this.#producer.mine();
   }
 
   /** Starts mining block after block until stopMining or close (one loop, however often it is called). */
   startMining(): void {
-    this.#continuousMining = true;
-    if (this.#miningLoop !== undefined) return;
-    const loop = async (): Promise<void> => {
-      let failures = 0;
-      while (this.#continuousMining && !this.#closed.signal.aborted) {
-        try {
-          await this.mine();
-          failures = 0;
-          // At an easy difficulty a block can be found without the miner ever yielding; give I/O a turn between
-          // blocks so a continuously mining node keeps answering.
-          await yieldToEventLoop();
-        } catch (error) {
-          if (this.#closed.signal.aborted) break;
-          failures++;
-          this.#log('mining.error', { error: (error as Error).message, failures });
-          // A persistent failure (a clock behind the chain, a broken kernel) must not spin: back off up to 30 s.
-          await sleep(Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6)));
-        }
-      }
-    };
-    this.#miningLoop = loop().finally(() => (this.#miningLoop = undefined));
+    this.#producer.startContinuous();
   }
 
   /** True while continuous mining is on. */
   get continuousMining(): boolean {
-    return this.#continuousMining;
+    return this.#producer.continuous;
   }
 
   /** Stops continuous mining after the current block. */
   stopMining(): void {
-    this.#continuousMining = false;
+    this.#producer.stopContinuous();
   }
 
   /**
@@ -254,98 +261,52 @@ export class Node {
    */
   submitBlock(block: Block, claimedHash?: string, from?: string): AddBlockResult {
     const result = this.#addBlocks([block], claimedHash === undefined ? [] : [claimedHash], from === undefined ? 'submitted' : `gossip ${from}`);
-    if (result.status === 'orphan') this.network.onOrphan(from);
+    if (result.status === 'orphan') this.#network.onOrphan(from);
     return result;
   }
 
   /** Registers peers (see Network.registerNodes). @throws {PeerUrlError} naming the offending field. */
   registerNodes(urls: readonly string[]): Promise<{ added: PeerRecord[]; peers: PeerRecord[] }> {
-    return this.network.registerNodes(urls);
+    return this.#network.registerNodes(urls);
   }
 
-  /** The tutorial's consensus call: sync from every peer, keep the valid chain with the most work. */
-  resolve(): Promise<Resolution> {
-    return this.network.resolve();
+  /**
+   * Forgets peers (an operator's removePeer): no more gossip, relay or resync with them. Unknown URLs are ignored.
+   * @throws {PeerUrlError} naming a malformed URL; nothing is removed then.
+   */
+  removeNodes(urls: readonly string[]): { removed: string[]; peers: PeerRecord[] } {
+    return this.#network.removeNodes(urls);
+  }
+
+  /**
+   * The tutorial's consensus call: sync from every peer, keep the valid chain with the most work. An automatic run
+   * (the resync timer's) skips peers that are backing off.
+   */
+  resolve(options: { automatic?: boolean } = {}): Promise<Resolution> {
+    return this.#network.resolve(options);
   }
 
   /** Stops mining and cancels everything in flight. */
   close(): void {
-    void this.#options.miner.close?.();
-    this.network.stop();
-    this.#continuousMining = false;
+    this.#producer.close();
+    this.#network.stop();
     this.#closed.abort(new Error('the node is shutting down'));
-    this.#tipChanged.abort(new Error('the node is shutting down'));
-  }
-
-  async #mineOne(): Promise<StoredBlock> {
-    this.#miningJobs++;
-    const startedAt = performance.now();
-    const triesAtStart = this.#options.miner.stats().tries;
-    let current = { index: 0, difficulty: 0 };
-    const progress = setInterval(() => {
-      const stats = this.#options.miner.stats();
-      this.events.emit('miningProgress', {
-        hashrate: stats.hashrate,
-        tries: stats.tries - triesAtStart,
-        difficulty: current.difficulty,
-        elapsedMs: Math.round(performance.now() - startedAt),
-        index: current.index,
-      });
-    }, 1_000);
-    progress.unref();
-    try {
-      for (;;) {
-        this.#closed.signal.throwIfAborted();
-        const context = this.chain.nextBlockContext();
-        const latest = this.now() + this.chain.params.maxFutureBlockTimeMs;
-        if (context.timestamp > latest) {
-          // Median time past is ahead of this node's clock by more than the future limit: any block mined now would
-          // be refused, so say so instead of hashing for nothing.
-          throw new Error(
-            `this node's clock (${this.now()}) is behind the chain: the next block needs timestamp ≥ ${context.timestamp}`,
-          );
-        }
-        const transactions = [
-          createRewardTransaction(context.index, this.wallet.address, this.chain.params.reward),
-          ...this.mempool.selectForBlock(this.chain.params.maxTransactionsPerBlock - 1),
-        ];
-        const template = createHeaderTemplate({ ...context, transactions });
-        current = { index: context.index, difficulty: context.difficulty };
-        const signal = AbortSignal.any([this.#tipChanged.signal, this.#closed.signal]);
-        let header;
-        try {
-          header = await this.#options.miner.mine(template, signal);
-        } catch (error) {
-          if (this.#closed.signal.aborted) throw error;
-          if (signal.aborted) continue; // the tip moved: start again on the new one
-          throw error;
-        }
-        const result = this.#addBlocks([{ header, transactions }], [], 'mined');
-        if (result.status === 'extended') return result.tip;
-        // Someone else's block won the race while we sealed ours; mine again on the new tip.
-        if (result.status === 'invalid') throw new Error(`mined an invalid block: ${result.rejection.message}`);
-      }
-    } finally {
-      clearInterval(progress);
-      this.#miningJobs--;
-    }
   }
 
   #isConfirmed(id: string): boolean {
-    return this.chain.getTransaction(id) !== undefined;
+    return this.#chain.getTransaction(id) !== undefined;
   }
 
   #addBlocks(blocks: readonly Block[], hashes: readonly (string | undefined)[], source: string): AddBlockResult {
-    const result = this.chain.addBlocks(blocks, hashes);
+    const result = this.#chain.addBlocks(blocks, hashes);
     if (result.status === 'extended' || result.status === 'reorg') {
-      const dropped = this.mempool.onTipChange(result, this.chain.ledger(), (id) => this.#isConfirmed(id), this.now());
+      const dropped = this.#mempool.onTipChange(result, this.#chain.ledger(), (id) => this.#isConfirmed(id), this.now());
       for (const lost of dropped) this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
-      this.#tipChanged.abort(new Error('the tip changed'));
-      this.#tipChanged = new AbortController();
+      this.#producer.onTipChanged();
       if (result.status === 'reorg') {
         const depth = result.disconnected.length;
         this.#log('chain.reorganized', { depth, oldTip: result.oldTip.hash, newTip: result.tip.hash, source });
-        this.events.emit('chainReorganized', {
+        this.#events.emit('chainReorganized', {
           depth,
           oldTip: result.oldTip,
           newTip: result.tip,
@@ -360,9 +321,9 @@ export class Node {
           transactions: stored.block.transactions.length,
           source,
         });
-        this.events.emit('blockConnected', stored);
+        this.#events.emit('blockConnected', stored);
       }
-      this.events.emit('tipChanged', { tip: result.tip, connected: result.connected });
+      this.#events.emit('tipChanged', { tip: result.tip, connected: result.connected });
     } else if (result.status === 'invalid') {
       this.#log('block.rejected', { source, code: result.rejection.code, message: result.rejection.message });
     }

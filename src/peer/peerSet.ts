@@ -43,6 +43,12 @@ export function isBackingOff(peer: PeerRecord, now: number): boolean {
   return peer.retryAt !== null && peer.retryAt > now;
 }
 
+/** What may be read from a peer set without changing it (Node.peers). */
+export const PEER_SET_READS = ['size', 'list', 'get', 'due'] as const;
+
+/** A peer set, read-only. */
+export type PeerSetReader = Readonly<Pick<PeerSet, (typeof PEER_SET_READS)[number]>>;
+
 /** The node's peers, keyed by normalized URL, in registration order. */
 export class PeerSet {
   readonly #peers = new Map<string, PeerRecord>();

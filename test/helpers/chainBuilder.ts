@@ -1,5 +1,5 @@
 import { blockHash, createHeaderTemplate, type HeaderTemplate } from '../../src/chain/block.js';
-import { Chain, type AddBlockResult } from '../../src/chain/chain.js';
+import { Chain, type AddBlockResult, type ChainReader } from '../../src/chain/chain.js';
 import { expectedDifficulty } from '../../src/chain/difficulty.js';
 import { addressFromPrivateKey } from '../../src/chain/keys.js';
 import { computeMerkleRoot } from '../../src/chain/merkle.js';
@@ -115,7 +115,7 @@ export function sealBlock(fields: SealBlockFields): Block {
 /** Options of `mineBlock`: where to build, who mines, what goes in. */
 export interface MineBlockOptions {
   /** The chain whose tip to build on (and whose parameters and clock to use). */
-  readonly chain?: Chain;
+  readonly chain?: ChainReader;
   /** The parent to build on; takes precedence over the chain's tip. */
   readonly parent?: ParentRef;
   /** Receives the reward (default `minerWallet`). Different miners make sibling blocks differ. */

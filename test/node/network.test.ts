@@ -142,7 +142,7 @@ describe('backoff', () => {
       const peer = node.peers.list()[0]!;
       delays.push(peer.retryAt! - clock.now());
       clock.advance(peer.retryAt! - clock.now());
-      await node.network.resolve({ automatic: true });
+      await node.resolve({ automatic: true });
     }
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000]);
     expect(node.peers.list()[0]).toMatchObject({ status: 'UNREACHABLE', failures: 9 });
@@ -154,7 +154,7 @@ describe('backoff', () => {
     await node.registerNodes(['127.0.0.1:5001']);
     const fake = fakes.get('http://127.0.0.1:5001/graphql')!;
     const calls = fake.calls;
-    expect((await node.network.resolve({ automatic: true })).outcomes).toEqual([]);
+    expect((await node.resolve({ automatic: true })).outcomes).toEqual([]);
     expect(fake.calls).toBe(calls);
     expect((await node.resolve()).outcomes[0]!.outcome).toBe('UNREACHABLE');
     node.close();

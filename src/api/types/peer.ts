@@ -148,7 +148,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) => {
       requireAdmin(ctx, 'removeNodes');
       try {
-        return ctx.node.network.removeNodes(args.urls);
+        return ctx.node.removeNodes(args.urls);
       } catch (error) {
         if (error instanceof PeerUrlError) throw new InvalidInputError(error.field, error.message);
         throw error;
