@@ -1,4 +1,4 @@
-import type { StoredBlock } from '../chain/db/model.js';
+import { returnedTransfers, type StoredBlock } from '../chain/db/model.js';
 import type { Transaction } from '../chain/types.js';
 import { RELAY_BATCH } from '../peer/peerApi.js';
 import type { NetworkHost } from './networkHost.js';
@@ -35,10 +35,8 @@ export class Gossip {
       // Transfers of blocks that left the best chain went back to our mempool; peers that followed the other
       // branch may never have seen them, so offer them again (peers that have them answer ALREADY_KNOWN).
       this.#host.events.on('chainReorganized', ({ disconnected }) => {
-        for (const stored of disconnected) {
-          stored.block.transactions.forEach((transaction, position) => {
-            if (this.#host.isPending(stored.transactionIds[position]!)) this.#relayTransaction(transaction);
-          });
+        for (const { id, transaction } of returnedTransfers(disconnected)) {
+          if (this.#host.isPending(id)) this.#relayTransaction(transaction);
         }
       }),
     );
