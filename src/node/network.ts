@@ -1,11 +1,10 @@
 import type { PeerApi } from '../peer/peerApi.js';
-import type { PeerRecord, PeerSet } from '../peer/peerSet.js';
-import type { SyncOutcome } from '../peer/syncFromPeer.js';
+import type { PeerSet } from '../peer/peerSet.js';
 import { Gossip } from './gossip.js';
 import type { NetworkHost } from './networkHost.js';
 import { PeerContacts } from './peerContacts.js';
 import { PeerRegistry, type PeerRegistryOptions } from './peerRegistry.js';
-import { SyncScheduler, type Resolution, type SyncSchedulerOptions } from './syncScheduler.js';
+import { SyncScheduler, type SyncSchedulerOptions } from './syncScheduler.js';
 
 export { MAX_BACKOFF_MS } from '../peer/peerSet.js';
 export type { NetworkHost } from './networkHost.js';
@@ -29,8 +28,10 @@ export interface NetworkOptions extends PeerRegistryOptions, SyncSchedulerOption
  */
 export class Network {
   readonly peers: PeerSet;
-  readonly #registry: PeerRegistry;
-  readonly #sync: SyncScheduler;
+  /** Registration, removal and persistence of peers. */
+  readonly registry: PeerRegistry;
+  /** Resolve, the resync timer and sync-back on orphans. */
+  readonly sync: SyncScheduler;
   readonly #gossip: Gossip | undefined;
   #publicUrl: string | null;
 
@@ -39,8 +40,8 @@ export class Network {
     const publicUrl = () => this.#publicUrl;
     const contacts = new PeerContacts(host, options.connectPeer);
     this.peers = contacts.peers;
-    this.#registry = new PeerRegistry(contacts, host, options, publicUrl);
-    this.#sync = new SyncScheduler(contacts, host, options);
+    this.registry = new PeerRegistry(contacts, host, options, publicUrl);
+    this.sync = new SyncScheduler(contacts, host, options);
     this.#gossip = options.gossip === false ? undefined : new Gossip(contacts, host, publicUrl);
   }
 
@@ -57,37 +58,12 @@ export class Network {
   /** Starts gossip and the automatic resync timer (Node.start then syncs from the known peers at once). */
   start(): void {
     this.#gossip?.start();
-    this.#sync.start();
+    this.sync.start();
   }
 
   /** Stops gossip and the timer. */
   stop(): void {
     this.#gossip?.stop();
-    this.#sync.stop();
-  }
-
-  /** Registers peers (see PeerRegistry.register). @throws {PeerUrlError} naming the offending field. */
-  registerNodes(urls: readonly string[]): Promise<{ added: PeerRecord[]; peers: PeerRecord[] }> {
-    return this.#registry.register(urls);
-  }
-
-  /** Forgets peers (see PeerRegistry.remove). @throws {PeerUrlError} naming a malformed URL. */
-  removeNodes(urls: readonly string[]): { removed: string[]; peers: PeerRecord[] } {
-    return this.#registry.remove(urls);
-  }
-
-  /** Syncs from every peer, keeping the valid chain with the most work (see SyncScheduler.resolve). Never throws. */
-  resolve(options: { automatic?: boolean } = {}): Promise<Resolution> {
-    return this.#sync.resolve(options);
-  }
-
-  /** Syncs from one registered peer (one sync per peer at a time; a concurrent call shares the running one). */
-  syncFrom(url: string): Promise<SyncOutcome> {
-    return this.#sync.syncFrom(url);
-  }
-
-  /** A gossiped block's parent was unknown: sync from its sender if the sender is a registered peer. */
-  onOrphan(from: string | undefined): void {
-    this.#sync.onOrphan(from);
+    this.sync.stop();
   }
 }

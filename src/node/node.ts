@@ -261,13 +261,13 @@ export class Node {
    */
   submitBlock(block: Block, claimedHash?: string, from?: string): AddBlockResult {
     const result = this.#addBlocks([block], claimedHash === undefined ? [] : [claimedHash], from === undefined ? 'submitted' : `gossip ${from}`);
-    if (result.status === 'orphan') this.#network.onOrphan(from);
+    if (result.status === 'orphan') this.#network.sync.onOrphan(from);
     return result;
   }
 
-  /** Registers peers (see Network.registerNodes). @throws {PeerUrlError} naming the offending field. */
+  /** Registers peers (see PeerRegistry.register). @throws {PeerUrlError} naming the offending field. */
   registerNodes(urls: readonly string[]): Promise<{ added: PeerRecord[]; peers: PeerRecord[] }> {
-    return this.#network.registerNodes(urls);
+    return this.#network.registry.register(urls);
   }
 
   /**
@@ -275,7 +275,7 @@ export class Node {
    * @throws {PeerUrlError} naming a malformed URL; nothing is removed then.
    */
   removeNodes(urls: readonly string[]): { removed: string[]; peers: PeerRecord[] } {
-    return this.#network.removeNodes(urls);
+    return this.#network.registry.remove(urls);
   }
 
   /**
@@ -283,7 +283,7 @@ export class Node {
    * (the resync timer's) skips peers that are backing off.
    */
   resolve(options: { automatic?: boolean } = {}): Promise<Resolution> {
-    return this.#network.resolve(options);
+    return this.#network.sync.resolve(options);
   }
 
   /** Stops mining and cancels everything in flight. */
