@@ -20,7 +20,7 @@ import { createFixedClock } from '../helpers/clock.js';
 import { alice } from '../helpers/keys.js';
 import { easyParams } from '../helpers/params.js';
 
-import { describeChainStoreContract } from './chainStoreContract.js';
+import { describeChainDbContract } from './chainDbContract.js';
 import { describeKeyValueContract } from './keyValueContract.js';
 
 const FORMAT1_FIXTURE = new URL('./fixtures/format1/', import.meta.url);
@@ -45,7 +45,7 @@ const lmdbHarness = async () => {
 };
 
 describeKeyValueContract('LmdbKeyValueStore', lmdbHarness);
-describeChainStoreContract('LmdbKeyValueStore', lmdbHarness);
+describeChainDbContract('LmdbKeyValueStore', lmdbHarness);
 
 describe('the data directory on disk', () => {
   const dirs: string[] = [];

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { del, put } from '../../src/chain/db/keyValue.js';
-import type { StoreHarness } from './chainStoreContract.js';
+import type { StoreHarness } from './chainDbContract.js';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 const entries = (iterable: Iterable<readonly [Uint8Array, Uint8Array]>) =>

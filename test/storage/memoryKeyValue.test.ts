@@ -1,5 +1,5 @@
 import { MemoryKeyValueStore } from '../../src/chain/db/keyValue.js';
-import { describeChainStoreContract } from './chainStoreContract.js';
+import { describeChainDbContract } from './chainDbContract.js';
 import { describeKeyValueContract } from './keyValueContract.js';
 
 // The in-memory backend "reopens" as itself: the same object holds the same data.
@@ -9,4 +9,4 @@ const memoryHarness = async () => {
 };
 
 describeKeyValueContract('MemoryKeyValueStore', memoryHarness);
-describeChainStoreContract('MemoryKeyValueStore', memoryHarness);
+describeChainDbContract('MemoryKeyValueStore', memoryHarness);

@@ -35,7 +35,7 @@ function snapshot(chain: Chain) {
  * The contract of the chain database on every key-value backend, the in-memory one and LMDB alike: what a chain
  * writes reads back the same, reorganizations included, and survives a reopen.
  */
-export function describeChainStoreContract(name: string, createHarness: () => Promise<StoreHarness>): void {
+export function describeChainDbContract(name: string, createHarness: () => Promise<StoreHarness>): void {
   describe(`${name}: the chain database contract`, () => {
     let harness: StoreHarness | undefined;
     let db: ChainDb;
