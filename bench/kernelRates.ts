@@ -11,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import { createHeaderTemplate } from '../src/chain/block.js';
 import { encodeHeader } from '../src/chain/encoding.js';
-import { searchProof } from '../src/mining/searchProof.js';
 import { createProofSearcher, type ProofKernelName } from '../src/mining/kernel/createProofSearcher.js';
+import { searchProof } from '../src/mining/searchProof.js';
 import { printTable } from './table.js';
 
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 0.6);
@@ -42,9 +42,10 @@ function bestRate(run: (units: number) => void, firstBatch: number): number {
 /** SHA-256 compressions per second on one core: node:crypto over a 16 MiB buffer, bytes/s ÷ 64. */
 export function compressionsPerSecond(): number {
   const buffer = Buffer.alloc(16 * 1024 * 1024, 0x5a);
-  const bytesPerSecond = bestRate((count) => {
-    for (let i = 0; i < count; i++) createHash('sha256').update(buffer).digest();
-  }, 1) * buffer.length;
+  const bytesPerSecond =
+    bestRate((count) => {
+      for (let i = 0; i < count; i++) createHash('sha256').update(buffer).digest();
+    }, 1) * buffer.length;
   return bytesPerSecond / 64;
 }
 

@@ -52,7 +52,8 @@ describe('architecture (STYLE.md: imports point one way, no cycles)', () => {
       const from = folderOf(file);
       for (const target of localImports(file)) {
         const to = folderOf(target);
-        if (to !== from && LAYER[to]! >= LAYER[from]!) violations.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
+        if (to !== from && LAYER[to]! >= LAYER[from]!)
+          violations.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
       }
     }
     expect(violations).toEqual([]);

@@ -27,7 +27,12 @@ export function requestHygiene(): Plugin {
         const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
         if (!ACCEPTED_POST_TYPES.includes(type)) {
           endResponse(
-            errorResponse(fetchAPI.Response, 415, 'UNSUPPORTED_MEDIA_TYPE', `POST bodies must be application/json, got "${type || 'none'}"`),
+            errorResponse(
+              fetchAPI.Response,
+              415,
+              'UNSUPPORTED_MEDIA_TYPE',
+              `POST bodies must be application/json, got "${type || 'none'}"`,
+            ),
           );
         }
         return;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -54,7 +54,7 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
         '  --base-port <port>  port of the first node; the others follow (default 4000)\n' +
         "  --difficulty <bits> the network's starting difficulty (default 16)\n" +
         '  --mine              every node mines continuously\n' +
-        '  --data-dir <path>   parent of the nodes\' data directories, one per port (default ./data/devnet)\n',
+        "  --data-dir <path>   parent of the nodes' data directories, one per port (default ./data/devnet)\n",
     );
     return;
   }
@@ -81,11 +81,15 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
     const port = basePort + i;
     const url = `http://127.0.0.1:${port}/graphql`;
     const flags = [
-      '--port', String(port),
+      '--port',
+      String(port),
       // Resolved here: the nodes run from the repository root, but a relative --data-dir means the caller's directory.
-      '--data-dir', resolve(values['data-dir'], String(port)),
-      '--difficulty', values.difficulty,
-      '--public-url', url,
+      '--data-dir',
+      resolve(values['data-dir'], String(port)),
+      '--difficulty',
+      values.difficulty,
+      '--public-url',
+      url,
       ...(urls.length > 0 ? ['--peers', urls.join(',')] : []),
       ...(values.mine ? ['--mine'] : []),
     ];

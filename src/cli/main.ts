@@ -9,8 +9,8 @@
  * Each part is imported only when used, so a client command does not load the node's database or miner.
  */
 import module from 'node:module';
-import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { splitCommandLine } from './splitCommandLine.js';
 import { findSourceNewerThanBuild } from './staleBuild.js';
 
@@ -20,9 +20,13 @@ import { findSourceNewerThanBuild } from './staleBuild.js';
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 // Built, this file is dist/cli/main.js; from source (tsx, tests) there is no build to be stale.
-const stale = import.meta.url.endsWith('.ts') ? undefined : findSourceNewerThanBuild(fileURLToPath(new URL('../../', import.meta.url)));
+const stale = import.meta.url.endsWith('.ts')
+  ? undefined
+  : findSourceNewerThanBuild(fileURLToPath(new URL('../../', import.meta.url)));
 if (stale !== undefined) {
-  process.stderr.write(`warning: ${stale} changed after dist/ was built; this runs the old build. Run \`npm run build\`.\n`);
+  process.stderr.write(
+    `warning: ${stale} changed after dist/ was built; this runs the old build. Run \`npm run build\`.\n`,
+  );
 }
 
 const argv = process.argv.slice(2);
@@ -41,7 +45,10 @@ if (line.kind === 'start') {
   // here: no WebAssembly has been compiled yet, and this process never mines.
   v8.setFlagsFromString('--liftoff-only');
   const { reportUsageError, runCommand } = await import('./runCommand.js');
-  const code = line.kind === 'client' ? await runCommand(line.command, line.args, process.env) : reportUsageError(line.message, argv);
+  const code =
+    line.kind === 'client'
+      ? await runCommand(line.command, line.args, process.env)
+      : reportUsageError(line.message, argv);
   // Let stdout drain (a pipe may be asynchronous), then exit even if an idle keep-alive socket lingers.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(code);

@@ -52,7 +52,11 @@ export function splitCommandLine(argv: readonly string[]): CommandLine {
     if (arg === '--help' || arg === '-h') {
       // Help before a command: the full help, or the help of the command named right after it.
       const topic = argv[index + 1];
-      return { kind: 'client', command: 'help', args: [...leading, ...(topic !== undefined && !topic.startsWith('-') ? [topic] : [])] };
+      return {
+        kind: 'client',
+        command: 'help',
+        args: [...leading, ...(topic !== undefined && !topic.startsWith('-') ? [topic] : [])],
+      };
     }
     const equals = arg.indexOf('=');
     const name = equals === -1 ? arg : arg.slice(0, equals);
@@ -90,7 +94,8 @@ export function splitCommandLine(argv: readonly string[]): CommandLine {
   const rule = `${firstOption} is an option of the client commands (${CLIENT_COMMAND_LIST})`;
   const hint = `name a command after it, e.g. node-cli ${example(firstOption)} chain`;
   if (word === undefined) return usage(`${rule}; ${hint}`);
-  if (word === 'start' || word === 'devnet') return usage(`${rule}, not of ${word}; ${hint}, or write node-cli ${word} [flags]`);
+  if (word === 'start' || word === 'devnet')
+    return usage(`${rule}, not of ${word}; ${hint}, or write node-cli ${word} [flags]`);
   return usage(`unknown command "${word}": ${rule}; ${hint}`);
 }
 

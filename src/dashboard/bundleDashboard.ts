@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
-import { staticAsset, type StaticAsset } from './staticAsset.js';
+import { type StaticAsset, staticAsset } from './staticAsset.js';
 
 /** The bundled browser code and styles. */
 export interface DashboardBundle {
@@ -81,6 +81,7 @@ async function runEsbuild(): Promise<{ js: Uint8Array; css: Uint8Array }> {
   }
   const js = result.outputFiles.find((file) => file.path.endsWith('.js'));
   const css = result.outputFiles.find((file) => file.path.endsWith('.css'));
-  if (js === undefined || css === undefined) throw new DashboardBundleError('esbuild produced no dashboard.js or dashboard.css');
+  if (js === undefined || css === undefined)
+    throw new DashboardBundleError('esbuild produced no dashboard.js or dashboard.css');
   return { js: js.contents, css: css.contents };
 }

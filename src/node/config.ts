@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createChainParams, MAX_DIFFICULTY_BITS, type ChainParams } from '../chain/params.js';
+import { type ChainParams, createChainParams, MAX_DIFFICULTY_BITS } from '../chain/params.js';
 import { parseInteger, withGuard } from '../guards/guards.js';
 
 /** The node's command-line configuration (a public contract: scripts outside the repo pass these flags). */

@@ -5,7 +5,7 @@ import { Gossip } from './gossip.js';
 import type { NetworkHost } from './networkHost.js';
 import { PeerContacts } from './peerContacts.js';
 import { PeerRegistry, type PeerRegistryOptions } from './peerRegistry.js';
-import { SyncScheduler, type Resolution, type SyncSchedulerOptions } from './syncScheduler.js';
+import { type Resolution, SyncScheduler, type SyncSchedulerOptions } from './syncScheduler.js';
 
 export { MAX_BACKOFF_MS } from '../peer/peerSet.js';
 export type { NetworkHost } from './networkHost.js';

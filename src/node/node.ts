@@ -1,11 +1,11 @@
-import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createHeaderTemplate } from '../chain/block.js';
-import { Chain, type AddBlockResult } from '../chain/chain.js';
+import { type AddBlockResult, Chain } from '../chain/chain.js';
+import type { ChainDb } from '../chain/db/chainDb.js';
+import type { StoredBlock } from '../chain/db/model.js';
 import { Mempool, type PendingTransaction } from '../chain/mempool.js';
 import type { ChainParams } from '../chain/params.js';
 import type { TransactionRejection } from '../chain/rejections.js';
-import type { ChainDb } from '../chain/db/chainDb.js';
-import type { StoredBlock } from '../chain/db/model.js';
 import { createRewardTransaction, signTransaction } from '../chain/transaction.js';
 import type { Block, Transaction } from '../chain/types.js';
 import type { Miner } from '../mining/miner.js';
@@ -14,8 +14,8 @@ import type { PeerRecord, PeerSet } from '../peer/peerSet.js';
 import type { Wallet } from '../wallet/wallet.js';
 import { EventHub } from './events.js';
 import { Network, type NetworkOptions, type Resolution } from './network.js';
-import { MemoryPeerStore, type PeerStore } from './peerStore.js';
 import type { NodeEvents, NodeLogger } from './nodeEvents.js';
+import { MemoryPeerStore, type PeerStore } from './peerStore.js';
 
 export { PeerUrlError, type Resolution } from './network.js';
 export type { NodeEvents, NodeLogger } from './nodeEvents.js';
@@ -253,7 +253,11 @@ export class Node {
    * unknown and `from` is a registered peer's URL, the node syncs from that peer.
    */
   submitBlock(block: Block, claimedHash?: string, from?: string): AddBlockResult {
-    const result = this.#addBlocks([block], claimedHash === undefined ? [] : [claimedHash], from === undefined ? 'submitted' : `gossip ${from}`);
+    const result = this.#addBlocks(
+      [block],
+      claimedHash === undefined ? [] : [claimedHash],
+      from === undefined ? 'submitted' : `gossip ${from}`,
+    );
     if (result.status === 'orphan') this.network.onOrphan(from);
     return result;
   }

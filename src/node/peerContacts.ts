@@ -1,5 +1,5 @@
 import { contactFailure, type PeerApi } from '../peer/peerApi.js';
-import { PeerSet, type PeerFacts, type PeerRecord } from '../peer/peerSet.js';
+import { type PeerFacts, type PeerRecord, PeerSet } from '../peer/peerSet.js';
 import type { NetworkHost } from './networkHost.js';
 
 /**

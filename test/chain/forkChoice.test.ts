@@ -3,14 +3,7 @@ import { blockHash } from '../../src/chain/block.js';
 import { hasMoreWork } from '../../src/chain/forkChoice.js';
 import { blockWork } from '../../src/chain/pow.js';
 import type { Block } from '../../src/chain/types.js';
-import {
-  asParent,
-  buildBranch,
-  buildChain,
-  createTestChain,
-  mineBlock,
-  transfer,
-} from '../helpers/chainBuilder.js';
+import { asParent, buildBranch, buildChain, createTestChain, mineBlock, transfer } from '../helpers/chainBuilder.js';
 import { alice, bob, carol } from '../helpers/keys.js';
 import { EASY_DIFFICULTY } from '../helpers/params.js';
 
@@ -85,7 +78,9 @@ describe('fork choice', () => {
     const { chain, blocks } = buildChain(2);
     const more = buildBranch(chain.tip, 2);
     const result = chain.addBlocks([...blocks.map((s) => s.block), ...more]);
-    expect(result.status === 'extended' ? result.connected.map((s) => s.hash) : result.status).toEqual(more.map(hashOf));
+    expect(result.status === 'extended' ? result.connected.map((s) => s.hash) : result.status).toEqual(
+      more.map(hashOf),
+    );
     expect(chain.height).toBe(5);
   });
 

@@ -37,7 +37,7 @@ describe('proof of work', () => {
     expect(meetsDifficulty(hash, 0)).toBe(true);
   });
 
-  it('counts a block\'s work as 2^difficulty', () => {
+  it("counts a block's work as 2^difficulty", () => {
     expect(blockWork(0)).toBe(1n);
     expect(blockWork(8)).toBe(256n);
     expect(blockWork(16)).toBe(65_536n);

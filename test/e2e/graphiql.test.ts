@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 import { askNode, launchChromium } from './dashboardBrowser.js';
 
 /** Easy blocks (8 bits) mined by one thread: `mine` answers in milliseconds. */
@@ -116,7 +116,9 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
       expect(response.headers.get('content-encoding'), name).toBe('gzip');
       const etag = response.headers.get('etag')!;
       expect((await response.arrayBuffer()).byteLength, name).toBeGreaterThan(0);
-      const again = await fetch(`${origin}/graphiql/${name}`, { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } });
+      const again = await fetch(`${origin}/graphiql/${name}`, {
+        headers: { 'accept-encoding': 'gzip', 'if-none-match': etag },
+      });
       expect(again.status, name).toBe(304);
     }
     expect((await fetch(`${origin}/graphiql/nothing.js`)).status).toBe(404);
@@ -126,7 +128,9 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
     await page.goto(node.url);
     await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
     expect(await page.title()).toBe('GraphQL blockchain node');
-    await expect.poll(async () => (await page.locator('.graphiql-query-editor').innerText()).replace(/\u00a0/g, ' ')).toContain('mutation Mine');
+    await expect
+      .poll(async () => (await page.locator('.graphiql-query-editor').innerText()).replace(/\u00a0/g, ' '))
+      .toContain('mutation Mine');
     expect(offHost).toEqual([]);
   });
 

@@ -1,10 +1,10 @@
 import { builder } from '../builder.js';
+import { InvalidInputError } from '../errors.js';
 import { badQueryInput } from '../inputErrors.js';
 import { FIXED_API_LIMITS } from '../limits.js';
 import { AccountRef, TransactionRef } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
 import { findTransaction, readAddress } from './transaction.js';
-import { InvalidInputError } from '../errors.js';
 
 const { defaultAccountTransactions: DEFAULT_FIRST, maxPageSize: MAX_FIRST } = FIXED_API_LIMITS;
 

@@ -1,4 +1,4 @@
-import { COMMON_FLAGS_HELP, type CliCommand } from '../cliCommand.js';
+import { type CliCommand, COMMON_FLAGS_HELP } from '../cliCommand.js';
 import { RefusedError } from '../cliErrors.js';
 import { formatCount, formatDuration, formatHashrate, plural, shortHash } from '../humanFormat.js';
 
@@ -18,7 +18,9 @@ export const mineCommand: CliCommand = {
   flags: {},
   async run({ client, out }) {
     const node = await client.node();
-    out.progress(`mining block ${node.height + 1} at difficulty ${node.difficulty} (about ${formatCount(2 ** node.difficulty)} tries)…`);
+    out.progress(
+      `mining block ${node.height + 1} at difficulty ${node.difficulty} (about ${formatCount(2 ** node.difficulty)} tries)…`,
+    );
     const progress = client.subscribeMiningProgress();
     progress.listen(
       (report) =>

@@ -106,7 +106,11 @@ function chartOptions(props: ChartProps, width: number): uPlot.Options {
       {
         label: props.time ? 'Time' : 'Block',
         value: (_u, value) =>
-          value === null || value === undefined ? '–' : props.time ? new Date(value * 1000).toLocaleTimeString() : `#${value}`,
+          value === null || value === undefined
+            ? '–'
+            : props.time
+              ? new Date(value * 1000).toLocaleTimeString()
+              : `#${value}`,
       },
       {
         label: props.label,
