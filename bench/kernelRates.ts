@@ -13,7 +13,6 @@ import { createHeaderTemplate } from '../src/chain/block.js';
 import { encodeHeader } from '../src/chain/encoding.js';
 import { createProofSearcher, type ProofKernelName } from '../src/mining/kernel/createProofSearcher.js';
 import { searchProof } from '../src/mining/searchProof.js';
-import { printTable } from './table.js';
 
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 0.6);
 const ROUNDS = 3;
@@ -98,6 +97,7 @@ export function singleThreadRows(): { limit: number; tutorial: number; rows: Arr
     limit,
     tutorial,
     rows: [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the label quotes the tutorial's template literal
       ['tutorial: sha256(`${lastProof}${proof}`) hex, compare "0000"', tutorial],
       ['src/mining/searchProof.ts: node:crypto hash per try', searchProofTriesPerSecond()],
       ['kernel js: TypeScript midstate, one compression per try', kernelTriesPerSecond('js')],

@@ -10,6 +10,21 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The flags of a devnet, for the usage line. */
 export const DEVNET_FLAGS = '[--nodes 3] [--base-port 4000] [--difficulty 16] [--mine] [--data-dir ./data/devnet]';
 
+/** The devnet's flags as node:util reads them (throws for an unknown flag or a missing value). */
+function parseDevnetFlags(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    options: {
+      nodes: { type: 'string', default: '3' },
+      'base-port': { type: 'string', default: '4000' },
+      difficulty: { type: 'string', default: '16' },
+      mine: { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: './data/devnet' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values;
+}
+
 /**
  * Runs a devnet: N real node processes on consecutive ports (from --base-port, default 4000), each registering the
  * ones before it (symmetric registration completes the mesh); prints their GraphiQL URLs, prefixes their log lines
@@ -29,19 +44,9 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
       (error) => fail(error.message),
     );
 
-  let values;
+  let values: ReturnType<typeof parseDevnetFlags>;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        nodes: { type: 'string', default: '3' },
-        'base-port': { type: 'string', default: '4000' },
-        difficulty: { type: 'string', default: '16' },
-        mine: { type: 'boolean', default: false },
-        'data-dir': { type: 'string', default: './data/devnet' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
+    values = parseDevnetFlags(argv);
   } catch (error) {
     return fail((error as Error).message);
   }

@@ -70,6 +70,11 @@ const COMMON_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** A command's arguments as node:util reads them, with the common flags (throws for an unknown flag). */
+function parseCommandLine(argv: readonly string[], flags: CliCommand['flags']) {
+  return parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { ...COMMON_FLAGS, ...flags } });
+}
+
 /**
  * Runs a client command (`wallet`, `send`, `mine`, `chain`, `peers`, `resolve`, `help`) and returns its exit code:
  * 0 ok, 1 the node refused, 2 a usage error, 3 the node is unreachable. Output goes through CliOutput.
@@ -88,14 +93,9 @@ export async function runCommand(
         `unknown command "${name}"; commands: start, devnet, ${Object.keys(COMMANDS).join(', ')}, help`,
       );
     }
-    let parsed;
+    let parsed: ReturnType<typeof parseCommandLine>;
     try {
-      parsed = parseArgs({
-        args: [...argv],
-        strict: true,
-        allowPositionals: true,
-        options: { ...COMMON_FLAGS, ...command.flags },
-      });
+      parsed = parseCommandLine(argv, command.flags);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }

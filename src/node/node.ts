@@ -7,7 +7,7 @@ import { Mempool, type PendingTransaction } from '../chain/mempool.js';
 import type { ChainParams } from '../chain/params.js';
 import type { TransactionRejection } from '../chain/rejections.js';
 import { createRewardTransaction, signTransaction } from '../chain/transaction.js';
-import type { Block, Transaction } from '../chain/types.js';
+import type { Block, BlockHeader, Transaction } from '../chain/types.js';
 import type { Miner } from '../mining/miner.js';
 import type { PeerApi } from '../peer/peerApi.js';
 import type { PeerRecord, PeerSet } from '../peer/peerSet.js';
@@ -316,7 +316,7 @@ export class Node {
         const template = createHeaderTemplate({ ...context, transactions });
         current = { index: context.index, difficulty: context.difficulty };
         const signal = AbortSignal.any([this.#tipChanged.signal, this.#closed.signal]);
-        let header;
+        let header: BlockHeader;
         try {
           header = await this.#options.miner.mine(template, signal);
         } catch (error) {

@@ -3,7 +3,6 @@ import { blockHash } from '../../src/chain/block.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { expectedDifficulty, medianTimePast, minimumChildTimestamp } from '../../src/chain/difficulty.js';
 import { createGenesisBlock } from '../../src/chain/genesis.js';
-import { LedgerOverlay } from '../../src/chain/ledger.js';
 import type { BlockRejectionCode } from '../../src/chain/rejections.js';
 import { createRewardTransaction } from '../../src/chain/transaction.js';
 import type { Block } from '../../src/chain/types.js';

@@ -16,7 +16,9 @@ describe('fork choice', () => {
   it('records cumulative work as the sum of 2^difficulty from the genesis', () => {
     const { chain, blocks } = buildChain(4);
     expect(chain.genesis.totalWork).toBe(blockWork(EASY_DIFFICULTY));
-    blocks.forEach((stored, i) => expect(stored.totalWork).toBe(BigInt(i + 2) * blockWork(EASY_DIFFICULTY)));
+    blocks.forEach((stored, i) => {
+      expect(stored.totalWork).toBe(BigInt(i + 2) * blockWork(EASY_DIFFICULTY));
+    });
     expect(chain.tip.totalWork).toBe(5n * 256n);
   });
 

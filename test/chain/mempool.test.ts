@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AddBlockResult, Chain } from '../../src/chain/chain.js';
+import type { AddBlockResult } from '../../src/chain/chain.js';
 import { Mempool } from '../../src/chain/mempool.js';
 import type { Transaction } from '../../src/chain/types.js';
 import { addBlockOrThrow, buildBranch, buildChain, idOf, mineBlock, transfer } from '../helpers/chainBuilder.js';

@@ -9,6 +9,7 @@ const MINE = 'mutation { mine { __typename ... on MineSuccess { block { index ha
 
 /** The text of GraphiQL's result pane without whitespace (the pane wraps long lines, such as hashes, anywhere). */
 async function resultText(page: Page): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), the rendered text
   return (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, '');
 }
 
@@ -129,6 +130,7 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
     await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
     expect(await page.title()).toBe('GraphQL blockchain node');
     await expect
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), the rendered text
       .poll(async () => (await page.locator('.graphiql-query-editor').innerText()).replace(/\u00a0/g, ' '))
       .toContain('mutation Mine');
     expect(offHost).toEqual([]);

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
+import { startNodeProcess } from '../helpers/nodeProcess.js';
 import { waitFor } from '../helpers/waitFor.js';
 import { askNode } from './dashboardBrowser.js';
 
 const EASY = ['--difficulty', '8', '--miner-threads', '1', '--sync-interval', '0'];
-const cleanups: Array<() => Promise<unknown> | void> = [];
+const cleanups: Array<() => unknown> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });

@@ -48,7 +48,9 @@ function instantiate(shape: ProofKernelShape, header: Uint8Array, mask: number) 
   const exports = new WebAssembly.Instance(new WebAssembly.Module(buildProofKernelWasm(shape)))
     .exports as unknown as KernelExports;
   const memory = new DataView(exports.memory.buffer);
-  sha256Midstate(header).forEach((word, i) => memory.setUint32(KernelLayout.midstate + 4 * i, word, true));
+  sha256Midstate(header).forEach((word, i) => {
+    memory.setUint32(KernelLayout.midstate + 4 * i, word, true);
+  });
   const second = new Uint8Array(64);
   second.set(header.subarray(64, 84));
   const words = new Uint32Array(16);

@@ -36,7 +36,7 @@ export const mineCommand: CliCommand = {
       new Promise<void>((resolve) => (timer = setTimeout(resolve, PROGRESS_CONNECT_WAIT_MS))),
     ]);
     clearTimeout(timer);
-    let result;
+    let result: Awaited<ReturnType<typeof client.mine>>;
     try {
       result = await client.mine();
     } finally {

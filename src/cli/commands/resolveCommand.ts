@@ -63,7 +63,7 @@ export const resolveCommand: CliCommand = {
     ]);
     clearTimeout(timer);
 
-    let resolution;
+    let resolution: Awaited<ReturnType<typeof client.resolve>>;
     try {
       resolution = await client.resolve();
       // The last blocks' events may still be on their way over the socket when the answer arrives.

@@ -43,7 +43,7 @@ export function Chart(props: ChartProps) {
   useEffect(() => {
     const element = box.current;
     if (element === null) return undefined;
-    const fit = () => {
+    const fitToBox = () => {
       const width = Math.floor(element.clientWidth);
       if (width <= 0) return;
       if (plot.current === null) {
@@ -52,9 +52,9 @@ export function Chart(props: ChartProps) {
         plot.current.setSize({ width, height: latest.current.height });
       }
     };
-    const observer = new ResizeObserver(fit);
+    const observer = new ResizeObserver(fitToBox);
     observer.observe(element);
-    fit();
+    fitToBox();
     return () => {
       observer.disconnect();
       plot.current?.destroy();
