@@ -22,7 +22,7 @@ function processMetricsRegistry(): Registry {
   return processRegistry;
 }
 
-/** What happened before prom-client was loaded, handed to the registry when it is (see createNodeMetrics in metrics.ts). */
+/** What happened before prom-client was loaded, handed to the registry once it is (createNodeMetrics, metrics.ts). */
 export interface MetricsSinceStart {
   blocksConnected: number;
   reorganizations: number;

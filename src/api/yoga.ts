@@ -94,7 +94,10 @@ query Node {
 }
 
 mutation Mine {
-  mine { ... on MineSuccess { block { index hash proof transactions { sender recipient amount } } } ... on Error { code message } }
+  mine {
+    ... on MineSuccess { block { index hash proof transactions { sender recipient amount } } }
+    ... on Error { code message }
+  }
 }
 
 query Chain {

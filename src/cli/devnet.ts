@@ -26,12 +26,9 @@ function parseDevnetFlags(argv: readonly string[]) {
 }
 
 /**
- * Runs a devnet: N real node processes on consecutive ports (from --base-port, default 4000), each registering the
- * ones before it (symmetric registration completes the mesh); prints their GraphiQL URLs, prefixes their log lines
- * with the port, and stops them all on Ctrl-C (SIGINT) or SIGTERM. Other flags: --difficulty <bits> (default 16),
- * --mine (every node mines), --data-dir <path> (default ./data/devnet). `usage` is how the caller is invoked
- * (`npm run devnet --` or `node-cli devnet`). Exits the process: 0 after a requested stop, 1 when a node died,
- * 2 for a bad flag.
+ * Runs a devnet (README, "A devnet in one command"): N node processes on consecutive ports, each registering the ones
+ * before it, log lines prefixed with the port, all stopped on SIGINT or SIGTERM. `usage` is how the caller is invoked.
+ * Exits the process: 0 after a requested stop, 1 when a node died, 2 for a bad flag.
  */
 export async function runDevnet(argv: readonly string[], usage: string): Promise<void> {
   const fail = (message: string): never => {

@@ -1,12 +1,7 @@
 /**
- * The command line. `node-cli [common flags] <command> [arguments] [flags]`, split by src/cli/splitCommandLine.ts:
- * - `start [flags]` starts a node; so does a command line that begins with a start flag or is empty, exactly as
- *   `npm start -- [flags]` always has (a public contract; src/cli/startNode.ts);
- * - `devnet [flags]` starts a mesh of node processes (src/cli/devnet.ts, also `npm run devnet`);
- * - `wallet`, `send`, `mine`, `chain`, `peers`, `resolve` and `help` talk to a running node through the typed client
- *   (src/cli/runCommand.ts) and exit 0 ok, 1 refused by the node, 2 usage error, 3 node unreachable. Their common
- *   flags (--node, --token, --json, --timeout) may come before the command too; `--help` first is `help`.
- * Each part is imported only when used, so a client command does not load the node's database or miner.
+ * The command line, `node-cli [common flags] <command> [arguments] [flags]`: splitCommandLine.ts picks `start` (also
+ * an empty line or one that begins with a start flag, as `npm start -- [flags]` always has), `devnet` or a client
+ * command (runCommand.ts). Each part is imported only when used, so a client command loads no database or miner.
  */
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';

@@ -56,7 +56,7 @@ Common flags of the client commands: --node <url> (default ${DEFAULT_NODE_URL}),
 is \`node-cli chain --node <url>\`; given in both places, the one after the command wins. Other flags go after it.
 Exit codes: 0 ok, 1 refused by the node, 2 usage error, 3 node unreachable.`;
 
-/** \`node-cli help\` and \`node-cli --help\` (also \`npm start -- --help\`): the commands first, then the start flags. */
+/** `node-cli help` and `node-cli --help` (also `npm start -- --help`): the commands first, then the start flags. */
 const FULL_HELP = `${CLI_HELP}
 
 Start flags (node-cli start [flags], npm start -- [flags], or node-cli [flags] when the first flag is one of these):

@@ -32,7 +32,10 @@ const LEADING_OPTIONS: ReadonlyMap<string, string | null> = new Map([
 const COMMAND_LIST = `start, devnet, ${CLIENT_COMMANDS.join(', ')}`;
 const CLIENT_COMMAND_LIST = CLIENT_COMMANDS.join(', ');
 
-/** Splits `node-cli`'s arguments into the part to run (start, devnet, a client command or a usage error) and its arguments. */
+/**
+ * Splits `node-cli`'s arguments into the part to run (start, devnet, a client command or a usage error) and its
+ * arguments.
+ */
 export function splitCommandLine(argv: readonly string[]): CommandLine {
   // A usage error is returned, not thrown, so main.ts prints it the way the client commands print theirs.
   const [first] = argv;
@@ -65,8 +68,9 @@ export function splitCommandLine(argv: readonly string[]): CommandLine {
       // Any other flag first: the whole command line is the node's start flags (the `npm start -- --port` contract).
       if (firstOption === undefined) return { kind: 'start', args: argv };
       return usage(
-        `only the common options (${[...LEADING_OPTIONS.keys()].join(', ')}) may come before the command, got ${arg} after ` +
-          `${firstOption}; name a command first, e.g. node-cli ${example(firstOption)} <command> ${arg}`,
+        `only the common options (${[...LEADING_OPTIONS.keys()].join(', ')}) may come before the command, ` +
+          `got ${arg} after ${firstOption}; ` +
+          `name a command first, e.g. node-cli ${example(firstOption)} <command> ${arg}`,
       );
     }
     if (value === null) {

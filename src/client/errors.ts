@@ -96,11 +96,8 @@ export class NodeResponseError extends NodeClientError {
   constructor(url: string, detail: string, status?: number, options?: { cause?: unknown }) {
     // The detail may quote a whole HTML page: keep its first line, shortened.
     const firstLine = detail.split('\n', 1)[0]!.trim();
-    super(
-      url,
-      `node ${url} answered something unexpected: ${firstLine.length > 200 ? `${firstLine.slice(0, 200)}…` : firstLine}`,
-      options,
-    );
+    const shown = firstLine.length > 200 ? `${firstLine.slice(0, 200)}…` : firstLine;
+    super(url, `node ${url} answered something unexpected: ${shown}`, options);
     this.status = status;
   }
 }

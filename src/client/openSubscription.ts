@@ -181,7 +181,8 @@ function classifySocketError(url: string, error: unknown): NodeClientError {
   if (error instanceof NodeClientError) return error;
   const event = error as { code?: unknown; reason?: unknown; message?: unknown; error?: unknown } | null;
   if (typeof event?.code === 'number') {
-    const detail = `code ${event.code}${typeof event.reason === 'string' && event.reason !== '' ? `: ${event.reason}` : ''}`;
+    const said = typeof event.reason === 'string' && event.reason !== '' ? `: ${event.reason}` : '';
+    const detail = `code ${event.code}${said}`;
     // 4401/4403: graphql-ws's Unauthorized / Forbidden, the server refused the connection's parameters (the token).
     if (event.code === 4401 || event.code === 4403)
       return new NodeUnauthorizedError(url, `the node refused the connection (${detail})`);

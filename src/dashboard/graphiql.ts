@@ -65,12 +65,19 @@ type EditorFile = keyof typeof FILES;
 const SETUP_JS = `self.MonacoEnvironment = {
   globalAPI: false,
   getWorkerUrl: function (moduleId, label) {
-    return { editorWorkerService: '/graphiql/editor.worker.js', json: '/graphiql/json.worker.js', graphql: '/graphiql/graphql.worker.js' }[label];
+    return {
+      editorWorkerService: '/graphiql/editor.worker.js',
+      json: '/graphiql/json.worker.js',
+      graphql: '/graphiql/graphql.worker.js',
+    }[label];
   },
 };
 `;
 
-/** Runs after the editor's script: renders GraphiQL with the options the page carries as JSON (a data block, not script). */
+/**
+ * Runs after the editor's script: renders GraphiQL with the options the page carries as JSON (a data block, not
+ * script).
+ */
 const START_JS = `YogaGraphiQL.renderYogaGraphiQL(
   document.getElementById('graphiql'),
   JSON.parse(document.getElementById('graphiql-options').textContent),

@@ -167,7 +167,8 @@ export class WorkerMiner implements Miner {
       // (Node 20 does not apply the parent's loader, nor `--import` in a worker's execArgv) and then imports it.
       const worker = WORKER_URL.pathname.endsWith('.ts')
         ? new Worker(
-            `import(${JSON.stringify(TSX_API_URL)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); })`,
+            `import(${JSON.stringify(TSX_API_URL)}).then(({ register }) => { register(); ` +
+              `return import(${JSON.stringify(WORKER_URL.href)}); })`,
             { eval: true, workerData },
           )
         : new Worker(WORKER_URL, { workerData });

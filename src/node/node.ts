@@ -306,7 +306,8 @@ export class Node {
           // Median time past is ahead of this node's clock by more than the future limit: any block mined now would
           // be refused, so say so instead of hashing for nothing.
           throw new Error(
-            `this node's clock (${this.now()}) is behind the chain: the next block needs timestamp ≥ ${context.timestamp}`,
+            `this node's clock (${this.now()}) is behind the chain: ` +
+              `the next block needs timestamp ≥ ${context.timestamp}`,
           );
         }
         const transactions = [

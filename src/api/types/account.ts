@@ -40,8 +40,8 @@ AccountRef.implement({
       type: [TransactionRef],
       description:
         'Best-chain transactions sent or received, newest first: the `first` before history position `before` ' +
-        '(default: the newest). For the next page pass `before: <transactionCount - already fetched>`. Index lookups, ' +
-        'however long the history.',
+        '(default: the newest). For the next page pass `before: <transactionCount - already fetched>`. ' +
+        'Index lookups, however long the history.',
       args: {
         first: t.arg.int({
           defaultValue: DEFAULT_FIRST,

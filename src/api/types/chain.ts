@@ -71,9 +71,10 @@ ChainRef.implement({
     }),
     encodedBlocks: t.stringList({
       description:
-        'Best-chain blocks after `afterIndex` in their binary encoding (docs/PROTOCOL.md) as base64, oldest first: the ' +
-        `compact form peers sync with. At most \`first\` (≤ ${MAX_ENCODED_BLOCKS}) blocks, and fewer when the page would ` +
-        `pass ${MAX_ENCODED_PAGE_CHARS} characters (at least one block is always sent); continue after the last.`,
+        'Best-chain blocks after `afterIndex` in their binary encoding (docs/PROTOCOL.md) as base64, oldest first: ' +
+        `the compact form peers sync with. At most \`first\` (≤ ${MAX_ENCODED_BLOCKS}) blocks, and fewer when the ` +
+        `page would pass ${MAX_ENCODED_PAGE_CHARS} characters (at least one block is always sent); ` +
+        'continue after the last.',
       args: {
         afterIndex: t.arg.int({
           required: true,
@@ -105,7 +106,8 @@ ChainRef.implement({
       type: BlockRef,
       description:
         `Best-chain blocks, oldest first, as a Relay connection. Page with first/after or last/before ` +
-        `(default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}: larger pages are an error). A cursor is the block index.`,
+        `(default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}: larger pages are an error). ` +
+        'A cursor is the block index.',
       resolve: (_c, args, ctx) => {
         const height = ctx.node.chain.height;
         const { from, to } = selectBlockPage(height, args);

@@ -42,7 +42,8 @@ LimitsRef.implement({
     }),
     adminTokenRequired: t.boolean({
       description:
-        'True when admin mutations (mine, startMining, stopMining, send, registerNodes, removeNodes, resolve) need a bearer token.',
+        'True when admin mutations (mine, startMining, stopMining, send, registerNodes, removeNodes, resolve) ' +
+        'need a bearer token.',
       resolve: (ctx) => ctx.adminTokenRequired,
     }),
   }),

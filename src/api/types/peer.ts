@@ -54,8 +54,9 @@ PeerRef.implement({
       type: SafeIntScalar,
       nullable: true,
       description:
-        'Until this time (ms since the epoch) gossip and the automatic resync skip the peer (backoff: 1 s, 2 s, 4 s, … ' +
-        'up to 60 s while unreachable; 60 s after a refusal). Null when not backing off. `resolve` always tries.',
+        'Until this time (ms since the epoch) gossip and the automatic resync skip the peer ' +
+        '(backoff: 1 s, 2 s, 4 s, … up to 60 s while unreachable; 60 s after a refusal). ' +
+        'Null when not backing off. `resolve` always tries.',
       resolve: (p) => p.retryAt,
     }),
   }),

@@ -19,13 +19,15 @@ export const mineCommand: CliCommand = {
   async run({ client, out }) {
     const node = await client.node();
     out.progress(
-      `mining block ${node.height + 1} at difficulty ${node.difficulty} (about ${formatCount(2 ** node.difficulty)} tries)…`,
+      `mining block ${node.height + 1} at difficulty ${node.difficulty} ` +
+        `(about ${formatCount(2 ** node.difficulty)} tries)…`,
     );
     const progress = client.subscribeMiningProgress();
     progress.listen(
       (report) =>
         out.progress(
-          `  block ${report.index}: ${formatDuration(report.elapsedMs)}, ${formatCount(report.tries)} tries, ${formatHashrate(report.hashrate)}`,
+          `  block ${report.index}: ${formatDuration(report.elapsedMs)}, ` +
+            `${formatCount(report.tries)} tries, ${formatHashrate(report.hashrate)}`,
         ),
       // Progress is a courtesy: a node whose socket fails still mines, and the result below says how it went.
       () => {},

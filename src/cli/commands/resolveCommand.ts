@@ -75,12 +75,15 @@ export const resolveCommand: CliCommand = {
     reportBlocks(true);
     const { chain } = resolution;
     out.result({ replaced: resolution.replaced, chain, peers: resolution.peers }, [
-      `${resolution.replaced ? "replaced: our chain was replaced by a peer's with more work" : 'not replaced: our chain is authoritative'}`,
+      resolution.replaced
+        ? "replaced: our chain was replaced by a peer's with more work"
+        : 'not replaced: our chain is authoritative',
       `height ${chain.length}, tip ${chain.tip.hash}, total work ${chain.totalWork}`,
       ...resolution.peers.map(
         (peer) =>
           `  ${peer.url}  ${peer.outcome}  ${plural(peer.blocksFetched, 'block')} fetched` +
-          `${peer.peerHeight === null ? '' : `, peer height ${peer.peerHeight}`}${peer.message === '' ? '' : `: ${peer.message}`}`,
+          `${peer.peerHeight === null ? '' : `, peer height ${peer.peerHeight}`}` +
+          `${peer.message === '' ? '' : `: ${peer.message}`}`,
       ),
       ...(resolution.peers.length === 0 ? ['  no peers (add some with `peers add <url>`)'] : []),
     ]);

@@ -240,7 +240,8 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
         h('code', null, '?node=http://host:port/graphql'),
         '. That node must be started with ',
         h('code', null, `--cors-origin ${location.origin}`),
-        ' so this page may call its HTTP API (WebSockets are not subject to CORS). The page only reads; it never mines or sends.',
+        ' so this page may call its HTTP API (WebSockets are not subject to CORS). ' +
+          'The page only reads; it never mines or sends.',
       ),
       node === null
         ? null

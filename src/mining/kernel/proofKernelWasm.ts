@@ -32,10 +32,8 @@ export function lanesOf(shape: ProofKernelShape): number {
 
 /**
  * The module's exports:
- * - `scan(from, to)`: tries last-byte values from, from + lanes, … below `to` (both multiples of `lanes`,
- *   to ≤ 256);
- *   returns `(first * 65536) | hits` for the first iteration with a passing lane (bit i of `hits`: proof byte
- *   `first + i` passed), or -1;
+ * - `scan(from, to)`: tries last-byte values from, from + lanes, … below `to` (multiples of `lanes`, to ≤ 256) and
+ *   returns `(first * 65536) | hits` for the first iteration with a passing lane (bit i of `hits`: `first + i`), or -1;
  * - `digest(from)`: stores the full digests of last-byte values from … from + lanes - 1 at `KernelLayout.out`.
  */
 export function buildProofKernelWasm(shape: ProofKernelShape): Uint8Array<ArrayBuffer> {

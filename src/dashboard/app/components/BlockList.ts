@@ -34,7 +34,8 @@ export function BlockList(props: {
       : h(
           'div',
           { class: 'notice warn', 'data-testid': 'reorg-notice' },
-          `Reorganized ${formatAgo(recentReorg.at, now)}: ${recentReorg.depth} block${recentReorg.depth === 1 ? '' : 's'} replaced, ` +
+          `Reorganized ${formatAgo(recentReorg.at, now)}: ` +
+            `${recentReorg.depth} block${recentReorg.depth === 1 ? '' : 's'} replaced, ` +
             `tip #${recentReorg.oldTip.index} → #${recentReorg.newTip.index}`,
         ),
     shown.length === 0

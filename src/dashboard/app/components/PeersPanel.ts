@@ -64,9 +64,8 @@ function peerMeta(peer: PeerSummary, ourHeight: number | null, now: number): str
   if (peer.height !== null) {
     const gap = ourHeight === null ? 0 : peer.height - ourHeight;
     // The height it last reported (unverified, and only as fresh as the last contact).
-    parts.push(
-      `reported #${formatInteger(peer.height)}${gap === 0 ? ' (our height)' : gap > 0 ? ` (${gap} ahead of us)` : ` (${-gap} behind us)`}`,
-    );
+    const relation = gap === 0 ? ' (our height)' : gap > 0 ? ` (${gap} ahead of us)` : ` (${-gap} behind us)`;
+    parts.push(`reported #${formatInteger(peer.height)}${relation}`);
   }
   parts.push(peer.lastSeen === null ? 'never answered' : `seen ${formatAgo(peer.lastSeen, now)}`);
   if (peer.failures > 0) parts.push(`${peer.failures} failure${peer.failures === 1 ? '' : 's'} in a row`);

@@ -60,7 +60,8 @@ export function StatTiles(props: {
         'div',
         { class: 'tile-note' },
         progress !== null && node.mining
-          ? `block #${progress.index}: ${formatCompact(progress.tries)} tries in ${formatSeconds(progress.elapsedMs / 1000)}`
+          ? `block #${progress.index}: ${formatCompact(progress.tries)} tries ` +
+              `in ${formatSeconds(progress.elapsedMs / 1000)}`
           : 'this node’s miner',
       ),
     ),
@@ -101,7 +102,7 @@ function Tile(props: {
   );
 }
 
-/** Mean seconds between consecutive blocks of the list (genesis, with its fixed timestamp, left out); null without two. */
+/** Mean seconds between consecutive blocks of the list, genesis (fixed timestamp) left out; null without two. */
 function averageBlockSeconds(
   blocks: readonly BlockSummary[],
 ): { readonly seconds: number; readonly blocks: number } | null {
