@@ -20,7 +20,10 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ['default', './test/summaryReporter.ts'],
     projects: [
-      { extends: true, test: { name: 'parallel', include: ['test/**/*.test.ts'], exclude: TIMING, sequence: { groupOrder: 0 } } },
+      {
+        extends: true,
+        test: { name: 'parallel', include: ['test/**/*.test.ts'], exclude: TIMING, sequence: { groupOrder: 0 } },
+      },
       { extends: true, test: { name: 'timing', include: TIMING, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },

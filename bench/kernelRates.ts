@@ -11,9 +11,8 @@
 import { createHash } from 'node:crypto';
 import { createHeaderTemplate } from '../src/chain/block.js';
 import { encodeHeader } from '../src/chain/encoding.js';
-import { searchProof } from '../src/mining/searchProof.js';
 import { createProofSearcher, type ProofKernelName } from '../src/mining/kernel/createProofSearcher.js';
-import { printTable } from './table.js';
+import { searchProof } from '../src/mining/searchProof.js';
 
 const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 0.6);
 const ROUNDS = 3;
@@ -42,9 +41,10 @@ function bestRate(run: (units: number) => void, firstBatch: number): number {
 /** SHA-256 compressions per second on one core: node:crypto over a 16 MiB buffer, bytes/s ÷ 64. */
 export function compressionsPerSecond(): number {
   const buffer = Buffer.alloc(16 * 1024 * 1024, 0x5a);
-  const bytesPerSecond = bestRate((count) => {
-    for (let i = 0; i < count; i++) createHash('sha256').update(buffer).digest();
-  }, 1) * buffer.length;
+  const bytesPerSecond =
+    bestRate((count) => {
+      for (let i = 0; i < count; i++) createHash('sha256').update(buffer).digest();
+    }, 1) * buffer.length;
   return bytesPerSecond / 64;
 }
 
@@ -97,6 +97,7 @@ export function singleThreadRows(): { limit: number; tutorial: number; rows: Arr
     limit,
     tutorial,
     rows: [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the label quotes the tutorial's template literal
       ['tutorial: sha256(`${lastProof}${proof}`) hex, compare "0000"', tutorial],
       ['src/mining/searchProof.ts: node:crypto hash per try', searchProofTriesPerSecond()],
       ['kernel js: TypeScript midstate, one compression per try', kernelTriesPerSecond('js')],

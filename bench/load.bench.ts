@@ -39,7 +39,11 @@ function bodies(withTransactions: boolean): string[] {
   if (withTransactions) {
     // One request in five is a transfer signed by the node wallet (the tutorial's one-step transaction).
     for (let i = 0; i < 2; i++) {
-      list.push(JSON.stringify({ query: `mutation { send(recipient: "${'ab'.repeat(31)}${i.toString(16).padStart(2, '0')}", amount: 1) { __typename } }` }));
+      list.push(
+        JSON.stringify({
+          query: `mutation { send(recipient: "${'ab'.repeat(31)}${i.toString(16).padStart(2, '0')}", amount: 1) { __typename } }`,
+        }),
+      );
     }
   }
   return list;
@@ -61,12 +65,16 @@ async function run(url: string, withTransactions: boolean): Promise<autocannon.R
 // The node mines on every core (its mining threads run at nice 19, so serving still wins the CPU). MINER_THREADS
 // overrides.
 const MINER_THREADS = process.env.MINER_THREADS ?? String(availableParallelism());
-const node = await startNodeProcess(['--difficulty', '16', '--mine', '--miner-threads', MINER_THREADS, '--sync-interval', '1000'], 60_000);
+const node = await startNodeProcess(
+  ['--difficulty', '16', '--mine', '--miner-threads', MINER_THREADS, '--sync-interval', '1000'],
+  60_000,
+);
 const follower = await startNodeProcess(['--difficulty', '16', '--peers', node.url, '--sync-interval', '1000'], 60_000);
 try {
   // Let the miner earn some coins for the transfers.
   const client = new GraphQLClient(node.url);
-  while ((await client.request<any>('{ node { height } }')).node.height < 20) await new Promise((resolve) => setTimeout(resolve, 200));
+  while ((await client.request<any>('{ node { height } }')).node.height < 20)
+    await new Promise((resolve) => setTimeout(resolve, 200));
   const rssStart = rssMegabytes(node.child.pid!);
   const baseline = await run(node.url, false);
   const rssMiddle = rssMegabytes(node.child.pid!);
@@ -75,7 +83,10 @@ try {
   const accepted = (await sentTransfers(client)) - sentBefore;
   const rssEnd = rssMegabytes(node.child.pid!);
   if (mixed.non2xx > 0) console.log('status codes of the mixed run:', JSON.stringify(mixed.statusCodeStats));
-  const [a, b] = await Promise.all([client.request<any>('{ node { height } }'), new GraphQLClient(follower.url).request<any>('{ node { height } }')]);
+  const [a, b] = await Promise.all([
+    client.request<any>('{ node { height } }'),
+    new GraphQLClient(follower.url).request<any>('{ node { height } }'),
+  ]);
   const row = (name: string, result: autocannon.Result) => [
     name,
     Math.round(result.requests.average),
@@ -93,12 +104,18 @@ try {
   );
   // The reward is 1 coin a block (the tutorial's), so most transfers are answered INSUFFICIENT_BALANCE: a typed
   // answer that still runs the whole path (sign, verify, mempool checks) except the durable write.
-  console.log(`transfers in the mixed run: ${accepted} accepted (signed, queued, written to LMDB, relayed), the rest refused as INSUFFICIENT_BALANCE\n`);
-  printTable('RSS of the node under load (MB)', ['moment', 'RSS'], [
-    ['before', rssStart],
-    ['after the baseline run', rssMiddle],
-    ['after the mixed run', rssEnd],
-  ]);
+  console.log(
+    `transfers in the mixed run: ${accepted} accepted (signed, queued, written to LMDB, relayed), the rest refused as INSUFFICIENT_BALANCE\n`,
+  );
+  printTable(
+    'RSS of the node under load (MB)',
+    ['moment', 'RSS'],
+    [
+      ['before', rssStart],
+      ['after the baseline run', rssMiddle],
+      ['after the mixed run', rssEnd],
+    ],
+  );
 } finally {
   await Promise.all([node.stop(), follower.stop()]);
 }

@@ -67,7 +67,11 @@ async function latencies(client: GraphQLClient, count: number): Promise<number[]
 
 function createNode(difficulty: number): Node {
   return new Node({
-    params: createChainParams({ networkName: `bench-${difficulty}`, initialDifficulty: difficulty, retargetInterval: 0 }),
+    params: createChainParams({
+      networkName: `bench-${difficulty}`,
+      initialDifficulty: difficulty,
+      retargetInterval: 0,
+    }),
     wallet: generateWallet(),
     miner: new WorkerMiner({ threads: CORES }),
     clock: () => Date.now(),
@@ -80,15 +84,22 @@ const { limit, tutorial, rows } = singleThreadRows();
 printTable(
   `Proof search on one thread (Node ${process.version}). Limit: node:crypto SHA-256 of a 16 MiB buffer ÷ 64 bytes`,
   ['algorithm', 'tries/s', '× limit', '× tutorial'],
-  [['limit: node:crypto compressions/s (one core)', Math.round(limit), 1, limit / tutorial], ...rows.map(([name, rate]) => [name, Math.round(rate), rate / limit, rate / tutorial])],
+  [
+    ['limit: node:crypto compressions/s (one core)', Math.round(limit), 1, limit / tutorial],
+    ...rows.map(([name, rate]) => [name, Math.round(rate), rate / limit, rate / tutorial]),
+  ],
 );
 
 const one = await workerTriesPerSecond(1);
 const all = await workerTriesPerSecond(CORES);
-printTable(`Worker-thread miner (wasm-simd kernel), ${WORKER_SECONDS} s each`, ['workers', 'tries/s', '× limit (one core)', '× tutorial', 'scaling vs 1 worker'], [
-  ['1', Math.round(one), one / limit, one / tutorial, 1],
-  [`${CORES} (all cores)`, Math.round(all), all / limit, all / tutorial, all / one],
-]);
+printTable(
+  `Worker-thread miner (wasm-simd kernel), ${WORKER_SECONDS} s each`,
+  ['workers', 'tries/s', '× limit (one core)', '× tutorial', 'scaling vs 1 worker'],
+  [
+    ['1', Math.round(one), one / limit, one / tutorial, 1],
+    [`${CORES} (all cores)`, Math.round(all), all / limit, all / tutorial, all / one],
+  ],
+);
 
 const miningNode = createNode(16);
 const mineTimes: number[] = [];
@@ -99,11 +110,15 @@ for (let i = 0; i < BLOCKS; i++) {
 }
 miningNode.close();
 mineTimes.sort((a, b) => a - b);
-printTable(`mine at difficulty 16 on ${CORES} worker threads (${BLOCKS} blocks, 65,536 tries expected each)`, ['measure', 'ms'], [
-  ['mean', mineTimes.reduce((sum, t) => sum + t, 0) / mineTimes.length],
-  ['median', percentile(mineTimes, 50)],
-  ['max', mineTimes[mineTimes.length - 1]!],
-]);
+printTable(
+  `mine at difficulty 16 on ${CORES} worker threads (${BLOCKS} blocks, 65,536 tries expected each)`,
+  ['measure', 'ms'],
+  [
+    ['mean', mineTimes.reduce((sum, t) => sum + t, 0) / mineTimes.length],
+    ['median', percentile(mineTimes, 50)],
+    ['max', mineTimes[mineTimes.length - 1]!],
+  ],
+);
 
 // Responsiveness: a node that never finds its block (difficulty 48) mines non-stop on every core.
 const busyNode = createNode(48);
@@ -117,7 +132,17 @@ const busy = await latencies(client, 300);
 const hashrate = busyNode.hashrate;
 busyNode.close();
 await server.close();
-printTable(`Latency of { node { height } } over HTTP (ms), 300 requests each; while mining: ${Math.round(hashrate).toLocaleString('en-US')} tries/s on ${CORES} workers`, ['state', 'p50', 'p99', 'max', 'p99 ratio to idle'], [
-  ['idle (baseline)', percentile(idle, 50), percentile(idle, 99), idle[idle.length - 1]!, 1],
-  ['mining non-stop on every core', percentile(busy, 50), percentile(busy, 99), busy[busy.length - 1]!, percentile(busy, 99) / percentile(idle, 99)],
-]);
+printTable(
+  `Latency of { node { height } } over HTTP (ms), 300 requests each; while mining: ${Math.round(hashrate).toLocaleString('en-US')} tries/s on ${CORES} workers`,
+  ['state', 'p50', 'p99', 'max', 'p99 ratio to idle'],
+  [
+    ['idle (baseline)', percentile(idle, 50), percentile(idle, 99), idle[idle.length - 1]!, 1],
+    [
+      'mining non-stop on every core',
+      percentile(busy, 50),
+      percentile(busy, 99),
+      busy[busy.length - 1]!,
+      percentile(busy, 99) / percentile(idle, 99),
+    ],
+  ],
+);

@@ -9,24 +9,27 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GraphQLClient } from 'graphql-request';
-import { startServer, type RunningServer } from '../src/api/server.js';
+import { type RunningServer, startServer } from '../src/api/server.js';
 import { createHeaderTemplate } from '../src/chain/block.js';
 import { Chain } from '../src/chain/chain.js';
-import type { ChainParams } from '../src/chain/params.js';
-import { searchProof } from '../src/mining/searchProof.js';
 import { ChainDb } from '../src/chain/db/chainDb.js';
+import type { ChainParams } from '../src/chain/params.js';
 import { clearSignatureCache, createRewardTransaction, signTransaction } from '../src/chain/transaction.js';
 import type { Block } from '../src/chain/types.js';
 import { MainThreadMiner } from '../src/mining/mainThreadMiner.js';
+import { searchProof } from '../src/mining/searchProof.js';
 import { networkParams } from '../src/node/config.js';
 import { Node } from '../src/node/node.js';
 import { PeerClient } from '../src/peer/peerClient.js';
 import { generateWallet } from '../src/wallet/wallet.js';
-import { startNodeProcess, type NodeProcess } from '../test/helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../test/helpers/nodeProcess.js';
 import { printTable } from './table.js';
 
 const SYNC_BLOCKS = Number(process.env.BENCH_SYNC_BLOCKS ?? 10_000);
-const NODE_COUNTS = (process.env.BENCH_NODES ?? '10,20').split(',').map(Number).filter((n) => n > 0);
+const NODE_COUNTS = (process.env.BENCH_NODES ?? '10,20')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const MINE_SECONDS = Number(process.env.BENCH_MINE_SECONDS ?? 6);
 const MINING_DIFFICULTY = Number(process.env.BENCH_DIFFICULTY ?? 16);
 const SYNC_DIFFICULTY = 8;
@@ -58,8 +61,15 @@ function buildStore(params: ChainParams, count: number): ChainDb {
     const timestamp = params.genesisTimestamp + (i + 1) * params.targetBlockTimeMs;
     const transactions = [createRewardTransaction(context.index, miner.address, params.reward)];
     // From the second block on, the miner pays on the coin it earned: a signature to verify in every block.
-    if (i > 0) transactions.push(signTransaction({ sender: miner.address, recipient, amount: 1, nonce: i - 1 }, miner.privateKey));
-    const header = searchProof(createHeaderTemplate({ ...context, timestamp, transactions }), 0, Number.MAX_SAFE_INTEGER)!;
+    if (i > 0)
+      transactions.push(
+        signTransaction({ sender: miner.address, recipient, amount: 1, nonce: i - 1 }, miner.privateKey),
+      );
+    const header = searchProof(
+      createHeaderTemplate({ ...context, timestamp, transactions }),
+      0,
+      Number.MAX_SAFE_INTEGER,
+    )!;
     const result = chain.addBlock({ header, transactions });
     if (result.status !== 'extended') throw new Error(`building the chain failed: ${JSON.stringify(result)}`);
   }
@@ -73,7 +83,8 @@ function createNode(params: ChainParams, options: { store?: ChainDb; fetch?: typ
     miner: new MainThreadMiner(),
     clock: () => Date.now(),
     ...(options.store === undefined ? {} : { db: options.store }),
-    connectPeer: (url) => new PeerClient(url, { timeoutMs: 30_000, maxResponseBytes: 64 * 1024 * 1024, fetch: options.fetch }),
+    connectPeer: (url) =>
+      new PeerClient(url, { timeoutMs: 30_000, maxResponseBytes: 64 * 1024 * 1024, fetch: options.fetch }),
     network: { gossip: false, syncIntervalMs: 0 },
   });
 }
@@ -124,7 +135,9 @@ async function syncBenchmark(): Promise<void> {
   const started = performance.now();
   const bigStore = buildStore(params, SYNC_BLOCKS);
   const smallStore = buildStore(params, 100);
-  console.log(`built ${SYNC_BLOCKS} + 100 blocks at difficulty ${SYNC_DIFFICULTY} in ${Math.round(performance.now() - started)} ms`);
+  console.log(
+    `built ${SYNC_BLOCKS} + 100 blocks at difficulty ${SYNC_DIFFICULTY} in ${Math.round(performance.now() - started)} ms`,
+  );
 
   const servers: RunningServer[] = [];
   const serve = async (store: ChainDb) => {
@@ -139,26 +152,49 @@ async function syncBenchmark(): Promise<void> {
   const follower = createNode(params, { fetch: counter.fetch });
   await follower.registerNodes([bigUrl]);
   counter.reset();
-  const { result: outcome, ms: oursMs, stallMs: oursStallMs } = await timedSync(async () => (await follower.resolve()).outcomes[0]!);
+  const {
+    result: outcome,
+    ms: oursMs,
+    stallMs: oursStallMs,
+  } = await timedSync(async () => (await follower.resolve()).outcomes[0]!);
   const oursBytes = counter.bytes();
   if (outcome.outcome !== 'ADOPTED') throw new Error(`sync failed: ${outcome.message}`);
 
   const baselineCounter = countingFetch();
-  const { result: downloaded, ms: baselineMs, stallMs: baselineStallMs } = await timedSync(() =>
-    downloadWholeChain(bigUrl, params, baselineCounter.fetch),
-  );
+  const {
+    result: downloaded,
+    ms: baselineMs,
+    stallMs: baselineStallMs,
+  } = await timedSync(() => downloadWholeChain(bigUrl, params, baselineCounter.fetch));
 
   printTable(
     `Sync of a ${SYNC_BLOCKS.toLocaleString('en-US')}-block chain from one peer (loopback)`,
     ['method', 'seconds', 'blocks/s', 'bytes', 'time ratio to baseline', 'longest event-loop stall ms'],
     [
-      ['tutorial: whole chain as JSON, 100/page, then validate (baseline)', baselineMs / 1000, (downloaded / baselineMs) * 1000, baselineCounter.bytes(), 1, baselineStallMs],
-      ['ours: locator + compact pages (≤1000 blocks), validated in chunks (≤500 transactions)', oursMs / 1000, (outcome.blocksFetched / oursMs) * 1000, oursBytes, oursMs / baselineMs, oursStallMs],
+      [
+        'tutorial: whole chain as JSON, 100/page, then validate (baseline)',
+        baselineMs / 1000,
+        (downloaded / baselineMs) * 1000,
+        baselineCounter.bytes(),
+        1,
+        baselineStallMs,
+      ],
+      [
+        'ours: locator + compact pages (≤1000 blocks), validated in chunks (≤500 transactions)',
+        oursMs / 1000,
+        (outcome.blocksFetched / oursMs) * 1000,
+        oursBytes,
+        oursMs / baselineMs,
+        oursStallMs,
+      ],
     ],
   );
 
   const rows: Array<Array<string | number>> = [];
-  for (const [length, url, store] of [[101, smallUrl, smallStore], [SYNC_BLOCKS + 1, bigUrl, bigStore]] as const) {
+  for (const [length, url, store] of [
+    [101, smallUrl, smallStore],
+    [SYNC_BLOCKS + 1, bigUrl, bigStore],
+  ] as const) {
     const inSync = createNode(params, { store: buildCopy(store), fetch: counter.fetch });
     await inSync.registerNodes([url]);
     counter.reset();
@@ -166,9 +202,19 @@ async function syncBenchmark(): Promise<void> {
     const resolveBytes = counter.bytes();
     baselineCounter.reset();
     await downloadWholeChain(url, params, baselineCounter.fetch);
-    rows.push([length, result.outcomes[0]!.outcome, resolveBytes, baselineCounter.bytes(), resolveBytes / baselineCounter.bytes()]);
+    rows.push([
+      length,
+      result.outcomes[0]!.outcome,
+      resolveBytes,
+      baselineCounter.bytes(),
+      resolveBytes / baselineCounter.bytes(),
+    ]);
   }
-  printTable('Bytes moved (request + response bodies) by resolve when already in sync', ['chain length', 'outcome', 'ours', 'tutorial: whole chain (baseline)', 'ratio'], rows);
+  printTable(
+    'Bytes moved (request + response bodies) by resolve when already in sync',
+    ['chain length', 'outcome', 'ours', 'tutorial: whole chain (baseline)', 'ratio'],
+    rows,
+  );
   for (const server of servers) await server.close();
 }
 
@@ -176,14 +222,27 @@ async function syncBenchmark(): Promise<void> {
 function buildCopy(source: ChainDb): ChainDb {
   const copy = new ChainDb();
   const genesis = source.getBlock(source.getBestHash(1)!)!;
-  copy.write({ newBlocks: [genesis], disconnected: [], connected: [genesis], accounts: new Map(), tipHash: genesis.hash });
+  copy.write({
+    newBlocks: [genesis],
+    disconnected: [],
+    connected: [genesis],
+    accounts: new Map(),
+    tipHash: genesis.hash,
+  });
   const blocks = [];
-  for (let index = 2; source.getBestHash(index) !== undefined; index++) blocks.push(source.getBlock(source.getBestHash(index)!)!);
+  for (let index = 2; source.getBestHash(index) !== undefined; index++)
+    blocks.push(source.getBlock(source.getBestHash(index)!)!);
   const accounts = new Map<string, { balance: number; nonce: number }>();
   for (const stored of blocks) {
     for (const [address] of stored.undo) accounts.set(address, source.getAccount(address) ?? { balance: 0, nonce: 0 });
   }
-  copy.write({ newBlocks: blocks, disconnected: [], connected: blocks, accounts, tipHash: blocks[blocks.length - 1]!.hash });
+  copy.write({
+    newBlocks: blocks,
+    disconnected: [],
+    connected: blocks,
+    accounts,
+    tipHash: blocks[blocks.length - 1]!.hash,
+  });
   return copy;
 }
 
@@ -195,12 +254,20 @@ async function convergenceBenchmark(count: number): Promise<Array<string | numbe
     nodes.push(await startNodeProcess(flags, 60_000));
     while (nodes.length < count) {
       const batch = Math.min(4, count - nodes.length);
-      nodes.push(...(await Promise.all(Array.from({ length: batch }, () => startNodeProcess([...flags, '--peers', nodes[0]!.url], 60_000)))));
+      nodes.push(
+        ...(await Promise.all(
+          Array.from({ length: batch }, () => startNodeProcess([...flags, '--peers', nodes[0]!.url], 60_000)),
+        )),
+      );
     }
     const clients = nodes.map((node) => new GraphQLClient(node.url));
     // Complete the mesh: every node registers every other one.
     await Promise.all(
-      clients.map((client, i) => client.request('mutation($urls: [String!]!) { registerNodes(urls: $urls) { __typename } }', { urls: nodes.filter((_, j) => j !== i).map((n) => n.url) })),
+      clients.map((client, i) =>
+        client.request('mutation($urls: [String!]!) { registerNodes(urls: $urls) { __typename } }', {
+          urls: nodes.filter((_, j) => j !== i).map((n) => n.url),
+        }),
+      ),
     );
     await Promise.all(clients.map((client) => client.request('mutation { startMining { continuous } }')));
     await new Promise((resolve) => setTimeout(resolve, MINE_SECONDS * 1000));
@@ -211,7 +278,9 @@ async function convergenceBenchmark(count: number): Promise<Array<string | numbe
     const deadline = performance.now() + 30_000;
     let final: { hash: string; height: number } | undefined;
     while (performance.now() < deadline) {
-      const states = await Promise.all(clients.map((client) => client.request<any>('{ node { mining height tip { hash } } }')));
+      const states = await Promise.all(
+        clients.map((client) => client.request<any>('{ node { mining height tip { hash } } }')),
+      );
       const tips = states.map((state) => state.node.tip.hash as string);
       const idle = states.every((state) => !state.node.mining);
       snapshots.push({ at: performance.now(), tips, idle });
@@ -236,6 +305,13 @@ const rows: Array<Array<string | number>> = [];
 for (const count of NODE_COUNTS) rows.push(await convergenceBenchmark(count));
 printTable(
   'N node processes on loopback all mining, then stopping: time from the last block first seen on one node to all tips equal',
-  ['nodes', 'final height', 'ms from last block to all tips equal', 'poll round ms (resolution)', 'mined for s', 'difficulty'],
+  [
+    'nodes',
+    'final height',
+    'ms from last block to all tips equal',
+    'poll round ms (resolution)',
+    'mined for s',
+    'difficulty',
+  ],
   rows,
 );

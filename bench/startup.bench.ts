@@ -10,7 +10,7 @@
  * its binary is found (NODE24_BIN, or the copy `npm test` installs under node_modules/.cache/node24).
  * Environment: BENCH_RUNS (5 per row; the median is reported).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,9 @@ function postQuery(url: string): Promise<string> {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}: ${body}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}: ${body}`)),
+      );
     });
     req.on('error', reject);
     req.end(QUERY);
@@ -41,7 +43,10 @@ function postQuery(url: string): Promise<string> {
 /** A throwaway package whose `npm start` runs a bare node:http server that prints its URL as the node does. */
 function bareServerPackage(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-bare-'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bare', private: true, type: 'module', scripts: { start: 'node server.js' } }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'bare', private: true, type: 'module', scripts: { start: 'node server.js' } }),
+  );
   writeFileSync(
     join(dir, 'server.js'),
     `import { createServer } from 'node:http';
@@ -78,7 +83,11 @@ async function stopGroup(child: ChildProcess): Promise<void> {
 async function timeToFirstAnswer(command: string, args: readonly string[], cwd: string): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-start-'));
   const started = performance.now();
-  const child = spawn(command, [...args, '--port', '0', '--data-dir', dataDir], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, [...args, '--port', '0', '--data-dir', dataDir], {
+    cwd,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   try {
     let output = '';
     const url = await new Promise<string>((resolve, reject) => {
@@ -131,14 +140,26 @@ async function measure(title: string, rows: readonly Row[]): Promise<void> {
   for (let run = 0; run < RUNS; run++) {
     for (const [i, row] of rows.entries()) samples[i]!.push(await row.run());
   }
-  const medians = samples.map((values) => percentile([...values].sort((a, b) => a - b), 50));
+  const medians = samples.map((values) =>
+    percentile(
+      [...values].sort((a, b) => a - b),
+      50,
+    ),
+  );
   printTable(
     title,
     ['', 'median ms', 'min', 'max', '× baseline', 'goal'],
     rows.map((row, i) => {
       const sorted = [...samples[i]!].sort((a, b) => a - b);
       const goal = row.goalMs === undefined ? '' : `≤ ${row.goalMs} ms ${medians[i]! <= row.goalMs ? 'met' : 'MISSED'}`;
-      return [row.name, Math.round(medians[i]!), Math.round(sorted[0]!), Math.round(sorted.at(-1)!), medians[i]! / medians[0]!, goal];
+      return [
+        row.name,
+        Math.round(medians[i]!),
+        Math.round(sorted[0]!),
+        Math.round(sorted.at(-1)!),
+        medians[i]! / medians[0]!,
+        goal,
+      ];
     }),
   );
 }
@@ -146,20 +167,41 @@ async function measure(title: string, rows: readonly Row[]): Promise<void> {
 const bare = bareServerPackage();
 const main = join(ROOT, 'dist/cli/main.js');
 if (!existsSync(main)) throw new Error('dist/ is missing: run `npm run build` first');
-console.log(`Node ${process.version}${hasNode24 ? ` and ${NODE24}` : ' (no Node 24 binary found: its rows are left out)'}; ${RUNS} runs per row`);
+console.log(
+  `Node ${process.version}${hasNode24 ? ` and ${NODE24}` : ' (no Node 24 binary found: its rows are left out)'}; ${RUNS} runs per row`,
+);
 
 await measure('Start to first answered query (fresh data directory)', [
-  { name: 'baseline: bare node:http server, `npm start`', run: () => timeToFirstAnswer('npm', ['start', '--silent', '--'], bare) },
-  { name: 'bare node:http server, `node server.js`', run: () => timeToFirstAnswer(process.execPath, ['server.js'], bare) },
-  { name: '**node: `npm start`**', goalMs: 600, run: () => timeToFirstAnswer('npm', ['start', '--silent', '--'], ROOT) },
+  {
+    name: 'baseline: bare node:http server, `npm start`',
+    run: () => timeToFirstAnswer('npm', ['start', '--silent', '--'], bare),
+  },
+  {
+    name: 'bare node:http server, `node server.js`',
+    run: () => timeToFirstAnswer(process.execPath, ['server.js'], bare),
+  },
+  {
+    name: '**node: `npm start`**',
+    goalMs: 600,
+    run: () => timeToFirstAnswer('npm', ['start', '--silent', '--'], ROOT),
+  },
   { name: 'node: `node dist/cli/main.js`', run: () => timeToFirstAnswer(process.execPath, [main], ROOT) },
-  ...(hasNode24 ? [{ name: 'node: `node dist/cli/main.js`, Node 24', run: () => timeToFirstAnswer(NODE24, [main], ROOT) }] : []),
-  { name: 'tsx on the source (how every start ran before the build step)', run: () => timeToFirstAnswer(process.execPath, ['--import', 'tsx', 'src/cli/main.ts'], ROOT) },
+  ...(hasNode24
+    ? [{ name: 'node: `node dist/cli/main.js`, Node 24', run: () => timeToFirstAnswer(NODE24, [main], ROOT) }]
+    : []),
+  {
+    name: 'tsx on the source (how every start ran before the build step)',
+    run: () => timeToFirstAnswer(process.execPath, ['--import', 'tsx', 'src/cli/main.ts'], ROOT),
+  },
 ]);
 
 // One node serves the CLI rows.
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
-const server = spawn(process.execPath, [main, '--port', '0', '--data-dir', dataDir, '--miner-threads', '0'], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [main, '--port', '0', '--data-dir', dataDir, '--miner-threads', '0'], {
+  cwd: ROOT,
+  detached: true,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url = await new Promise<string>((resolve) => {
   let output = '';
   server.stdout!.on('data', (chunk: Buffer) => {
@@ -180,10 +222,24 @@ const cli = ['chain', '--node', url];
 try {
   await measure('One CLI query (`node-cli chain`) against a running node, spawn to exit', [
     { name: 'baseline: bare script, one query with node:http', run: () => timeToExit(process.execPath, [oneQuery]) },
-    { name: '**`node bin/node-cli.mjs chain`**', goalMs: 300, run: () => timeToExit(process.execPath, ['bin/node-cli.mjs', ...cli]) },
-    ...(hasNode24 ? [{ name: '`node bin/node-cli.mjs chain`, Node 24', run: () => timeToExit(NODE24, ['bin/node-cli.mjs', ...cli]) }] : []),
+    {
+      name: '**`node bin/node-cli.mjs chain`**',
+      goalMs: 300,
+      run: () => timeToExit(process.execPath, ['bin/node-cli.mjs', ...cli]),
+    },
+    ...(hasNode24
+      ? [
+          {
+            name: '`node bin/node-cli.mjs chain`, Node 24',
+            run: () => timeToExit(NODE24, ['bin/node-cli.mjs', ...cli]),
+          },
+        ]
+      : []),
     { name: '`npx node-cli chain`', run: () => timeToExit('npx', ['--no-install', 'node-cli', ...cli]) },
-    { name: 'tsx on the source: `node --import tsx src/cli/main.ts chain`', run: () => timeToExit(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...cli]) },
+    {
+      name: 'tsx on the source: `node --import tsx src/cli/main.ts chain`',
+      run: () => timeToExit(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...cli]),
+    },
   ]);
 } finally {
   await stopGroup(server);

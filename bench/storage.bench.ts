@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { GraphQLClient } from 'graphql-request';
 import { createHeaderTemplate } from '../src/chain/block.js';
 import { Chain } from '../src/chain/chain.js';
-import { searchProof } from '../src/mining/searchProof.js';
+import { ChainDb } from '../src/chain/db/chainDb.js';
 import { createRewardTransaction, signTransaction } from '../src/chain/transaction.js';
 import type { Block, Transaction } from '../src/chain/types.js';
+import { searchProof } from '../src/mining/searchProof.js';
 import { networkParams } from '../src/node/config.js';
-import { ChainDb } from '../src/chain/db/chainDb.js';
 import { openDataDirectory } from '../src/storage/dataDirectory.js';
 import { generateWallet, type Wallet } from '../src/wallet/wallet.js';
 import { startNodeProcess } from '../test/helpers/nodeProcess.js';
@@ -43,11 +43,17 @@ function generateBlocks(): { blocks: Block[]; wallets: Wallet[] } {
       const payer = wallets[(i + 1) % wallets.length]!;
       const nonce = nonces.get(payer.address) ?? 0;
       nonces.set(payer.address, nonce + 1);
-      transactions.push(signTransaction({ sender: payer.address, recipient: miner.address, amount: 1, nonce }, payer.privateKey));
+      transactions.push(
+        signTransaction({ sender: payer.address, recipient: miner.address, amount: 1, nonce }, payer.privateKey),
+      );
     }
     // At the target spacing the retarget keeps the difficulty where it started (1 s apart would raise it every 10 blocks).
     const timestamp = params.genesisTimestamp + (i + 1) * params.targetBlockTimeMs;
-    const header = searchProof(createHeaderTemplate({ ...context, timestamp, transactions }), 0, Number.MAX_SAFE_INTEGER)!;
+    const header = searchProof(
+      createHeaderTemplate({ ...context, timestamp, transactions }),
+      0,
+      Number.MAX_SAFE_INTEGER,
+    )!;
     const block = { header, transactions };
     const result = chain.addBlock(block);
     if (result.status !== 'extended') throw new Error(`generation failed at ${i}: ${JSON.stringify(result)}`);
@@ -85,7 +91,9 @@ function residentMegabytes(pid: number): { total: number; anonymous: number; fil
 
 const generationStarted = performance.now();
 const { blocks, wallets } = generateBlocks();
-console.log(`generated ${blocks.length.toLocaleString('en-US')} blocks in ${Math.round(performance.now() - generationStarted)} ms`);
+console.log(
+  `generated ${blocks.length.toLocaleString('en-US')} blocks in ${Math.round(performance.now() - generationStarted)} ms`,
+);
 
 const memoryMs = insert(new Chain({ params, clock: () => Date.now() }), blocks);
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-storage-'));
@@ -93,10 +101,14 @@ try {
   const store = openDataDirectory(dataDir);
   const lmdbMs = insert(new Chain({ params, clock: () => Date.now(), db: new ChainDb(store.kv) }), blocks);
   await store.close();
-  printTable(`Insert and index ${BLOCKS.toLocaleString('en-US')} blocks (batches of ${BATCH}, validation included)`, ['store', 'seconds', 'blocks/s', 'time ratio to baseline'], [
-    ['in memory (baseline)', memoryMs / 1000, (BLOCKS / memoryMs) * 1000, 1],
-    ['LMDB on disk (one durable transaction per batch)', lmdbMs / 1000, (BLOCKS / lmdbMs) * 1000, lmdbMs / memoryMs],
-  ]);
+  printTable(
+    `Insert and index ${BLOCKS.toLocaleString('en-US')} blocks (batches of ${BATCH}, validation included)`,
+    ['store', 'seconds', 'blocks/s', 'time ratio to baseline'],
+    [
+      ['in memory (baseline)', memoryMs / 1000, (BLOCKS / memoryMs) * 1000, 1],
+      ['LMDB on disk (one durable transaction per batch)', lmdbMs / 1000, (BLOCKS / lmdbMs) * 1000, lmdbMs / memoryMs],
+    ],
+  );
 
   const node = await startNodeProcess(['--difficulty', String(DIFFICULTY), '--sync-interval', '0'], 60_000, dataDir);
   try {
@@ -104,22 +116,38 @@ try {
     const rssAtStart = residentMegabytes(node.child.pid!);
     const random = (n: number) => Math.floor(Math.random() * n);
     const trivial = await latencies(client, () => ['{ node { height } }', {}]);
-    const byIndex = await latencies(client, () => ['query($i: Int!) { block(index: $i) { hash transactionCount } }', { i: 1 + random(BLOCKS + 1) }]);
+    const byIndex = await latencies(client, () => [
+      'query($i: Int!) { block(index: $i) { hash transactionCount } }',
+      { i: 1 + random(BLOCKS + 1) },
+    ]);
     const byAccount = await latencies(client, () => [
       'query($a: String!) { account(address: $a) { balance nonce transactionCount transactions(first: 10) { id blockIndex } } }',
       { a: wallets[random(wallets.length)]!.address },
     ]);
     const rss = residentMegabytes(node.child.pid!);
-    const row = (name: string, samples: number[]) => [name, percentile(samples, 50), percentile(samples, 99), percentile(samples, 99) / percentile(trivial, 99)];
-    printTable(`Lookups over HTTP on a node serving ${BLOCKS.toLocaleString('en-US')} blocks (${QUERIES} queries each, ms)`, ['query', 'p50', 'p99', 'p99 ratio to baseline'], [
-      row('{ node { height } } (baseline)', trivial),
-      row('block(index: random) { hash transactionCount }', byIndex),
-      row('account(address: random) { balance nonce transactionCount transactions(first: 10) }', byAccount),
-    ]);
-    printTable('Memory of the node process (MB; file-backed = LMDB pages mapped from the page cache, reclaimable)', ['moment', 'RSS', 'anonymous (heap)', 'file-backed'], [
-      ['after start (chain opened)', rssAtStart.total, rssAtStart.anonymous, rssAtStart.file],
-      [`after ${QUERIES * 3} queries`, rss.total, rss.anonymous, rss.file],
-    ]);
+    const row = (name: string, samples: number[]) => [
+      name,
+      percentile(samples, 50),
+      percentile(samples, 99),
+      percentile(samples, 99) / percentile(trivial, 99),
+    ];
+    printTable(
+      `Lookups over HTTP on a node serving ${BLOCKS.toLocaleString('en-US')} blocks (${QUERIES} queries each, ms)`,
+      ['query', 'p50', 'p99', 'p99 ratio to baseline'],
+      [
+        row('{ node { height } } (baseline)', trivial),
+        row('block(index: random) { hash transactionCount }', byIndex),
+        row('account(address: random) { balance nonce transactionCount transactions(first: 10) }', byAccount),
+      ],
+    );
+    printTable(
+      'Memory of the node process (MB; file-backed = LMDB pages mapped from the page cache, reclaimable)',
+      ['moment', 'RSS', 'anonymous (heap)', 'file-backed'],
+      [
+        ['after start (chain opened)', rssAtStart.total, rssAtStart.anonymous, rssAtStart.file],
+        [`after ${QUERIES * 3} queries`, rss.total, rss.anonymous, rss.file],
+      ],
+    );
   } finally {
     await node.stop();
   }

@@ -1,5 +1,9 @@
 /** Prints a Markdown table (numbers get thousands separators and at most two decimals). */
-export function printTable(title: string, headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): void {
+export function printTable(
+  title: string,
+  headers: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number>>,
+): void {
   const format = (cell: string | number) =>
     typeof cell === 'number' ? cell.toLocaleString('en-US', { maximumFractionDigits: 2 }) : cell;
   const cells = [headers.map(String), ...rows.map((row) => row.map(format))];

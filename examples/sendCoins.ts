@@ -5,7 +5,9 @@
  */
 import { assertOk, createNodeClient, generateWallet } from '../src/client/index.js';
 
-const client = createNodeClient(process.argv[2] ?? 'http://127.0.0.1:4000/graphql', { adminToken: process.env['NODE_ADMIN_TOKEN'] });
+const client = createNodeClient(process.argv[2] ?? 'http://127.0.0.1:4000/graphql', {
+  adminToken: process.env['NODE_ADMIN_TOKEN'],
+});
 const alice = generateWallet();
 const bob = generateWallet();
 const balance = async (address: string) => (await client.account(address)).balance;
@@ -27,5 +29,7 @@ const transfer = await client.sendSigned(alice, bob.address, 2);
 assertOk(transfer);
 const mined = await client.mine();
 assertOk(mined);
-console.log(`Alice sent 2 coins to Bob ${bob.address} (transaction ${transfer.transaction.id}) in block ${mined.block.index}`);
+console.log(
+  `Alice sent 2 coins to Bob ${bob.address} (transaction ${transfer.transaction.id}) in block ${mined.block.index}`,
+);
 console.log(`balances: Alice ${await balance(alice.address)}, Bob ${await balance(bob.address)}`);

@@ -76,7 +76,9 @@ async function buildInto(outdir) {
     sourcemap: 'linked',
     sourcesContent: false,
     // Bundled CommonJS packages call require(); an ES module has none, so each output file gets one.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
 

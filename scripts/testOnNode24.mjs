@@ -32,10 +32,15 @@ if (installedVersion() !== `v${VERSION}`) {
   );
   const found = installedVersion();
   if (install.status !== 0 || found !== `v${VERSION}`) {
-    process.stderr.write(`testOnNode24: could not install node@${VERSION} (npm exited ${install.status}, found ${found ?? 'nothing'})\n`);
+    process.stderr.write(
+      `testOnNode24: could not install node@${VERSION} (npm exited ${install.status}, found ${found ?? 'nothing'})\n`,
+    );
     process.exit(1);
   }
 }
 process.stdout.write(`testOnNode24: vitest on ${BIN} (v${VERSION})\n`);
-const result = spawnSync(BIN, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
+const result = spawnSync(BIN, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', ...process.argv.slice(2)], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

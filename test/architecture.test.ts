@@ -55,7 +55,8 @@ describe('architecture (STYLE.md: imports point one way, no cycles)', () => {
       const from = folderOf(file);
       for (const target of localImports(file)) {
         const to = folderOf(target);
-        if (to !== from && LAYER[to]! >= LAYER[from]!) violations.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
+        if (to !== from && LAYER[to]! >= LAYER[from]!)
+          violations.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
       }
     }
     expect(violations).toEqual([]);
@@ -85,7 +86,11 @@ describe('architecture (STYLE.md: imports point one way, no cycles)', () => {
  * `node.network`. (Passing `node.chain` on is fine: its type is the read-only view.)
  */
 function frontDoorViolations(text: string): string[] {
-  const reads: Record<string, readonly string[]> = { chain: CHAIN_READS, mempool: MEMPOOL_READS, peers: PEER_SET_READS };
+  const reads: Record<string, readonly string[]> = {
+    chain: CHAIN_READS,
+    mempool: MEMPOOL_READS,
+    peers: PEER_SET_READS,
+  };
   const found: string[] = [];
   for (const [, part, member] of text.matchAll(/\bnode\.(chain|mempool|peers|network)\b(?:\s*\.\s*(\w+))?/g)) {
     if (part === 'network' || (member !== undefined && !reads[part!]!.includes(member))) {
@@ -109,10 +114,8 @@ describe('one front door (every change of chain state is a Node method)', () => 
     expect(frontDoorViolations('ctx.node.chain\n  .addBlocks(blocks); ctx.node.chain.height; f(node.chain)')).toEqual([
       'node.chain.addBlocks',
     ]);
-    expect(frontDoorViolations('node.mempool.add(tx); node.peers.remove(url); node.network.removeNodes(urls)')).toEqual([
-      'node.mempool.add',
-      'node.peers.remove',
-      'node.network.removeNodes',
-    ]);
+    expect(frontDoorViolations('node.mempool.add(tx); node.peers.remove(url); node.network.removeNodes(urls)')).toEqual(
+      ['node.mempool.add', 'node.peers.remove', 'node.network.removeNodes'],
+    );
   });
 });

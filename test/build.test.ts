@@ -22,7 +22,12 @@ const scripts = files(DIST).filter((file) => file.endsWith('.js'));
 /** Module names a built file loads: static and dynamic imports, and require() calls of bundled CommonJS code. */
 function loadedModules(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const patterns = [/^\s*import\s[^;]*?\sfrom\s*"([^"]+)"/gm, /^\s*import\s*"([^"]+)"/gm, /\bimport\(\s*"([^"]+)"\s*\)/g, /\brequire\(\s*"([^"]+)"\s*\)/g];
+  const patterns = [
+    /^\s*import\s[^;]*?\sfrom\s*"([^"]+)"/gm,
+    /^\s*import\s*"([^"]+)"/gm,
+    /\bimport\(\s*"([^"]+)"\s*\)/g,
+    /\brequire\(\s*"([^"]+)"\s*\)/g,
+  ];
   return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1]!));
 }
 

@@ -1,14 +1,18 @@
-import { isInputObjectType, isInterfaceType, isObjectType, isEnumType, type GraphQLNamedType } from 'graphql';
+import { type GraphQLNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../src/api/schema.js';
 
 function ownTypes(): GraphQLNamedType[] {
-  return Object.values(schema.getTypeMap()).filter((type) => !type.name.startsWith('__') && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name));
+  return Object.values(schema.getTypeMap()).filter(
+    (type) => !type.name.startsWith('__') && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name),
+  );
 }
 
 describe('the schema documents itself (what GraphiQL users read)', () => {
   it('gives every type a description', () => {
-    const missing = ownTypes().filter((type) => !type.description?.trim()).map((type) => type.name);
+    const missing = ownTypes()
+      .filter((type) => !type.description?.trim())
+      .map((type) => type.name);
     expect(missing).toEqual([]);
   });
 
@@ -18,12 +22,15 @@ describe('the schema documents itself (what GraphiQL users read)', () => {
       if (isObjectType(type) || isInterfaceType(type)) {
         for (const field of Object.values(type.getFields())) {
           if (!field.description?.trim()) missing.push(`${type.name}.${field.name}`);
-          for (const arg of field.args) if (!arg.description?.trim()) missing.push(`${type.name}.${field.name}(${arg.name})`);
+          for (const arg of field.args)
+            if (!arg.description?.trim()) missing.push(`${type.name}.${field.name}(${arg.name})`);
         }
       } else if (isInputObjectType(type)) {
-        for (const field of Object.values(type.getFields())) if (!field.description?.trim()) missing.push(`${type.name}.${field.name}`);
+        for (const field of Object.values(type.getFields()))
+          if (!field.description?.trim()) missing.push(`${type.name}.${field.name}`);
       } else if (isEnumType(type) && type.name !== 'ErrorCode') {
-        for (const value of type.getValues()) if (!value.description?.trim()) missing.push(`${type.name}.${value.name}`);
+        for (const value of type.getValues())
+          if (!value.description?.trim()) missing.push(`${type.name}.${value.name}`);
       }
     }
     expect(missing).toEqual([]);
@@ -33,8 +40,10 @@ describe('the schema documents itself (what GraphiQL users read)', () => {
     const query = schema.getQueryType()!.getFields();
     const mutation = schema.getMutationType()!.getFields();
     const subscription = schema.getSubscriptionType()!.getFields();
-    for (const name of ['node', 'chain', 'block', 'transaction', 'pendingTransactions', 'account', 'peers']) expect(query).toHaveProperty(name);
-    for (const name of ['submitTransaction', 'send', 'mine', 'registerNodes', 'resolve', 'submitBlock']) expect(mutation).toHaveProperty(name);
+    for (const name of ['node', 'chain', 'block', 'transaction', 'pendingTransactions', 'account', 'peers'])
+      expect(query).toHaveProperty(name);
+    for (const name of ['submitTransaction', 'send', 'mine', 'registerNodes', 'resolve', 'submitBlock'])
+      expect(mutation).toHaveProperty(name);
     expect(subscription).toHaveProperty('newBlock');
     expect(query.block!.args.map((arg) => arg.name).sort()).toEqual(['hash', 'index']);
     expect(subscription.newBlock!.args.map((arg) => arg.name)).toEqual(['afterIndex']);

@@ -20,7 +20,10 @@ export interface ApiContext {
 /** What yoga (HTTP) or the graphql-ws server hands the context factory. */
 export interface InitialContext {
   readonly request?: { readonly headers: { get(name: string): string | null } };
-  readonly req?: { readonly headers?: Record<string, string | string[] | undefined>; readonly socket?: { readonly remoteAddress?: string } };
+  readonly req?: {
+    readonly headers?: Record<string, string | string[] | undefined>;
+    readonly socket?: { readonly remoteAddress?: string };
+  };
   readonly connectionParams?: Readonly<Record<string, unknown>>;
 }
 
@@ -29,7 +32,9 @@ export function bearerToken(initial: InitialContext): string | undefined {
   const header =
     initial.request?.headers.get('authorization') ??
     (initial.req?.headers?.['authorization'] as string | undefined) ??
-    (typeof initial.connectionParams?.['authorization'] === 'string' ? (initial.connectionParams['authorization'] as string) : undefined);
+    (typeof initial.connectionParams?.['authorization'] === 'string'
+      ? (initial.connectionParams['authorization'] as string)
+      : undefined);
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1];
 }

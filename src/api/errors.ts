@@ -70,7 +70,9 @@ builder.objectType(InvalidInputError, {
   description: 'An argument is malformed or out of range; nothing was changed.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    field: t.exposeString('field', { description: 'Path of the offending argument, e.g. `input.amount` or `urls[2]`.' }),
+    field: t.exposeString('field', {
+      description: 'Path of the offending argument, e.g. `input.amount` or `urls[2]`.',
+    }),
   }),
 });
 

@@ -33,7 +33,12 @@ export function createHealthRoute(node: Node): (req: IncomingMessage, res: Serve
     }
     const readiness = node.readiness;
     if (readiness.ready) {
-      send(req, res, 200, { status: 'ready', height: node.chain.height, tip: node.chain.tip.hash, peers: node.peers.size });
+      send(req, res, 200, {
+        status: 'ready',
+        height: node.chain.height,
+        tip: node.chain.tip.hash,
+        peers: node.peers.size,
+      });
     } else {
       send(req, res, 503, { status: 'unavailable', reason: readiness.reason });
     }

@@ -27,7 +27,12 @@ export const LOAD_AFTER_MS = 2_000;
  */
 export function createNodeMetrics(node: Node, options: { path?: string } = {}): NodeMetrics {
   const path = options.path ?? '/metrics';
-  const sinceStart: MetricsSinceStart = { blocksConnected: 0, reorganizations: 0, transactionsAccepted: 0, latencies: [] };
+  const sinceStart: MetricsSinceStart = {
+    blocksConnected: 0,
+    reorganizations: 0,
+    transactionsAccepted: 0,
+    latencies: [],
+  };
   // Until prom-client is loaded, events are counted in `sinceStart`; a failed load is retried by the next scrape.
   const registry = loadLater(
     async () => (await import('./metricsRegistry.js')).createMetricsRegistry(node, sinceStart),
@@ -35,7 +40,9 @@ export function createNodeMetrics(node: Node, options: { path?: string } = {}): 
   );
 
   const unsubscribe = [
-    node.events.on('blockConnected', () => (registry.value === undefined ? sinceStart.blocksConnected++ : registry.value.blockConnected())),
+    node.events.on('blockConnected', () =>
+      registry.value === undefined ? sinceStart.blocksConnected++ : registry.value.blockConnected(),
+    ),
     node.events.on('chainReorganized', () =>
       registry.value === undefined ? sinceStart.reorganizations++ : registry.value.chainReorganized(),
     ),
@@ -73,7 +80,8 @@ export function createNodeMetrics(node: Node, options: { path?: string } = {}): 
         const method = req.method ?? 'UNKNOWN';
         const status = String(res.statusCode);
         if (registry.value !== undefined) registry.value.observeLatency(method, status, seconds);
-        else if (sinceStart.latencies.length < MAX_BUFFERED_LATENCIES) sinceStart.latencies.push([method, status, seconds]);
+        else if (sinceStart.latencies.length < MAX_BUFFERED_LATENCIES)
+          sinceStart.latencies.push([method, status, seconds]);
       });
     },
     close() {

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Node } from '../node/node.js';
 import type { PeerStatus } from '../peer/peerSet.js';
 
@@ -22,7 +22,7 @@ function processMetricsRegistry(): Registry {
   return processRegistry;
 }
 
-/** What happened before prom-client was loaded, handed to the registry when it is (see createNodeMetrics in metrics.ts). */
+/** What happened before prom-client was loaded, handed to the registry once it is (createNodeMetrics, metrics.ts). */
 export interface MetricsSinceStart {
   blocksConnected: number;
   reorganizations: number;
@@ -57,8 +57,16 @@ export function createMetricsRegistry(node: Node, sinceStart: MetricsSinceStart)
         this.set(read());
       },
     });
-  gauge('blockchain_height', "Blocks in the best chain, genesis included (the tutorial's chain length).", () => node.chain.height);
-  gauge('blockchain_difficulty_bits', 'Leading zero bits the next block needs.', () => node.chain.nextBlockContext().difficulty);
+  gauge(
+    'blockchain_height',
+    "Blocks in the best chain, genesis included (the tutorial's chain length).",
+    () => node.chain.height,
+  );
+  gauge(
+    'blockchain_difficulty_bits',
+    'Leading zero bits the next block needs.',
+    () => node.chain.nextBlockContext().difficulty,
+  );
   gauge(
     'blockchain_tip_timestamp_seconds',
     "Timestamp of the best chain's tip (Unix seconds).",
@@ -77,7 +85,11 @@ export function createMetricsRegistry(node: Node, sinceStart: MetricsSinceStart)
     },
   });
   gauge('blockchain_mining', '1 while the node mines continuously, else 0.', () => (node.mining ? 1 : 0));
-  gauge('blockchain_hashrate', "Proofs tried per second by this node's miner, all threads together.", () => node.hashrate);
+  gauge(
+    'blockchain_hashrate',
+    "Proofs tried per second by this node's miner, all threads together.",
+    () => node.hashrate,
+  );
 
   const counter = (name: string, help: string, initial: number) => {
     const metric = new Counter({ name, help, registers: [registry] });

@@ -1,7 +1,10 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
-/** Content types a POST may carry: JSON only (or application/graphql; never a form post or text/plain, which any web page can send without a preflight). */
+/**
+ * Content types a POST may carry: JSON (or application/graphql), never a form post or text/plain, which any web page
+ * can send without a preflight.
+ */
 const ACCEPTED_POST_TYPES = ['application/json', 'application/graphql-response+json', 'application/graphql'];
 
 function errorResponse(Response: typeof globalThis.Response, status: number, code: string, message: string): Response {
@@ -12,13 +15,9 @@ function errorResponse(Response: typeof globalThis.Response, status: number, cod
 }
 
 /**
- * Transport rules yoga is lenient about:
- * - a POST must be JSON: yoga would also run `application/x-www-form-urlencoded` and `multipart/form-data` bodies,
- *   which a hostile web page can submit cross-site with no CORS preflight (a CSRF that could spend the node wallet
- *   when no admin token is set) — refused with 415 UNSUPPORTED_MEDIA_TYPE;
- * - a GET whose `variables` or `extensions` parameter is not JSON is a 400 BAD_REQUEST, not a masked 500;
- * - errors graphql-js raises for variables without a code (a string for an Int, a missing variable) get
- *   `extensions.code: BAD_USER_INPUT`, so every malformed request carries a code.
+ * Transport rules yoga is lenient about: a POST that is not JSON is a 415 UNSUPPORTED_MEDIA_TYPE (why: README,
+ * "Limits and admin access"), a GET whose `variables` or `extensions` is not JSON a 400 BAD_REQUEST (not a masked
+ * 500), and graphql-js's variable errors without a code get `extensions.code: BAD_USER_INPUT`.
  */
 export function requestHygiene(): Plugin {
   return {
@@ -27,7 +26,12 @@ export function requestHygiene(): Plugin {
         const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
         if (!ACCEPTED_POST_TYPES.includes(type)) {
           endResponse(
-            errorResponse(fetchAPI.Response, 415, 'UNSUPPORTED_MEDIA_TYPE', `POST bodies must be application/json, got "${type || 'none'}"`),
+            errorResponse(
+              fetchAPI.Response,
+              415,
+              'UNSUPPORTED_MEDIA_TYPE',
+              `POST bodies must be application/json, got "${type || 'none'}"`,
+            ),
           );
         }
         return;

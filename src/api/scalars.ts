@@ -13,7 +13,7 @@ function isSafeInt(value: unknown): value is number {
 /** Integers beyond GraphQL's 32-bit Int: amounts, balances, nonces, proofs and millisecond timestamps. */
 export const SafeIntScalar = builder.scalarType('SafeInt', {
   description:
-    'An integer from -(2^53-1) to 2^53-1 (JavaScript\'s safe integers), sent as a JSON number. Used for amounts, ' +
+    "An integer from -(2^53-1) to 2^53-1 (JavaScript's safe integers), sent as a JSON number. Used for amounts, " +
     'balances, nonces, proofs and millisecond timestamps, which outgrow the 32-bit Int.',
   serialize: (value) => {
     if (!isSafeInt(value)) throw new TypeError(`${SAFE_INT_RULE}, got ${String(value)}`);

@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { createGraphiQLRoute } from '../dashboard/graphiql.js';
-import { requestPath } from '../dashboard/staticAsset.js';
 import { createDashboardRoute } from '../dashboard/route.js';
+import { requestPath } from '../dashboard/staticAsset.js';
 import type { Node } from '../node/node.js';
 import type { ApiContext } from './context.js';
 import { createHealthRoute } from './health.js';
-import { loadLater } from './loadLater.js';
 import { bodyTooLargeJson, DEFAULT_API_LIMITS } from './limits.js';
+import { loadLater } from './loadLater.js';
 import { createNodeMetrics } from './metrics.js';
 import { createYogaApp, type YogaOptions } from './yoga.js';
 
@@ -64,7 +64,13 @@ export async function startServer(
   server.on('upgrade', webSockets.onUpgrade);
   // One query through the whole pipeline before the port opens: it loads what yoga and its plugins import lazily and
   // fills the parse and validation caches' code paths, so the first clients do not queue behind that work.
-  await (await yoga.fetch('http://warm-up/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ node { height tip { hash } } }"}' })).text();
+  await (
+    await yoga.fetch('http://warm-up/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ node { height tip { hash } } }"}',
+    })
+  ).text();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -92,7 +98,10 @@ export async function startServer(
  * directly instead of streaming the socket through web streams again: under load that stream plumbing (a pipeline,
  * an AbortController and a DOMException per request) had cost more CPU than executing the query.
  */
-function readBodiesFirst(yoga: YogaServerInstance<Record<string, never>, ApiContext>, maxBytes: number): RequestListener {
+function readBodiesFirst(
+  yoga: YogaServerInstance<Record<string, never>, ApiContext>,
+  maxBytes: number,
+): RequestListener {
   const handler: RequestListener = yoga;
   return (req, res) => {
     const declared = req.headers['content-length'];
@@ -125,7 +134,8 @@ function readBodiesFirst(yoga: YogaServerInstance<Record<string, never>, ApiCont
         // in process with an empty body and yoga answers as it does to any empty body.
         answerEmptyBody(yoga, req, res).catch(() => {
           // A request yoga cannot even represent (e.g. a malformed URL): answer it, never leave the promise unhandled.
-          if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+          if (!res.headersSent)
+            res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
           res.end('bad request\n');
         });
         return;
@@ -140,22 +150,41 @@ function readBodiesFirst(yoga: YogaServerInstance<Record<string, never>, ApiCont
   };
 }
 
-async function answerEmptyBody(yoga: YogaServerInstance<Record<string, never>, ApiContext>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function answerEmptyBody(
+  yoga: YogaServerInstance<Record<string, never>, ApiContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && name !== 'transfer-encoding') headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    if (value !== undefined && name !== 'transfer-encoding')
+      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   // Not the Host header: a client controls it, and a value that is no host (e.g. with a space) is no URL.
-  const response = await yoga.fetch(new URL(req.url ?? '/', 'http://node').href, { method: req.method ?? 'POST', headers, body: '' }, { req } as never);
+  const response = await yoga.fetch(
+    new URL(req.url ?? '/', 'http://node').href,
+    { method: req.method ?? 'POST', headers, body: '' },
+    { req } as never,
+  );
   const text = await response.text();
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(text);
 }
 
 /** Answers 413 and closes the connection (the rest of the body is not read). */
-function refuseBody(req: IncomingMessage, res: ServerResponse, bytes: number, maxBytes: number, declared: boolean): void {
+function refuseBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  bytes: number,
+  maxBytes: number,
+  declared: boolean,
+): void {
   const body = bodyTooLargeJson(bytes, maxBytes, declared);
-  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.writeHead(413, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
   res.end(body, () => req.destroy());
 }
 
@@ -181,7 +210,8 @@ function lazyWebSockets(
     socket.on('error', () => socket.destroy());
     // The server's sockets stay half-open after end(): destroy once the answer is written, or a client that keeps
     // its side open would hold the socket (and a graceful stop) forever.
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+    if (socket.writable)
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
     else socket.destroy();
   };
   return {

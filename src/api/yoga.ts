@@ -1,11 +1,11 @@
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { GRAPHIQL_HEADERS, renderGraphiQLPage } from '../dashboard/graphiql.js';
 import type { Node } from '../node/node.js';
-import { bearerToken, tokenMatches, type ApiContext, type InitialContext } from './context.js';
-import { SubscriptionRegistry } from './subscriptionRegistry.js';
-import { DEFAULT_API_LIMITS, limitPlugins, type ApiLimits } from './limits.js';
+import { type ApiContext, bearerToken, type InitialContext, tokenMatches } from './context.js';
+import { type ApiLimits, DEFAULT_API_LIMITS, limitPlugins } from './limits.js';
 import { requestHygiene } from './requestHygiene.js';
 import { schema } from './schema.js';
+import { SubscriptionRegistry } from './subscriptionRegistry.js';
 
 /** Options of the GraphQL app. */
 export interface YogaOptions {
@@ -28,7 +28,10 @@ export interface YogaOptions {
  * Builds the GraphQL app around a node: POST/GET queries and mutations, SSE subscriptions (graphql-ws is attached
  * by the HTTP server on the same path), GraphiQL at /graphql. It does not listen; tests call `yoga.fetch` directly.
  */
-export function createYogaApp(node: Node, options: YogaOptions = {}): YogaServerInstance<Record<string, never>, ApiContext> {
+export function createYogaApp(
+  node: Node,
+  options: YogaOptions = {},
+): YogaServerInstance<Record<string, never>, ApiContext> {
   const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...options.limits };
   const subscriptions = new SubscriptionRegistry(limits.maxSubscriptionsPerClient);
   return createYoga<Record<string, never>, ApiContext>({
@@ -45,7 +48,10 @@ export function createYogaApp(node: Node, options: YogaOptions = {}): YogaServer
     plugins: [requestHygiene(), graphiqlPageHeaders(), ...limitPlugins(limits)],
     // No CORS by default: browsers then refuse cross-origin reads and JSON posts (their preflight fails), so a web
     // page cannot drive a local node. `corsOrigins` opens it to named origins, without credentials.
-    cors: options.corsOrigins === undefined || options.corsOrigins.length === 0 ? false : { origin: [...options.corsOrigins], credentials: false },
+    cors:
+      options.corsOrigins === undefined || options.corsOrigins.length === 0
+        ? false
+        : { origin: [...options.corsOrigins], credentials: false },
     // Counts streamed bytes too (a chunked body declares no length); the plugin answers 413 early for declared ones.
     maxRequestBodySize: options.bodiesReadByServer === true ? false : limits.maxBodyBytes,
     // Unexpected errors are masked (yoga's default); domain failures are typed results in the schema.
@@ -88,7 +94,10 @@ query Node {
 }
 
 mutation Mine {
-  mine { ... on MineSuccess { block { index hash proof transactions { sender recipient amount } } } ... on Error { code message } }
+  mine {
+    ... on MineSuccess { block { index hash proof transactions { sender recipient amount } } }
+    ... on Error { code message }
+  }
 }
 
 query Chain {

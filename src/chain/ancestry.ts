@@ -42,7 +42,8 @@ export class Ancestry {
 
   /** The ancestor of `block` (itself included) at `index`. */
   ancestorAt(block: StoredBlock, index: number): StoredBlock | undefined {
-    if (this.#index.isBest(block.hash)) return index <= block.block.header.index ? this.#index.getBlockAt(index) : undefined;
+    if (this.#index.isBest(block.hash))
+      return index <= block.block.header.index ? this.#index.getBlockAt(index) : undefined;
     let current: StoredBlock | undefined = block;
     while (current !== undefined && current.block.header.index > index) {
       current = this.#index.getBlock(current.block.header.previousHash);

@@ -3,20 +3,15 @@ import { blockHash, blockSize } from './block.js';
 import { ChainDb } from './db/chainDb.js';
 import type { StoredBlock } from './db/model.js';
 import { expectedDifficulty, minimumChildTimestamp } from './difficulty.js';
-import { chooseFork, type ChainChange } from './forkChoice.js';
+import { type ChainChange, chooseFork } from './forkChoice.js';
 import { createGenesisBlock } from './genesis.js';
-import { EMPTY_ACCOUNT, type AccountState, type LedgerOverlay, type LedgerReader } from './ledger.js';
+import { type AccountState, EMPTY_ACCOUNT, type LedgerOverlay, type LedgerReader } from './ledger.js';
 import { locatorIndexes } from './locator.js';
 import type { ChainParams } from './params.js';
 import { blockWork } from './pow.js';
-import { reject, type BlockRejection } from './rejections.js';
+import { type BlockRejection, reject } from './rejections.js';
 import type { Block, Transaction } from './types.js';
-import {
-  checkBody,
-  checkBodyAgainstState,
-  checkHeader,
-  checkHeaderAgainstParent,
-} from './validateBlock.js';
+import { checkBody, checkBodyAgainstState, checkHeader, checkHeaderAgainstParent } from './validateBlock.js';
 
 /** What adding one block (or a linked run of blocks) did. */
 export type AddBlockResult =
@@ -26,7 +21,12 @@ export type AddBlockResult =
   /** The first block's parent is unknown: the sender should be synced from. */
   | { readonly status: 'orphan'; readonly hash: string; readonly missingParent: string }
   /** A rule failed; nothing was stored. `position` is the failing block's place in the input. */
-  | { readonly status: 'invalid'; readonly position: number; readonly hash?: string; readonly rejection: BlockRejection };
+  | {
+      readonly status: 'invalid';
+      readonly position: number;
+      readonly hash?: string;
+      readonly rejection: BlockRejection;
+    };
 
 /** The change of the best chain that extended or reorganized it: the one event the mempool and the node follow. */
 export type TipChange = Extract<AddBlockResult, { status: 'extended' | 'reorg' }>;

@@ -1,4 +1,4 @@
-import { MAX_DIFFICULTY_BITS, type ChainParams } from './params.js';
+import { type ChainParams, MAX_DIFFICULTY_BITS } from './params.js';
 import type { BlockHeader } from './types.js';
 
 /**
@@ -23,11 +23,15 @@ export function retargetWindowStart(params: ChainParams, childIndex: number): nu
 export function expectedDifficulty(params: ChainParams, parent: BlockHeader, windowStart?: BlockHeader): number {
   const start = retargetWindowStart(params, parent.index + 1);
   if (start === undefined || windowStart === undefined) return parent.difficulty;
-  if (windowStart.index !== start) throw new RangeError(`the retarget window starts at block ${start}, not ${windowStart.index}`);
+  if (windowStart.index !== start)
+    throw new RangeError(`the retarget window starts at block ${start}, not ${windowStart.index}`);
   const gaps = parent.index - windowStart.index;
   const expectedMs = gaps * params.targetBlockTimeMs;
   const actualMs = Math.max(1, parent.timestamp - windowStart.timestamp);
-  const step = Math.max(-params.maxRetargetStepBits, Math.min(params.maxRetargetStepBits, Math.round(Math.log2(expectedMs / actualMs))));
+  const step = Math.max(
+    -params.maxRetargetStepBits,
+    Math.min(params.maxRetargetStepBits, Math.round(Math.log2(expectedMs / actualMs))),
+  );
   return Math.max(params.minDifficulty, Math.min(MAX_DIFFICULTY_BITS, parent.difficulty + step));
 }
 

@@ -1,6 +1,6 @@
+import { bytesToHex, hexToBytes, isHex, readUint64, writeUint64 } from './hex.js';
 import type { Block, BlockHeader, Transaction } from './types.js';
 import { REWARD_SENDER } from './types.js';
-import { bytesToHex, hexToBytes, isHex, readUint64, writeUint64 } from './hex.js';
 
 /**
  * Byte layouts of the protocol (documented with test vectors in docs/PROTOCOL.md).
@@ -84,7 +84,8 @@ export function decodeTransaction(payload: Uint8Array, signature: Uint8Array): T
   const isReward = kind === TransactionKind.reward;
   // Canonical-encoding rule: a reward has no sender and no signature, so those bytes must be zero; otherwise two
   // encodings would decode to the same block.
-  if (isReward && payload.subarray(1, 33).some((b) => b !== 0)) throw new RangeError('reward sender bytes must be zero');
+  if (isReward && payload.subarray(1, 33).some((b) => b !== 0))
+    throw new RangeError('reward sender bytes must be zero');
   if (isReward && signature.some((b) => b !== 0)) throw new RangeError('reward signature bytes must be zero');
   return {
     sender: isReward ? REWARD_SENDER : bytesToHex(payload.subarray(1, 33)),

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { bytesToHex, hexToBytes, isHex } from './hex.js';
 
 // DER prefixes that wrap a raw 32-byte Ed25519 key (RFC 8410): SubjectPublicKeyInfo and PKCS#8.
@@ -31,7 +31,11 @@ export function privateKeyFromHex(privateKey: string): KeyObject {
   const cached = privateKeys.get(privateKey);
   if (cached !== undefined) return cached;
   if (!isHex(privateKey, 32)) throw new TypeError('private key must be 64 lowercase hex characters');
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, hexToBytes(privateKey)]), format: 'der', type: 'pkcs8' });
+  const key = createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, hexToBytes(privateKey)]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   return remember(privateKeys, privateKey, key);
 }
 

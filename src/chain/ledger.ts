@@ -1,4 +1,4 @@
-import { reject, type Rejection } from './rejections.js';
+import { type Rejection, reject } from './rejections.js';
 import { isRewardTransaction } from './transaction.js';
 import type { Transaction } from './types.js';
 

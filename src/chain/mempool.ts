@@ -1,7 +1,7 @@
 import type { TipChange } from './chain.js';
 import type { PendingStore } from './db/chainDb.js';
-import { returnedTransfers, type PendingTransaction } from './db/model.js';
-import { LedgerOverlay, type AccountState, type LedgerReader } from './ledger.js';
+import { type PendingTransaction, returnedTransfers } from './db/model.js';
+import { type AccountState, LedgerOverlay, type LedgerReader } from './ledger.js';
 import { reject, type TransactionRejection } from './rejections.js';
 import { isRewardTransaction, transactionId } from './transaction.js';
 import type { Transaction } from './types.js';

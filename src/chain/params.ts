@@ -69,7 +69,9 @@ export function createChainParams(overrides: Partial<ChainParams> = {}): ChainPa
   assertIntegerInRange('medianTimeSpan', params.medianTimeSpan, 1, 1_000);
   assertIntegerInRange('genesisTimestamp', params.genesisTimestamp, 0, Number.MAX_SAFE_INTEGER);
   if (params.initialDifficulty < params.minDifficulty) {
-    throw new RangeError(`initialDifficulty ${params.initialDifficulty} must not be below minDifficulty ${params.minDifficulty}`);
+    throw new RangeError(
+      `initialDifficulty ${params.initialDifficulty} must not be below minDifficulty ${params.minDifficulty}`,
+    );
   }
   if (params.retargetInterval === 1) {
     throw new RangeError('retargetInterval must be 0 (off) or at least 2: a window needs two blocks after genesis');

@@ -28,7 +28,8 @@ export function hasValidSignature(tx: Transaction): boolean {
   if (verifiedSignatures.has(key)) return true;
   const valid = isValidSignature(tx.sender, payload, tx.signature);
   if (valid) {
-    if (verifiedSignatures.size >= SIGNATURE_CACHE_SIZE) verifiedSignatures.delete(verifiedSignatures.values().next().value!);
+    if (verifiedSignatures.size >= SIGNATURE_CACHE_SIZE)
+      verifiedSignatures.delete(verifiedSignatures.values().next().value!);
     verifiedSignatures.add(key);
   }
   return valid;

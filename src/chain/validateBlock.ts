@@ -5,7 +5,7 @@ import type { AccountState, BlockUndo, LedgerOverlay } from './ledger.js';
 import { computeMerkleRoot } from './merkle.js';
 import type { ChainParams } from './params.js';
 import { meetsDifficulty } from './pow.js';
-import { reject, type BlockRejection, type BlockRejectionCode } from './rejections.js';
+import { type BlockRejection, type BlockRejectionCode, reject } from './rejections.js';
 import { isRewardTransaction } from './transaction.js';
 import type { Block, BlockHeader } from './types.js';
 import { checkTransferIntrinsic, isValidAmount, isValidNonce } from './validateTransaction.js';

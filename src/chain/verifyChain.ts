@@ -48,10 +48,12 @@ export function verifyChain(chain: ChainReader, now: number): ChainVerification 
   for (const [address, state] of ledger.changes()) {
     const stored = chain.getAccount(address);
     if (stored.balance !== state.balance || stored.nonce !== state.nonce) {
+      const storedText = JSON.stringify(stored);
+      const chainText = JSON.stringify(state);
       return {
         ok: false,
         index: height,
-        reason: `account ${address} is stored as ${JSON.stringify(stored)} but the chain gives ${JSON.stringify(state)}`,
+        reason: `account ${address} is stored as ${storedText} but the chain gives ${chainText}`,
       };
     }
   }

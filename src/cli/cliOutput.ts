@@ -8,7 +8,11 @@ export class CliOutput {
   readonly #stdout: NodeJS.WritableStream;
   readonly #stderr: NodeJS.WritableStream;
 
-  constructor(json: boolean, stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr) {
+  constructor(
+    json: boolean,
+    stdout: NodeJS.WritableStream = process.stdout,
+    stderr: NodeJS.WritableStream = process.stderr,
+  ) {
     this.json = json;
     this.#stdout = stdout;
     this.#stderr = stderr;
@@ -21,7 +25,10 @@ export class CliOutput {
   }
 
   /** Prints a failure: as a JSON object on stdout with `--json`, and always as one line on stderr. */
-  failure(data: { readonly code: string; readonly message: string; readonly field?: string; readonly exitCode: number }, human: string): void {
+  failure(
+    data: { readonly code: string; readonly message: string; readonly field?: string; readonly exitCode: number },
+    human: string,
+  ): void {
     if (this.json) this.#stdout.write(`${JSON.stringify({ ok: false, ...data }, null, 2)}\n`);
     this.#stderr.write(`${human}\n`);
   }

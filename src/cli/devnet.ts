@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,13 +10,25 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The flags of a devnet, for the usage line. */
 export const DEVNET_FLAGS = '[--nodes 3] [--base-port 4000] [--difficulty 16] [--mine] [--data-dir ./data/devnet]';
 
+/** The devnet's flags as node:util reads them (throws for an unknown flag or a missing value). */
+function parseDevnetFlags(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    options: {
+      nodes: { type: 'string', default: '3' },
+      'base-port': { type: 'string', default: '4000' },
+      difficulty: { type: 'string', default: '16' },
+      mine: { type: 'boolean', default: false },
+      'data-dir': { type: 'string', default: './data/devnet' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values;
+}
+
 /**
- * Runs a devnet: N real node processes on consecutive ports (from --base-port, default 4000), each registering the
- * ones before it (symmetric registration completes the mesh); prints their GraphiQL URLs, prefixes their log lines
- * with the port, and stops them all on Ctrl-C (SIGINT) or SIGTERM. Other flags: --difficulty <bits> (default 16),
- * --mine (every node mines), --data-dir <path> (default ./data/devnet). `usage` is how the caller is invoked
- * (`npm run devnet --` or `node-cli devnet`). Exits the process: 0 after a requested stop, 1 when a node died,
- * 2 for a bad flag.
+ * Runs a devnet (README, "A devnet in one command"): N node processes on consecutive ports, each registering the ones
+ * before it, log lines prefixed with the port, all stopped on SIGINT or SIGTERM. `usage` is how the caller is invoked.
+ * Exits the process: 0 after a requested stop, 1 when a node died, 2 for a bad flag.
  */
 export async function runDevnet(argv: readonly string[], usage: string): Promise<void> {
   const fail = (message: string): never => {
@@ -29,19 +41,9 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
       (error) => fail(error.message),
     );
 
-  let values;
+  let values: ReturnType<typeof parseDevnetFlags>;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        nodes: { type: 'string', default: '3' },
-        'base-port': { type: 'string', default: '4000' },
-        difficulty: { type: 'string', default: '16' },
-        mine: { type: 'boolean', default: false },
-        'data-dir': { type: 'string', default: './data/devnet' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
+    values = parseDevnetFlags(argv);
   } catch (error) {
     return fail((error as Error).message);
   }
@@ -54,7 +56,7 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
         '  --base-port <port>  port of the first node; the others follow (default 4000)\n' +
         "  --difficulty <bits> the network's starting difficulty (default 16)\n" +
         '  --mine              every node mines continuously\n' +
-        '  --data-dir <path>   parent of the nodes\' data directories, one per port (default ./data/devnet)\n',
+        "  --data-dir <path>   parent of the nodes' data directories, one per port (default ./data/devnet)\n",
     );
     return;
   }
@@ -81,11 +83,15 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
     const port = basePort + i;
     const url = `http://127.0.0.1:${port}/graphql`;
     const flags = [
-      '--port', String(port),
+      '--port',
+      String(port),
       // Resolved here: the nodes run from the repository root, but a relative --data-dir means the caller's directory.
-      '--data-dir', resolve(values['data-dir'], String(port)),
-      '--difficulty', values.difficulty,
-      '--public-url', url,
+      '--data-dir',
+      resolve(values['data-dir'], String(port)),
+      '--difficulty',
+      values.difficulty,
+      '--public-url',
+      url,
       ...(urls.length > 0 ? ['--peers', urls.join(',')] : []),
       ...(values.mine ? ['--mine'] : []),
     ];

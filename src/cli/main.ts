@@ -1,16 +1,11 @@
 /**
- * The command line. `node-cli [common flags] <command> [arguments] [flags]`, split by src/cli/splitCommandLine.ts:
- * - `start [flags]` starts a node; so does a command line that begins with a start flag or is empty, exactly as
- *   `npm start -- [flags]` always has (a public contract; src/cli/startNode.ts);
- * - `devnet [flags]` starts a mesh of node processes (src/cli/devnet.ts, also `npm run devnet`);
- * - `wallet`, `send`, `mine`, `chain`, `peers`, `resolve` and `help` talk to a running node through the typed client
- *   (src/cli/runCommand.ts) and exit 0 ok, 1 refused by the node, 2 usage error, 3 node unreachable. Their common
- *   flags (--node, --token, --json, --timeout) may come before the command too; `--help` first is `help`.
- * Each part is imported only when used, so a client command does not load the node's database or miner.
+ * The command line, `node-cli [common flags] <command> [arguments] [flags]`: splitCommandLine.ts picks `start` (also
+ * an empty line or one that begins with a start flag, as `npm start -- [flags]` always has), `devnet` or a client
+ * command (runCommand.ts). Each part is imported only when used, so a client command loads no database or miner.
  */
 import module from 'node:module';
-import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import { splitCommandLine } from './splitCommandLine.js';
 import { findSourceNewerThanBuild } from './staleBuild.js';
 
@@ -20,9 +15,13 @@ import { findSourceNewerThanBuild } from './staleBuild.js';
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 // Built, this file is dist/cli/main.js; from source (tsx, tests) there is no build to be stale.
-const stale = import.meta.url.endsWith('.ts') ? undefined : findSourceNewerThanBuild(fileURLToPath(new URL('../../', import.meta.url)));
+const stale = import.meta.url.endsWith('.ts')
+  ? undefined
+  : findSourceNewerThanBuild(fileURLToPath(new URL('../../', import.meta.url)));
 if (stale !== undefined) {
-  process.stderr.write(`warning: ${stale} changed after dist/ was built; this runs the old build. Run \`npm run build\`.\n`);
+  process.stderr.write(
+    `warning: ${stale} changed after dist/ was built; this runs the old build. Run \`npm run build\`.\n`,
+  );
 }
 
 const argv = process.argv.slice(2);
@@ -41,7 +40,10 @@ if (line.kind === 'start') {
   // here: no WebAssembly has been compiled yet, and this process never mines.
   v8.setFlagsFromString('--liftoff-only');
   const { reportUsageError, runCommand } = await import('./runCommand.js');
-  const code = line.kind === 'client' ? await runCommand(line.command, line.args, process.env) : reportUsageError(line.message, argv);
+  const code =
+    line.kind === 'client'
+      ? await runCommand(line.command, line.args, process.env)
+      : reportUsageError(line.message, argv);
   // Let stdout drain (a pipe may be asynchronous), then exit even if an idle keep-alive socket lingers.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(code);

@@ -56,7 +56,7 @@ Common flags of the client commands: --node <url> (default ${DEFAULT_NODE_URL}),
 is \`node-cli chain --node <url>\`; given in both places, the one after the command wins. Other flags go after it.
 Exit codes: 0 ok, 1 refused by the node, 2 usage error, 3 node unreachable.`;
 
-/** \`node-cli help\` and \`node-cli --help\` (also \`npm start -- --help\`): the commands first, then the start flags. */
+/** `node-cli help` and `node-cli --help` (also `npm start -- --help`): the commands first, then the start flags. */
 const FULL_HELP = `${CLI_HELP}
 
 Start flags (node-cli start [flags], npm start -- [flags], or node-cli [flags] when the first flag is one of these):
@@ -69,6 +69,11 @@ const COMMON_FLAGS = {
   timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** A command's arguments as node:util reads them, with the common flags (throws for an unknown flag). */
+function parseCommandLine(argv: readonly string[], flags: CliCommand['flags']) {
+  return parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { ...COMMON_FLAGS, ...flags } });
+}
 
 /**
  * Runs a client command (`wallet`, `send`, `mine`, `chain`, `peers`, `resolve`, `help`) and returns its exit code:
@@ -84,11 +89,13 @@ export async function runCommand(
   const command = findCommand(name);
   try {
     if (command === undefined) {
-      throw new UsageError(`unknown command "${name}"; commands: start, devnet, ${Object.keys(COMMANDS).join(', ')}, help`);
+      throw new UsageError(
+        `unknown command "${name}"; commands: start, devnet, ${Object.keys(COMMANDS).join(', ')}, help`,
+      );
     }
-    let parsed;
+    let parsed: ReturnType<typeof parseCommandLine>;
     try {
-      parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { ...COMMON_FLAGS, ...command.flags } });
+      parsed = parseCommandLine(argv, command.flags);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -101,13 +108,25 @@ export async function runCommand(
       nodeUrl: readNodeUrl((values['node'] as string | undefined) ?? DEFAULT_NODE_URL),
       token: (values['token'] as string | undefined) ?? (env['NODE_ADMIN_TOKEN'] || undefined),
       json: values['json'] === true,
-      timeoutMs: readInteger('--timeout', (values['timeout'] as string | undefined) ?? String(DEFAULT_TIMEOUT_MS), 1, 3_600_000),
+      timeoutMs: readInteger(
+        '--timeout',
+        (values['timeout'] as string | undefined) ?? String(DEFAULT_TIMEOUT_MS),
+        1,
+        3_600_000,
+      ),
     };
     const client = createNodeClient(common.nodeUrl, {
       timeoutMs: common.timeoutMs,
       ...(common.token === undefined ? {} : { adminToken: common.token }),
     });
-    await command.run({ positionals, flags: values as Record<string, string | boolean | undefined>, common, out, client, env });
+    await command.run({
+      positionals,
+      flags: values as Record<string, string | boolean | undefined>,
+      common,
+      out,
+      client,
+      env,
+    });
     return EXIT_CODES.ok;
   } catch (error) {
     return reportFailure(error, command === undefined ? undefined : name, out);
@@ -138,15 +157,23 @@ function showHelp(argv: readonly string[], out: CliOutput): number {
  * Prints a usage error found before any command ran (src/cli/splitCommandLine.ts), as JSON too when `argv` has
  * `--json`, and returns exit code 2.
  */
-export function reportUsageError(message: string, argv: readonly string[], out: CliOutput = new CliOutput(argv.includes('--json'))): number {
+export function reportUsageError(
+  message: string,
+  argv: readonly string[],
+  out: CliOutput = new CliOutput(argv.includes('--json')),
+): number {
   return reportFailure(new UsageError(message), undefined, out);
 }
 
 /** Prints why a command failed and returns its exit code. */
 function reportFailure(error: unknown, name: string | undefined, out: CliOutput): number {
   if (error instanceof UsageError) {
-    const hint = name === undefined ? 'Run "node-cli help" for the commands.' : `Run "node-cli ${name} --help" for usage.`;
-    out.failure({ code: 'USAGE', message: error.message, exitCode: EXIT_CODES.usage }, `error: ${error.message}\n${hint}`);
+    const hint =
+      name === undefined ? 'Run "node-cli help" for the commands.' : `Run "node-cli ${name} --help" for usage.`;
+    out.failure(
+      { code: 'USAGE', message: error.message, exitCode: EXIT_CODES.usage },
+      `error: ${error.message}\n${hint}`,
+    );
     return EXIT_CODES.usage;
   }
   if (error instanceof RefusedError) {
@@ -158,12 +185,18 @@ function reportFailure(error: unknown, name: string | undefined, out: CliOutput)
     return EXIT_CODES.refused;
   }
   if (error instanceof NodeUnreachableError) {
-    out.failure({ code: 'UNREACHABLE', message: error.message, exitCode: EXIT_CODES.unreachable }, `error: ${error.message}`);
+    out.failure(
+      { code: 'UNREACHABLE', message: error.message, exitCode: EXIT_CODES.unreachable },
+      `error: ${error.message}`,
+    );
     return EXIT_CODES.unreachable;
   }
   if (error instanceof NodeResponseError) {
     // Something answers at --node, but not a node's API (a web page, another service): no node is reachable there.
-    out.failure({ code: 'NOT_A_NODE', message: error.message, exitCode: EXIT_CODES.unreachable }, `error: ${error.message} (is --node the node's /graphql URL?)`);
+    out.failure(
+      { code: 'NOT_A_NODE', message: error.message, exitCode: EXIT_CODES.unreachable },
+      `error: ${error.message} (is --node the node's /graphql URL?)`,
+    );
     return EXIT_CODES.unreachable;
   }
   if (error instanceof NodeUnauthorizedError) {

@@ -32,7 +32,10 @@ const LEADING_OPTIONS: ReadonlyMap<string, string | null> = new Map([
 const COMMAND_LIST = `start, devnet, ${CLIENT_COMMANDS.join(', ')}`;
 const CLIENT_COMMAND_LIST = CLIENT_COMMANDS.join(', ');
 
-/** Splits `node-cli`'s arguments into the part to run (start, devnet, a client command or a usage error) and its arguments. */
+/**
+ * Splits `node-cli`'s arguments into the part to run (start, devnet, a client command or a usage error) and its
+ * arguments.
+ */
 export function splitCommandLine(argv: readonly string[]): CommandLine {
   // A usage error is returned, not thrown, so main.ts prints it the way the client commands print theirs.
   const [first] = argv;
@@ -52,7 +55,11 @@ export function splitCommandLine(argv: readonly string[]): CommandLine {
     if (arg === '--help' || arg === '-h') {
       // Help before a command: the full help, or the help of the command named right after it.
       const topic = argv[index + 1];
-      return { kind: 'client', command: 'help', args: [...leading, ...(topic !== undefined && !topic.startsWith('-') ? [topic] : [])] };
+      return {
+        kind: 'client',
+        command: 'help',
+        args: [...leading, ...(topic !== undefined && !topic.startsWith('-') ? [topic] : [])],
+      };
     }
     const equals = arg.indexOf('=');
     const name = equals === -1 ? arg : arg.slice(0, equals);
@@ -61,8 +68,9 @@ export function splitCommandLine(argv: readonly string[]): CommandLine {
       // Any other flag first: the whole command line is the node's start flags (the `npm start -- --port` contract).
       if (firstOption === undefined) return { kind: 'start', args: argv };
       return usage(
-        `only the common options (${[...LEADING_OPTIONS.keys()].join(', ')}) may come before the command, got ${arg} after ` +
-          `${firstOption}; name a command first, e.g. node-cli ${example(firstOption)} <command> ${arg}`,
+        `only the common options (${[...LEADING_OPTIONS.keys()].join(', ')}) may come before the command, ` +
+          `got ${arg} after ${firstOption}; ` +
+          `name a command first, e.g. node-cli ${example(firstOption)} <command> ${arg}`,
       );
     }
     if (value === null) {
@@ -90,7 +98,8 @@ export function splitCommandLine(argv: readonly string[]): CommandLine {
   const rule = `${firstOption} is an option of the client commands (${CLIENT_COMMAND_LIST})`;
   const hint = `name a command after it, e.g. node-cli ${example(firstOption)} chain`;
   if (word === undefined) return usage(`${rule}; ${hint}`);
-  if (word === 'start' || word === 'devnet') return usage(`${rule}, not of ${word}; ${hint}, or write node-cli ${word} [flags]`);
+  if (word === 'start' || word === 'devnet')
+    return usage(`${rule}, not of ${word}; ${hint}, or write node-cli ${word} [flags]`);
   return usage(`unknown command "${word}": ${rule}; ${hint}`);
 }
 

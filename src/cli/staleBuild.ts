@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -18,7 +18,7 @@ export function findSourceNewerThanBuild(root: string): string | undefined {
   const builtAt = modifiedAt(join(root, 'dist/cli/main.js'));
   if (builtAt === undefined) return undefined;
   const visit = (dir: string, relative: string): string | undefined => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {

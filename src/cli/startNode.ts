@@ -6,19 +6,21 @@
 import { readFileSync } from 'node:fs';
 import { startServer } from '../api/server.js';
 import { GenesisMismatchError, StoreInconsistentError } from '../chain/chain.js';
-import { verifyChain } from '../chain/verifyChain.js';
 import { ChainDb } from '../chain/db/chainDb.js';
-import { openDataDirectory, StoreOpenError } from '../storage/dataDirectory.js';
+import { verifyChain } from '../chain/verifyChain.js';
 import { MainThreadMiner } from '../mining/mainThreadMiner.js';
 import { WorkerMiner } from '../mining/workerMiner.js';
 import { ConfigError, networkParams, parseConfig, USAGE } from '../node/config.js';
 import { Node } from '../node/node.js';
-import { KeyValuePeerStore } from '../node/peerStore.js';
 import { loadOrCreateNodeKey, NodeKeyError } from '../node/nodeKey.js';
+import { KeyValuePeerStore } from '../node/peerStore.js';
 import { PeerClient } from '../peer/peerClient.js';
+import { openDataDirectory, StoreOpenError } from '../storage/dataDirectory.js';
 
 function log(event: string, fields: Record<string, unknown> = {}): void {
-  const parts = Object.entries(fields).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const parts = Object.entries(fields).map(
+    ([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`,
+  );
   process.stdout.write(`${new Date().toISOString()} ${event}${parts.length > 0 ? ` ${parts.join(' ')}` : ''}\n`);
 }
 
@@ -38,7 +40,9 @@ async function startNode(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n\n${COMMANDS_HINT}\n`);
     return;
   }
-  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   const { wallet, created } = await loadOrCreateNodeKey(config.dataDir);
   const store = openDataDirectory(config.dataDir);
   if (store.migratedFrom !== null) log('store.migrated', { from: store.migratedFrom, path: store.path });
@@ -63,7 +67,9 @@ async function startNode(argv: readonly string[]): Promise<void> {
     const started = Date.now();
     const verification = verifyChain(node.chain, Date.now());
     if (!verification.ok) {
-      throw new StartupError(`--verify: block ${verification.index} of the stored chain is invalid: ${verification.reason}`);
+      throw new StartupError(
+        `--verify: block ${verification.index} of the stored chain is invalid: ${verification.reason}`,
+      );
     }
     log('chain.verified', { height: verification.height, accounts: verification.accounts, ms: Date.now() - started });
   }
@@ -140,13 +146,20 @@ export function runStart(argv: readonly string[]): void {
 
 function exitOnStartFailure(error: unknown): never {
   // Known refusals print one clear line and exit 2 (a supervisor should not restart into the same failure).
-  const known = [ConfigError, NodeKeyError, StoreOpenError, GenesisMismatchError, StoreInconsistentError, StartupError].some(
-    (type) => error instanceof type,
-  );
+  const known = [
+    ConfigError,
+    NodeKeyError,
+    StoreOpenError,
+    GenesisMismatchError,
+    StoreInconsistentError,
+    StartupError,
+  ].some((type) => error instanceof type);
   if (error instanceof GenesisMismatchError) {
-    process.stderr.write(`the data directory belongs to another network (a different --difficulty?): ${error.message}\n`);
+    process.stderr.write(
+      `the data directory belongs to another network (a different --difficulty?): ${error.message}\n`,
+    );
     process.exit(2);
   }
-  process.stderr.write(`${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
   process.exit(known ? 2 : 1);
 }

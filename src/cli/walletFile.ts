@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isHexOfBytes } from '../guards/guards.js';
-import { walletFromPrivateKey, type Wallet } from '../wallet/wallet.js';
+import { type Wallet, walletFromPrivateKey } from '../wallet/wallet.js';
 import { UsageError } from './cliErrors.js';
 
 /** Where `--wallet` points by default. */

@@ -30,16 +30,16 @@ import {
   ClientTransactionDocument,
 } from './documents.js';
 import {
+  type NodeClientError,
   NodeGraphQLError,
   NodePayloadTooLargeError,
   NodeResponseError,
   NodeUnauthorizedError,
   NodeUnreachableError,
-  type NodeClientError,
 } from './errors.js';
 import type { BlockAcceptance } from './gql/graphql.js';
-import { openSubscription, type NodeSubscription } from './openSubscription.js';
-import { toNodeResult, type NodeResult } from './result.js';
+import { type NodeSubscription, openSubscription } from './openSubscription.js';
+import { type NodeResult, toNodeResult } from './result.js';
 import type {
   Account,
   Block,
@@ -244,8 +244,8 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
     commonAncestor: async (locator) =>
       (await request(ClientCommonAncestorDocument, { locator: [...locator] })).commonAncestor,
     encodedBlocks: async (afterIndex, first) =>
-      (await request(ClientEncodedBlocksDocument, { afterIndex, ...(first === undefined ? {} : { first }) }))
-        .chain.encodedBlocks,
+      (await request(ClientEncodedBlocksDocument, { afterIndex, ...(first === undefined ? {} : { first }) })).chain
+        .encodedBlocks,
 
     submitTransaction,
     sendSigned: async (wallet, recipient, amount) => {

@@ -59,7 +59,11 @@ export class NodeGraphQLError extends NodeClientError {
   /** Every error message, in order. */
   readonly messages: readonly string[];
 
-  constructor(url: string, status: number, errors: readonly { message: string; extensions?: Record<string, unknown> }[]) {
+  constructor(
+    url: string,
+    status: number,
+    errors: readonly { message: string; extensions?: Record<string, unknown> }[],
+  ) {
     const code = errors[0]?.extensions?.['code'];
     const messages = errors.map((error) => error.message);
     super(url, messages.join('; ') || `HTTP ${status}`);
@@ -73,8 +77,14 @@ export class NodeGraphQLError extends NodeClientError {
 /** A subscription's consumer fell behind: more events were waiting than the client buffers, so the stream ended. */
 export class SubscriptionOverflowError extends NodeClientError {
   override readonly name = 'SubscriptionOverflowError';
-  constructor(url: string, readonly limit: number) {
-    super(url, `the subscription to ${url} ended: more than ${limit} events were waiting to be read (read them faster)`);
+  constructor(
+    url: string,
+    readonly limit: number,
+  ) {
+    super(
+      url,
+      `the subscription to ${url} ended: more than ${limit} events were waiting to be read (read them faster)`,
+    );
   }
 }
 
@@ -86,7 +96,8 @@ export class NodeResponseError extends NodeClientError {
   constructor(url: string, detail: string, status?: number, options?: { cause?: unknown }) {
     // The detail may quote a whole HTML page: keep its first line, shortened.
     const firstLine = detail.split('\n', 1)[0]!.trim();
-    super(url, `node ${url} answered something unexpected: ${firstLine.length > 200 ? `${firstLine.slice(0, 200)}…` : firstLine}`, options);
+    const shown = firstLine.length > 200 ? `${firstLine.slice(0, 200)}…` : firstLine;
+    super(url, `node ${url} answered something unexpected: ${shown}`, options);
     this.status = status;
   }
 }

@@ -9,8 +9,22 @@
  * if (mined.ok) console.log(mined.block.index); else console.error(mined.code, mined.message);
  * ```
  */
+
+export {
+  generateWallet,
+  type SignedTransfer,
+  signTransfer,
+  type Wallet,
+  walletFromPrivateKey,
+} from '../wallet/wallet.js';
 export { blockInputOf } from './blockInputOf.js';
-export { createNodeClient, type BlockSelector, type NodeClient, type NodeClientOptions, type TransactionAccepted } from './createNodeClient.js';
+export {
+  type BlockSelector,
+  createNodeClient,
+  type NodeClient,
+  type NodeClientOptions,
+  type TransactionAccepted,
+} from './createNodeClient.js';
 export {
   isNodeClientError,
   NodeClientError,
@@ -25,4 +39,3 @@ export {
 export type { NodeSubscription } from './openSubscription.js';
 export { assertOk, isOk, type NodeRefusal, type NodeResult } from './result.js';
 export type * from './types.js';
-export { generateWallet, signTransfer, walletFromPrivateKey, type SignedTransfer, type Wallet } from '../wallet/wallet.js';

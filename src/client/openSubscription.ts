@@ -1,8 +1,15 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
-import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
+import { type Client, createClient, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
-import { NodeClientError, NodeGraphQLError, NodeResponseError, NodeUnauthorizedError, NodeUnreachableError, SubscriptionOverflowError } from './errors.js';
+import {
+  NodeClientError,
+  NodeGraphQLError,
+  NodeResponseError,
+  NodeUnauthorizedError,
+  NodeUnreachableError,
+  SubscriptionOverflowError,
+} from './errors.js';
 
 /**
  * A live GraphQL subscription over graphql-ws: an async iterator of events (`for await (const block of sub)`), or a
@@ -64,7 +71,9 @@ export function openSubscription<Result, Variables, Field extends keyof Result>(
     if (finished) return;
     finished = true;
     failure = error;
-    settleConnected(error ?? new NodeUnreachableError(url, 'connect', 'the subscription was closed before it connected'));
+    settleConnected(
+      error ?? new NodeUnreachableError(url, 'connect', 'the subscription was closed before it connected'),
+    );
     wake();
   };
 
@@ -73,7 +82,9 @@ export function openSubscription<Result, Variables, Field extends keyof Result>(
     webSocketImpl: request.webSocketImpl ?? WebSocket,
     retryAttempts: 0,
     connectionAckWaitTimeout: request.connectTimeoutMs,
-    ...(request.adminToken === undefined ? {} : { connectionParams: { authorization: `Bearer ${request.adminToken}` } }),
+    ...(request.adminToken === undefined
+      ? {}
+      : { connectionParams: { authorization: `Bearer ${request.adminToken}` } }),
     on: { connected: () => settleConnected() },
   });
   const unsubscribe = client.subscribe<Result>(
@@ -83,7 +94,13 @@ export function openSubscription<Result, Variables, Field extends keyof Result>(
         // Messages already on the wire may still arrive after the stream ended (an overflow, a close): drop them.
         if (finished) return;
         if (result.errors !== undefined && result.errors.length > 0) {
-          end(new NodeGraphQLError(url, 200, result.errors as readonly { message: string; extensions?: Record<string, unknown> }[]));
+          end(
+            new NodeGraphQLError(
+              url,
+              200,
+              result.errors as readonly { message: string; extensions?: Record<string, unknown> }[],
+            ),
+          );
           return;
         }
         const data = result.data as Result | null | undefined;
@@ -155,24 +172,33 @@ export function openSubscription<Result, Variables, Field extends keyof Result>(
 /** What ended a socket: GraphQL errors (validation, limits) or a connection that failed or closed. */
 function classifySocketError(url: string, error: unknown): NodeClientError {
   if (Array.isArray(error)) {
-    return new NodeGraphQLError(url, 200, error as readonly { message: string; extensions?: Record<string, unknown> }[]);
+    return new NodeGraphQLError(
+      url,
+      200,
+      error as readonly { message: string; extensions?: Record<string, unknown> }[],
+    );
   }
   if (error instanceof NodeClientError) return error;
   const event = error as { code?: unknown; reason?: unknown; message?: unknown; error?: unknown } | null;
   if (typeof event?.code === 'number') {
-    const detail = `code ${event.code}${typeof event.reason === 'string' && event.reason !== '' ? `: ${event.reason}` : ''}`;
+    const said = typeof event.reason === 'string' && event.reason !== '' ? `: ${event.reason}` : '';
+    const detail = `code ${event.code}${said}`;
     // 4401/4403: graphql-ws's Unauthorized / Forbidden, the server refused the connection's parameters (the token).
-    if (event.code === 4401 || event.code === 4403) return new NodeUnauthorizedError(url, `the node refused the connection (${detail})`);
+    if (event.code === 4401 || event.code === 4403)
+      return new NodeUnauthorizedError(url, `the node refused the connection (${detail})`);
     // 4504: graphql-ws's "Connection acknowledgement timeout"; 1006: an abnormal closure (refused or broken).
     const reason = event.code === 4504 ? 'timeout' : 'connect';
     return new NodeUnreachableError(url, reason, `the socket closed with ${detail}`, { cause: error });
   }
   const inner = event?.error instanceof Error ? event.error : error instanceof Error ? error : undefined;
-  const detail = (inner as (Error & { code?: string }) | undefined)?.code ?? inner?.message ?? String(event?.message ?? error);
+  const detail =
+    (inner as (Error & { code?: string }) | undefined)?.code ?? inner?.message ?? String(event?.message ?? error);
   // ws reports an HTTP answer that is not a WebSocket upgrade this way: something listens, but not this API.
   const status = /^Unexpected server response: (\d+)/.exec(detail);
   if (status !== null) {
-    return new NodeResponseError(url, `HTTP ${status[1]} instead of a WebSocket upgrade`, Number(status[1]), { cause: error });
+    return new NodeResponseError(url, `HTTP ${status[1]} instead of a WebSocket upgrade`, Number(status[1]), {
+      cause: error,
+    });
   }
   return new NodeUnreachableError(url, 'connect', `cannot open the socket: ${detail}`, { cause: error });
 }

@@ -36,7 +36,12 @@ export function toNodeResult<Union extends { readonly __typename: string }, Name
     const { __typename: _typename, ...fields } = value;
     return { ok: true, ...(fields as unknown as SuccessOf<Union, Name>) };
   }
-  const failure = value as { readonly __typename: string; readonly code?: unknown; readonly message?: unknown; readonly field?: unknown };
+  const failure = value as {
+    readonly __typename: string;
+    readonly code?: unknown;
+    readonly message?: unknown;
+    readonly field?: unknown;
+  };
   if (typeof failure.code !== 'string' || typeof failure.message !== 'string') {
     throw new NodeResponseError(url, `${failure.__typename} is neither ${success} nor an Error`);
   }

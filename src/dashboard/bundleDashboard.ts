@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
-import { staticAsset, type StaticAsset } from './staticAsset.js';
+import type { BuildOptions, OutputFile } from 'esbuild';
+import { type StaticAsset, staticAsset } from './staticAsset.js';
 
 /** The bundled browser code and styles. */
 export interface DashboardBundle {
@@ -71,16 +71,17 @@ export async function writeDashboardBundle(outdir: string): Promise<void> {
 }
 
 async function runEsbuild(): Promise<{ js: Uint8Array; css: Uint8Array }> {
-  let result;
+  let outputFiles: OutputFile[];
   try {
     // Imported here, not at the top: a node running from dist/ never loads esbuild.
     const { build } = await import('esbuild');
-    result = await build({ ...pageBuildOptions(), write: false });
+    ({ outputFiles } = await build({ ...pageBuildOptions(), write: false }));
   } catch (error) {
     throw new DashboardBundleError(`bundling the dashboard failed: ${(error as Error).message}`, { cause: error });
   }
-  const js = result.outputFiles.find((file) => file.path.endsWith('.js'));
-  const css = result.outputFiles.find((file) => file.path.endsWith('.css'));
-  if (js === undefined || css === undefined) throw new DashboardBundleError('esbuild produced no dashboard.js or dashboard.css');
+  const js = outputFiles.find((file) => file.path.endsWith('.js'));
+  const css = outputFiles.find((file) => file.path.endsWith('.css'));
+  if (js === undefined || css === undefined)
+    throw new DashboardBundleError('esbuild produced no dashboard.js or dashboard.css');
   return { js: js.contents, css: css.contents };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestPath, sendStaticAsset, staticAsset, staticAssetOffLoop, type StaticAsset } from './staticAsset.js';
+import { requestPath, type StaticAsset, sendStaticAsset, staticAsset, staticAssetOffLoop } from './staticAsset.js';
 
 /**
  * GraphiQL served by the node itself: yoga's default page loads its editor from unpkg.com, so it is blank on a host
@@ -65,12 +65,19 @@ type EditorFile = keyof typeof FILES;
 const SETUP_JS = `self.MonacoEnvironment = {
   globalAPI: false,
   getWorkerUrl: function (moduleId, label) {
-    return { editorWorkerService: '/graphiql/editor.worker.js', json: '/graphiql/json.worker.js', graphql: '/graphiql/graphql.worker.js' }[label];
+    return {
+      editorWorkerService: '/graphiql/editor.worker.js',
+      json: '/graphiql/json.worker.js',
+      graphql: '/graphiql/graphql.worker.js',
+    }[label];
   },
 };
 `;
 
-/** Runs after the editor's script: renders GraphiQL with the options the page carries as JSON (a data block, not script). */
+/**
+ * Runs after the editor's script: renders GraphiQL with the options the page carries as JSON (a data block, not
+ * script).
+ */
 const START_JS = `YogaGraphiQL.renderYogaGraphiQL(
   document.getElementById('graphiql'),
   JSON.parse(document.getElementById('graphiql-options').textContent),
@@ -151,7 +158,9 @@ export function createGraphiQLRoute(): (req: IncomingMessage, res: ServerRespons
 }
 
 async function loadEditorFiles(): Promise<Readonly<Record<EditorFile, StaticAsset>>> {
-  const bundled: Readonly<Record<(typeof FILES)[EditorFile]['export'], string>> = await import('@graphql-yoga/render-graphiql/graphiql');
+  const bundled: Readonly<Record<(typeof FILES)[EditorFile]['export'], string>> = await import(
+    '@graphql-yoga/render-graphiql/graphiql'
+  );
   const entries = await Promise.all(
     (Object.keys(FILES) as EditorFile[]).map(async (name) => {
       const { export: key, contentType } = FILES[name];

@@ -117,6 +117,10 @@ export function createDashboardRoute(
 function sendError(res: ServerResponse, message: string): void {
   if (res.headersSent) return;
   const body = `dashboard unavailable: ${message}\n`;
-  res.writeHead(500, { ...COMMON_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(500, {
+    ...COMMON_HEADERS,
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }

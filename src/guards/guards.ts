@@ -70,7 +70,10 @@ export function parseHex(field: string, text: string, bytes: number): string {
   return text.toLowerCase();
 }
 
-/** An address (an Ed25519 public key): 64 hex characters in either case, returned in lower case. @throws {GuardError} */
+/**
+ * An address (an Ed25519 public key): 64 hex characters in either case, returned in lower case.
+ * @throws {GuardError}
+ */
 export function parseAddress(field: string, text: string): string {
   if (!isHexOfBytes(text, 32)) throw new GuardError(field, 'must be an address: 64 hex characters', text);
   return text.toLowerCase();

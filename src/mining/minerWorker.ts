@@ -58,7 +58,11 @@ const CHECK_EVERY = 1 << 16;
 
 port.on('message', (job: WorkerJob) => {
   try {
-    const searcher = createProofSearcher(job.header, job.difficulty, setup.kernel === undefined ? {} : { kernel: setup.kernel });
+    const searcher = createProofSearcher(
+      job.header,
+      job.difficulty,
+      setup.kernel === undefined ? {} : { kernel: setup.kernel },
+    );
     for (let chunk = job.firstChunk; ; chunk += job.stride) {
       const chunkStart = chunk * job.chunkTries;
       if (!Number.isSafeInteger(chunkStart + job.chunkTries)) break;

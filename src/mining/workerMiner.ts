@@ -86,7 +86,9 @@ export class WorkerMiner implements Miner {
               const sealed = { ...template, proof: message.proof };
               // Trust, but verify: the kernel's answer must meet the rule with node:crypto's SHA-256.
               if (!meetsDifficulty(blockHash(sealed), template.difficulty)) {
-                finish(() => reject(new Error(`worker ${index} returned proof ${message.proof}, which fails the difficulty`)));
+                finish(() =>
+                  reject(new Error(`worker ${index} returned proof ${message.proof}, which fails the difficulty`)),
+                );
               } else {
                 finish(() => resolve(sealed));
               }
@@ -96,8 +98,10 @@ export class WorkerMiner implements Miner {
               finish(() => reject(new Error('proof space exhausted; the template needs a new timestamp')));
             }
           };
-          const onError = (error: Error) => finish(() => reject(new Error(`mining worker ${index} crashed: ${error.message}`)));
-          const onExit = (code: number) => finish(() => reject(new Error(`mining worker ${index} exited with code ${code}`)));
+          const onError = (error: Error) =>
+            finish(() => reject(new Error(`mining worker ${index} crashed: ${error.message}`)));
+          const onExit = (code: number) =>
+            finish(() => reject(new Error(`mining worker ${index} exited with code ${code}`)));
           worker.on('message', onMessage);
           worker.once('error', onError);
           worker.once('exit', onExit);
@@ -106,7 +110,14 @@ export class WorkerMiner implements Miner {
             worker.off('error', onError);
             worker.off('exit', onExit);
           });
-          const job: WorkerJob = { jobId, header, difficulty: template.difficulty, firstChunk: index, stride: workers.length, chunkTries };
+          const job: WorkerJob = {
+            jobId,
+            header,
+            difficulty: template.difficulty,
+            firstChunk: index,
+            stride: workers.length,
+            chunkTries,
+          };
           worker.postMessage(job);
         });
       });
@@ -122,7 +133,8 @@ export class WorkerMiner implements Miner {
     if (!this.#running) return { tries, busyMs: Math.round(this.#busyMs), hashrate: 0 };
     // Hashrate over the last window of at least 250 ms (the first reading of a job covers the job so far).
     const elapsed = now - this.#rate.at;
-    if (elapsed >= 250) this.#rate = { at: now, tries, hashrate: Math.round(((tries - this.#rate.tries) * 1000) / elapsed) };
+    if (elapsed >= 250)
+      this.#rate = { at: now, tries, hashrate: Math.round(((tries - this.#rate.tries) * 1000) / elapsed) };
     return { tries, busyMs: Math.round(this.#busyMs + (now - this.#rate.at)), hashrate: this.#rate.hashrate };
   }
 
@@ -145,12 +157,18 @@ export class WorkerMiner implements Miner {
     const used = new Set(this.#workers.map((worker) => this.#slots.get(worker)));
     for (let index = 0; index < this.threads && this.#workers.length < this.threads; index++) {
       if (used.has(index)) continue;
-      const workerData = { index, control: this.#control, counters: this.#counters.buffer, kernel: this.#options.kernel };
+      const workerData = {
+        index,
+        control: this.#control,
+        counters: this.#counters.buffer,
+        kernel: this.#options.kernel,
+      };
       // Running from source, the worker is TypeScript: a small bootstrap registers tsx's loader inside the worker
       // (Node 20 does not apply the parent's loader, nor `--import` in a worker's execArgv) and then imports it.
       const worker = WORKER_URL.pathname.endsWith('.ts')
         ? new Worker(
-            `import(${JSON.stringify(TSX_API_URL)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL.href)}); })`,
+            `import(${JSON.stringify(TSX_API_URL)}).then(({ register }) => { register(); ` +
+              `return import(${JSON.stringify(WORKER_URL.href)}); })`,
             { eval: true, workerData },
           )
         : new Worker(WORKER_URL, { workerData });

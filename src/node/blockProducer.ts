@@ -1,10 +1,10 @@
-import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createHeaderTemplate } from '../chain/block.js';
 import type { AddBlockResult, ChainReader } from '../chain/chain.js';
 import type { StoredBlock } from '../chain/db/model.js';
 import type { MempoolReader } from '../chain/mempool.js';
 import { createRewardTransaction } from '../chain/transaction.js';
-import type { Block } from '../chain/types.js';
+import type { Block, BlockHeader } from '../chain/types.js';
 import type { Miner } from '../mining/miner.js';
 import type { EventHub } from './events.js';
 import type { NodeEvents, NodeLogger } from './nodeEvents.js';
@@ -136,7 +136,7 @@ export class BlockProducer {
         const template = createHeaderTemplate({ ...context, transactions });
         current = { index: context.index, difficulty: context.difficulty };
         const signal = AbortSignal.any([this.#tipChanged.signal, this.#closed.signal]);
-        let header;
+        let header: BlockHeader;
         try {
           header = await miner.mine(template, signal);
         } catch (error) {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createChainParams, MAX_DIFFICULTY_BITS, type ChainParams } from '../chain/params.js';
+import { type ChainParams, createChainParams, MAX_DIFFICULTY_BITS } from '../chain/params.js';
 import { parseInteger, withGuard } from '../guards/guards.js';
 
 /** The node's command-line configuration (a public contract: scripts outside the repo pass these flags). */
@@ -62,14 +62,10 @@ export const USAGE = `Usage: npm start -- [flags]
   --max-subscriptions <n>   API limits (see the limits query)
   --help               show this text`;
 
-/** Parses and checks the command line. @throws {ConfigError} naming the flag and the rule. */
-export function parseConfig(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>> = {},
-): NodeConfig | 'help' {
-  let values;
+/** The command line as node:util reads it. @throws {ConfigError} for an unknown flag or a missing value. */
+function parseFlags(argv: readonly string[]) {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -95,10 +91,18 @@ export function parseConfig(
         'max-subscriptions': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    }));
+    }).values;
   } catch (error) {
     throw new ConfigError(`${(error as Error).message}\n${USAGE}`);
   }
+}
+
+/** Parses and checks the command line. @throws {ConfigError} naming the flag and the rule. */
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): NodeConfig | 'help' {
+  const values = parseFlags(argv);
   if (values.help === true) return 'help';
   const port = readInteger('--port', values.port ?? '4000', 0, 65_535);
   const host = values.host ?? '127.0.0.1';

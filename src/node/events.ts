@@ -8,7 +8,10 @@ export class EventHub<Events extends Record<string, unknown>> {
   /** Calls `listener` for every `event` until the returned function is called. */
   on<Name extends keyof Events>(event: Name, listener: (payload: Events[Name]) => void): () => void {
     let set = this.#listeners.get(event);
-    if (set === undefined) this.#listeners.set(event, (set = new Set()));
+    if (set === undefined) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
     set.add(listener as (payload: never) => void);
     return () => set.delete(listener as (payload: never) => void);
   }

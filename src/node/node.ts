@@ -1,9 +1,9 @@
-import { Chain, type AddBlockResult, type ChainReader } from '../chain/chain.js';
+import { type AddBlockResult, Chain, type ChainReader } from '../chain/chain.js';
+import type { ChainDb } from '../chain/db/chainDb.js';
+import type { StoredBlock } from '../chain/db/model.js';
 import { Mempool, type MempoolReader, type PendingTransaction } from '../chain/mempool.js';
 import type { ChainParams } from '../chain/params.js';
 import type { TransactionRejection } from '../chain/rejections.js';
-import type { ChainDb } from '../chain/db/chainDb.js';
-import type { StoredBlock } from '../chain/db/model.js';
 import { signTransaction } from '../chain/transaction.js';
 import type { Block, Transaction } from '../chain/types.js';
 import type { Miner } from '../mining/miner.js';
@@ -13,8 +13,8 @@ import type { Wallet } from '../wallet/wallet.js';
 import { BlockProducer } from './blockProducer.js';
 import { EventHub, type EventSource } from './events.js';
 import { Network, type NetworkOptions, type Resolution } from './network.js';
-import { MemoryPeerStore, type PeerStore } from './peerStore.js';
 import type { NodeEvents, NodeLogger } from './nodeEvents.js';
+import { MemoryPeerStore, type PeerStore } from './peerStore.js';
 
 export { PeerUrlError, type Resolution } from './network.js';
 export type { NodeEvents, NodeLogger } from './nodeEvents.js';
@@ -89,7 +89,11 @@ export class Node {
     this.wallet = options.wallet;
     this.version = options.version ?? '0.0.0';
     this.#log = options.log ?? (() => {});
-    this.#chain = new Chain({ params: options.params, clock: options.clock, ...(options.db ? { db: options.db } : {}) });
+    this.#chain = new Chain({
+      params: options.params,
+      clock: options.clock,
+      ...(options.db ? { db: options.db } : {}),
+    });
     this.#mempool = new Mempool(this.#chain.ledger(), { maxSize: options.mempoolSize, store: this.#chain.db.pending });
     for (const lost of this.#mempool.restore(this.#chain.ledger(), (id) => this.#isConfirmed(id))) {
       this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
@@ -260,7 +264,11 @@ export class Node {
    * unknown and `from` is a registered peer's URL, the node syncs from that peer.
    */
   submitBlock(block: Block, claimedHash?: string, from?: string): AddBlockResult {
-    const result = this.#addBlocks([block], claimedHash === undefined ? [] : [claimedHash], from === undefined ? 'submitted' : `gossip ${from}`);
+    const result = this.#addBlocks(
+      [block],
+      claimedHash === undefined ? [] : [claimedHash],
+      from === undefined ? 'submitted' : `gossip ${from}`,
+    );
     if (result.status === 'orphan') this.#network.sync.onOrphan(from);
     return result;
   }
@@ -300,7 +308,12 @@ export class Node {
   #addBlocks(blocks: readonly Block[], hashes: readonly (string | undefined)[], source: string): AddBlockResult {
     const result = this.#chain.addBlocks(blocks, hashes);
     if (result.status === 'extended' || result.status === 'reorg') {
-      const dropped = this.#mempool.onTipChange(result, this.#chain.ledger(), (id) => this.#isConfirmed(id), this.now());
+      const dropped = this.#mempool.onTipChange(
+        result,
+        this.#chain.ledger(),
+        (id) => this.#isConfirmed(id),
+        this.now(),
+      );
       for (const lost of dropped) this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
       this.#producer.onTipChanged();
       if (result.status === 'reorg') {

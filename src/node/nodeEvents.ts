@@ -1,5 +1,5 @@
-import type { PendingTransaction } from '../chain/mempool.js';
 import type { StoredBlock } from '../chain/db/model.js';
+import type { PendingTransaction } from '../chain/mempool.js';
 import type { PeerRecord } from '../peer/peerSet.js';
 
 /** Events a node publishes (subscriptions, logs and gossip listen to them). */

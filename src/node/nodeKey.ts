@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateWallet, walletFromPrivateKey, type Wallet } from '../wallet/wallet.js';
+import { generateWallet, type Wallet, walletFromPrivateKey } from '../wallet/wallet.js';
 
 /** File name of the node's key inside the data directory. */
 export const NODE_KEY_FILE = 'node-key.json';
@@ -27,9 +27,13 @@ export async function loadOrCreateNodeKey(dataDir: string): Promise<{ wallet: Wa
     const wallet = generateWallet();
     await mkdir(dataDir, { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify({ privateKey: wallet.privateKey, address: wallet.address }, null, 2)}\n`, {
-      mode: 0o600,
-    });
+    await writeFile(
+      temporary,
+      `${JSON.stringify({ privateKey: wallet.privateKey, address: wallet.address }, null, 2)}\n`,
+      {
+        mode: 0o600,
+      },
+    );
     await chmod(temporary, 0o600);
     await rename(temporary, path);
     return { wallet, created: true };

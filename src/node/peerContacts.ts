@@ -1,5 +1,5 @@
 import { contactFailure, type PeerApi } from '../peer/peerApi.js';
-import { PeerSet, type PeerFacts, type PeerRecord } from '../peer/peerSet.js';
+import { type PeerFacts, type PeerRecord, PeerSet } from '../peer/peerSet.js';
 import type { NetworkHost } from './networkHost.js';
 
 /**
@@ -20,7 +20,10 @@ export class PeerContacts {
   /** The connection to a peer, opened on first use. */
   client(url: string): PeerApi {
     let client = this.#clients.get(url);
-    if (client === undefined) this.#clients.set(url, (client = this.#connect(url)));
+    if (client === undefined) {
+      client = this.#connect(url);
+      this.#clients.set(url, client);
+    }
     return client;
   }
 

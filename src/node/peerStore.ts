@@ -1,4 +1,4 @@
-import { del, put, type KeyValueStore } from '../chain/db/keyValue.js';
+import { del, type KeyValueStore, put } from '../chain/db/keyValue.js';
 import { decodeU64, encodeU64, Keys, peerUrlOfKey, prefixEnd, Table } from '../chain/db/records.js';
 
 /** Where a node keeps its registered peers across restarts. */

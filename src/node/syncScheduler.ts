@@ -1,7 +1,7 @@
 import { checkHeader } from '../chain/validateBlock.js';
 import { isBackingOff } from '../peer/peerSet.js';
 import { normalizePeerUrl } from '../peer/peerUrl.js';
-import { syncFromPeer, type SyncLimits, type SyncOutcome } from '../peer/syncFromPeer.js';
+import { type SyncLimits, type SyncOutcome, syncFromPeer } from '../peer/syncFromPeer.js';
 import type { NetworkHost } from './networkHost.js';
 import type { PeerContacts } from './peerContacts.js';
 

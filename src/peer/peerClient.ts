@@ -1,5 +1,5 @@
-import { GraphQLClient } from 'graphql-request';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { GraphQLClient } from 'graphql-request';
 import { decodeBlock } from '../chain/encoding.js';
 import type { Block, Transaction } from '../chain/types.js';
 import { createCappedFetch } from './cappedFetch.js';
@@ -12,10 +12,10 @@ import {
   PeerSubmitTransactionDocument,
 } from './documents.js';
 import {
-  PeerProtocolError,
-  PeerUnreachableError,
   type PeerApi,
   type PeerChainStatus,
+  PeerProtocolError,
+  PeerUnreachableError,
   type PushOutcome,
   RELAY_BATCH,
 } from './peerApi.js';

@@ -1,13 +1,13 @@
-import type { AddBlockResult } from '../chain/chain.js';
-import type { Block } from '../chain/types.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { blockHash } from '../chain/block.js';
+import type { AddBlockResult } from '../chain/chain.js';
+import type { Block } from '../chain/types.js';
 import {
   contactFailure,
-  PeerProtocolError,
-  PeerUnreachableError,
   type PeerApi,
   type PeerChainStatus,
+  PeerProtocolError,
+  PeerUnreachableError,
 } from './peerApi.js';
 
 export { PeerUnreachableError };

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { type Database, open, type RootDatabase } from 'lmdb';
 import type { KeyValueStore } from '../chain/db/keyValue.js';
 import { decodeMeta, encodeMeta, Keys } from '../chain/db/records.js';
-import { LmdbKeyValueStore } from './lmdbKeyValue.js';
 import { assertLmdbFile, StoreOpenError } from './lmdbFile.js';
+import { LmdbKeyValueStore } from './lmdbKeyValue.js';
 import { migrateFormat1 } from './migrateFormat1.js';
 
 export { StoreOpenError } from './lmdbFile.js';
@@ -46,7 +46,11 @@ export function openDataDirectory(dataDir: string): DataDirectory {
     throw new StoreOpenError(`cannot open ${path} as a node database: ${(error as Error).message}`);
   }
   try {
-    const db: Database<Buffer, Buffer> = root.openDB({ name: CHAIN_DATABASE, keyEncoding: 'binary', encoding: 'binary' });
+    const db: Database<Buffer, Buffer> = root.openDB({
+      name: CHAIN_DATABASE,
+      keyEncoding: 'binary',
+      encoding: 'binary',
+    });
     const migratedFrom = checkFormat(path, root, db);
     return { path, kv: new LmdbKeyValueStore(db), migratedFrom, close: () => root.close() };
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { Database } from 'lmdb';
-import { del, put, type KeyValueOperation, type KeyValueStore } from '../chain/db/keyValue.js';
+import { del, type KeyValueOperation, type KeyValueStore, put } from '../chain/db/keyValue.js';
 
 /**
  * The LMDB backend of the key-value interface: one LMDB database of binary keys and values. Every `batch` is one
@@ -8,7 +8,8 @@ import { del, put, type KeyValueOperation, type KeyValueStore } from '../chain/d
  */
 export class LmdbKeyValueStore implements KeyValueStore {
   readonly #db: Database<Buffer, Buffer>;
-  #queued: Array<{ operations: readonly KeyValueOperation[]; resolve: () => void; reject: (error: unknown) => void }> = [];
+  #queued: Array<{ operations: readonly KeyValueOperation[]; resolve: () => void; reject: (error: unknown) => void }> =
+    [];
 
   constructor(db: Database<Buffer, Buffer>) {
     this.#db = db;

@@ -1,5 +1,4 @@
 import type { Database, RootDatabase } from 'lmdb';
-import { bytesToHex } from '../chain/hex.js';
 import {
   encodeAccount,
   encodeBlockRecord,
@@ -12,6 +11,7 @@ import {
   Table,
 } from '../chain/db/records.js';
 import { decodeBlock, encodedBlockSize } from '../chain/encoding.js';
+import { bytesToHex } from '../chain/hex.js';
 
 /** Format 1 block record (msgpack): block encoding, cumulative work (decimal), undo record, concatenated ids. */
 interface Format1Block {
@@ -33,7 +33,17 @@ interface Format1Pending {
 }
 
 /** The databases of format 1, one per table. */
-const FORMAT1_DATABASES = ['meta', 'blocks', 'best', 'accounts', 'locations', 'history', 'historyLength', 'pending', 'peers'];
+const FORMAT1_DATABASES = [
+  'meta',
+  'blocks',
+  'best',
+  'accounts',
+  'locations',
+  'history',
+  'historyLength',
+  'pending',
+  'peers',
+];
 
 /**
  * Rewrites a format 1 directory (a database per table, msgpack records) into format 2 (one database of binary keys,
@@ -57,10 +67,14 @@ export function migrateFormat1(root: RootDatabase, target: Database<Buffer, Buff
       const hash = bytesToHex(key as Buffer);
       const block = decodeBlock(new Uint8Array(record.b));
       const ids: string[] = [];
-      for (let offset = 0; offset < record.i.length; offset += 32) ids.push(bytesToHex(record.i.subarray(offset, offset + 32)));
+      for (let offset = 0; offset < record.i.length; offset += 32)
+        ids.push(bytesToHex(record.i.subarray(offset, offset + 32)));
       const undo = record.u.map(([address, balance, nonce]) => [bytesToHex(address), { balance, nonce }] as const);
       const size = encodedBlockSize(block.transactions.length);
-      write(Keys.block(hash), encodeBlockRecord({ block, hash, transactionIds: ids, size, totalWork: BigInt(record.w), undo }));
+      write(
+        Keys.block(hash),
+        encodeBlockRecord({ block, hash, transactionIds: ids, size, totalWork: BigInt(record.w), undo }),
+      );
     }
     for (const { key, value } of best.getRange()) write(Keys.best(key as number), value as Buffer);
     for (const { key, value } of accounts.getRange()) {
@@ -72,16 +86,24 @@ export function migrateFormat1(root: RootDatabase, target: Database<Buffer, Buff
       write(Keys.location(bytesToHex(key as Buffer)), encodeLocation(bytesToHex(blockHash), position));
     }
     // Format 1's history key (address 32 | position u32) is format 2's without the table byte.
-    for (const { key, value } of history.getRange()) write(Uint8Array.of(Table.history, ...(key as Buffer)), value as Buffer);
+    for (const { key, value } of history.getRange())
+      write(Uint8Array.of(Table.history, ...(key as Buffer)), value as Buffer);
     for (const { key, value } of historyLength.getRange()) {
       write(Keys.historyLength(bytesToHex(key as Buffer)), encodeU32(value as number));
     }
     for (const { key, value } of pending.getRange()) {
       const record = value as Format1Pending;
-      const transaction = { sender: record.s, recipient: record.r, amount: record.a, nonce: record.n, signature: record.g };
+      const transaction = {
+        sender: record.s,
+        recipient: record.r,
+        amount: record.a,
+        nonce: record.n,
+        signature: record.g,
+      };
       write(Keys.pending(key as string), encodePending(record.q, record.t, transaction));
     }
-    for (const { key, value } of peers.getRange()) write(Keys.peer(key as string), encodeU64((value as { addedAt: number }).addedAt));
+    for (const { key, value } of peers.getRange())
+      write(Keys.peer(key as string), encodeU64((value as { addedAt: number }).addedAt));
     for (const name of ['tip', 'genesis']) {
       const value = meta.get(name);
       if (value !== undefined) write(Keys.meta(name), encodeMeta(value));

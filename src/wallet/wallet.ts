@@ -43,7 +43,12 @@ export function signTransfer(
   wallet: Wallet,
   transfer: { readonly recipient: string; readonly amount: number; readonly nonce: number },
 ): SignedTransfer {
-  const unsigned = { sender: wallet.address, recipient: transfer.recipient, amount: transfer.amount, nonce: transfer.nonce };
+  const unsigned = {
+    sender: wallet.address,
+    recipient: transfer.recipient,
+    amount: transfer.amount,
+    nonce: transfer.nonce,
+  };
   const signed = signTransaction(unsigned, wallet.privateKey);
   return { id: transactionId(unsigned), ...unsigned, signature: signed.signature! };
 }

@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { expect } from 'vitest';
 import type { Wallet } from '../../src/wallet/wallet.js';
-import { createTestNode, postGraphQL } from '../helpers/testNode.js';
+import { type createTestNode, postGraphQL } from '../helpers/testNode.js';
 
 /**
  * Shared pieces of the API tests: GraphQL requests through `yoga.fetch`, mining through the API, snapshots of

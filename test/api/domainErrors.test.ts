@@ -4,7 +4,10 @@ import { InvalidInputError, TransactionRejectedError } from '../../src/api/error
 describe('domain errors', () => {
   it('carry no stack trace (they are answers, and capturing one is costly) and leave the global limit as it was', () => {
     const before = Error.stackTraceLimit;
-    const errors = [new InvalidInputError('amount', 'amount must be positive'), new TransactionRejectedError('INSUFFICIENT_BALANCE', 'not enough coins')];
+    const errors = [
+      new InvalidInputError('amount', 'amount must be positive'),
+      new TransactionRejectedError('INSUFFICIENT_BALANCE', 'not enough coins'),
+    ];
     for (const error of errors) expect(error.stack ?? '').not.toMatch(/\n\s+at /);
     expect(Error.stackTraceLimit).toBe(before);
     expect(new Error('a bug').stack).toMatch(/\n\s+at /);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createYogaApp } from '../../src/api/yoga.js';
 import { signTransfer } from '../../src/wallet/wallet.js';
 import { createTestNode, testWallet } from '../helpers/testNode.js';
-import { gql, SseReader, subscribeSse } from './apiTestKit.js';
+import { gql, type SseReader, subscribeSse } from './apiTestKit.js';
 
 const TOKEN = 'correct-horse-battery-staple';
 const nodes: Array<ReturnType<typeof createTestNode>> = [];
@@ -39,14 +39,24 @@ describe('admin token', () => {
     ['resolve', 'mutation { resolve { replaced } }'],
   ])('refuses %s without the token (401, UNAUTHORIZED) and changes nothing', async (operation, query) => {
     const { node, post } = protectedNode();
-    const before = { height: node.chain.height, peers: node.peers.size, pending: node.mempool.size, mining: node.continuousMining };
+    const before = {
+      height: node.chain.height,
+      peers: node.peers.size,
+      pending: node.mempool.size,
+      mining: node.continuousMining,
+    };
     for (const authorization of [undefined, 'Bearer wrong-token-of-some-length', `Basic ${TOKEN}`, TOKEN]) {
       const { status, body } = await post(query, undefined, authorization);
       expect(status).toBe(401);
       expect(body.errors[0].extensions.code).toBe('UNAUTHORIZED');
       expect(body.errors[0].message).toContain(operation);
     }
-    expect({ height: node.chain.height, peers: node.peers.size, pending: node.mempool.size, mining: node.continuousMining }).toEqual(before);
+    expect({
+      height: node.chain.height,
+      peers: node.peers.size,
+      pending: node.mempool.size,
+      mining: node.continuousMining,
+    }).toEqual(before);
   });
 
   it('runs admin mutations with the bearer token', async () => {
@@ -61,10 +71,16 @@ describe('admin token', () => {
     const { node, post } = protectedNode();
     await node.mine();
     const wallet = testWallet('protected');
-    expect((await post('{ node { height } limits { adminTokenRequired } }')).body.data).toEqual({ node: { height: 2 }, limits: { adminTokenRequired: true } });
+    expect((await post('{ node { height } limits { adminTokenRequired } }')).body.data).toEqual({
+      node: { height: 2 },
+      limits: { adminTokenRequired: true },
+    });
     const input = signTransfer(wallet, { recipient: 'ab'.repeat(32), amount: 1, nonce: 0 });
     const { id: _id, ...fields } = input;
-    const submitted = await post('mutation($input: TransactionInput!) { submitTransaction(input: $input) { __typename } }', { input: fields });
+    const submitted = await post(
+      'mutation($input: TransactionInput!) { submitTransaction(input: $input) { __typename } }',
+      { input: fields },
+    );
     expect(submitted.status).toBe(200);
     expect(submitted.body.data.submitTransaction.__typename).toBe('TransactionAccepted');
     const block = node.chain.tip.block;
@@ -80,7 +96,10 @@ describe('limits', () => {
   it('publishes its limits', async () => {
     const testNode = createTestNode();
     nodes.push(testNode);
-    const { data } = await gql(testNode.yoga, '{ limits { maxDepth maxAliases maxTokens maxBodyBytes requestTimeoutMs maxSubscriptionsPerClient subscriptionBacklog maxPageSize maxEncodedBlocksPage maxLocatorLength adminTokenRequired } }');
+    const { data } = await gql(
+      testNode.yoga,
+      '{ limits { maxDepth maxAliases maxTokens maxBodyBytes requestTimeoutMs maxSubscriptionsPerClient subscriptionBacklog maxPageSize maxEncodedBlocksPage maxLocatorLength adminTokenRequired } }',
+    );
     expect(data.limits).toEqual({
       maxDepth: 12,
       maxAliases: 20,
@@ -98,7 +117,12 @@ describe('limits', () => {
 
   it('answers a request that runs past the timeout with REQUEST_TIMEOUT, and the node keeps serving', async () => {
     const { createChainParams } = await import('../../src/chain/params.js');
-    const params = createChainParams({ networkName: 'timeout', initialDifficulty: 40, minDifficulty: 1, retargetInterval: 0 });
+    const params = createChainParams({
+      networkName: 'timeout',
+      initialDifficulty: 40,
+      minDifficulty: 1,
+      retargetInterval: 0,
+    });
     const testNode = createTestNode({ label: 'timeout', params });
     nodes.push(testNode);
     const yoga = createYogaApp(testNode.node, { graphiql: false, limits: { requestTimeoutMs: 300 } });
@@ -135,11 +159,18 @@ describe('limits', () => {
 
 describe('peer allow-list', () => {
   it('registers only allowed hosts and names the refused one', async () => {
-    const testNode = createTestNode({ network: { peerAllowList: ['127.0.0.1:4001', 'trusted.example'], syncIntervalMs: 0 } });
+    const testNode = createTestNode({
+      network: { peerAllowList: ['127.0.0.1:4001', 'trusted.example'], syncIntervalMs: 0 },
+    });
     nodes.push(testNode);
-    await expect(testNode.node.registerNodes(['127.0.0.1:4002'])).rejects.toThrow(/urls\[0\] 127.0.0.1:4002 is not in this node's peer allow-list/);
+    await expect(testNode.node.registerNodes(['127.0.0.1:4002'])).rejects.toThrow(
+      /urls\[0\] 127.0.0.1:4002 is not in this node's peer allow-list/,
+    );
     const { added } = await testNode.node.registerNodes(['127.0.0.1:4001', 'http://trusted.example:9000']);
-    expect(added.map((peer) => peer.url)).toEqual(['http://127.0.0.1:4001/graphql', 'http://trusted.example:9000/graphql']);
+    expect(added.map((peer) => peer.url)).toEqual([
+      'http://127.0.0.1:4001/graphql',
+      'http://trusted.example:9000/graphql',
+    ]);
   });
 });
 
@@ -177,7 +208,8 @@ describe('request body limit without a declared length', () => {
     const payload = new TextEncoder().encode(JSON.stringify({ query: '{ node { height } }', variables: { padding } }));
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let offset = 0; offset < payload.length; offset += 64 * 1024) controller.enqueue(payload.subarray(offset, offset + 64 * 1024));
+        for (let offset = 0; offset < payload.length; offset += 64 * 1024)
+          controller.enqueue(payload.subarray(offset, offset + 64 * 1024));
         controller.close();
       },
     });

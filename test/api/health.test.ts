@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/api/server.js';
+import { type RunningServer, startServer } from '../../src/api/server.js';
 import type { Chain } from '../../src/chain/chain.js';
 import type { PeerChainStatus } from '../../src/peer/peerApi.js';
 import { buildChain } from '../helpers/chainBuilder.js';
@@ -31,7 +31,13 @@ afterEach(async () => {
 });
 
 async function serve(testNode: ReturnType<typeof createTestNode>): Promise<string> {
-  const server = await startServer(testNode.node, { host: '127.0.0.1', port: 0, graphiql: false, dashboard: false, metrics: false });
+  const server = await startServer(testNode.node, {
+    host: '127.0.0.1',
+    port: 0,
+    graphiql: false,
+    dashboard: false,
+    metrics: false,
+  });
   servers.push(server);
   return server.url.slice(0, -'/graphql'.length);
 }
@@ -58,7 +64,10 @@ describe('health probes', () => {
   it('answers GET /readyz with 503 before the node is started, then 200 with the height and the tip', async () => {
     const testNode = createTestNode({ label: 'health-ready' });
     const base = await serve(testNode);
-    expect(await probe(`${base}/readyz`)).toMatchObject({ status: 503, body: { status: 'unavailable', reason: 'the node has not started' } });
+    expect(await probe(`${base}/readyz`)).toMatchObject({
+      status: 503,
+      body: { status: 'unavailable', reason: 'the node has not started' },
+    });
     await testNode.node.start();
     await testNode.node.mine();
     const ready = await probe(`${base}/readyz`);
@@ -110,14 +119,21 @@ describe('health probes', () => {
     await testNode.node.start();
     expect((await probe(`${base}/readyz`)).status).toBe(200);
     testNode.node.close();
-    expect(await probe(`${base}/readyz`)).toMatchObject({ status: 503, body: { status: 'unavailable', reason: 'the node is stopping' } });
+    expect(await probe(`${base}/readyz`)).toMatchObject({
+      status: 503,
+      body: { status: 'unavailable', reason: 'the node is stopping' },
+    });
   });
 
   it('refuses other methods with 405 and Allow, and leaves other paths to GraphQL', async () => {
     const testNode = createTestNode({ label: 'health-methods' });
     const base = await serve(testNode);
     for (const path of ['/healthz', '/readyz']) {
-      const refused = await probe(`${base}${path}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+      const refused = await probe(`${base}${path}`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(refused.status).toBe(405);
       expect(refused.headers.get('allow')).toBe('GET, HEAD');
       expect(refused.body).toEqual({ status: 'error', reason: `${path} answers GET and HEAD only` });

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/api/server.js';
+import { type RunningServer, startServer } from '../../src/api/server.js';
 import { createTestNode } from '../helpers/testNode.js';
 
 /**
@@ -12,7 +12,12 @@ const testNode = createTestNode();
 let server: RunningServer;
 beforeAll(async () => {
   await testNode.node.mine(); // coins for the node wallet, so that a `send` that ran would show in the mempool
-  server = await startServer(testNode.node, { host: '127.0.0.1', port: 0, graphiql: false, limits: { maxBodyBytes: 64 * 1024 } });
+  server = await startServer(testNode.node, {
+    host: '127.0.0.1',
+    port: 0,
+    graphiql: false,
+    limits: { maxBodyBytes: 64 * 1024 },
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -22,14 +27,26 @@ afterAll(async () => {
 /** Sends `chunks` with chunked transfer encoding and resolves with the status and body (or rejects after 5 s). */
 function sendChunked(chunks: readonly string[]): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = request(server.url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, timeout: 5_000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-    });
+    const req = request(
+      server.url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        timeout: 5_000,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
-    req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'EPIPE' || (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
+    req.on('error', (error) =>
+      (error as NodeJS.ErrnoException).code === 'EPIPE' || (error as NodeJS.ErrnoException).code === 'ECONNRESET'
+        ? undefined
+        : reject(error),
+    );
     for (const chunk of chunks) req.write(chunk);
     req.end();
   });
@@ -52,7 +69,9 @@ describe('request bodies at the HTTP layer', () => {
     // The empty-body path replays the request in process; a Host header that makes no URL must not crash the node.
     const reply = await new Promise<string>((resolve, reject) => {
       const socket = connect(server.port, '127.0.0.1', () =>
-        socket.write('POST /graphql HTTP/1.1\r\nHost: a b\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n0\r\n\r\n'),
+        socket.write(
+          'POST /graphql HTTP/1.1\r\nHost: a b\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n0\r\n\r\n',
+        ),
       );
       let text = '';
       const timer = setTimeout(() => {
@@ -73,7 +92,14 @@ describe('request bodies at the HTTP layer', () => {
 
   it('refuses a chunked body once it passes maxBodyBytes: 413 naming the limit, nothing executed', async () => {
     const padding = 'x'.repeat(16 * 1024);
-    const send = (pieces: number) => sendChunked(['{"query":"mutation { send(recipient: \\"' + 'ab'.repeat(32) + '\\", amount: 1) { __typename } }","variables":{"p":"', ...Array(pieces).fill(padding), '"}}']);
+    const send = (pieces: number) =>
+      sendChunked([
+        '{"query":"mutation { send(recipient: \\"' +
+          'ab'.repeat(32) +
+          '\\", amount: 1) { __typename } }","variables":{"p":"',
+        ...Array(pieces).fill(padding),
+        '"}}',
+      ]);
     // Control: the same transfer in 3 chunks of padding (under the limit) is executed.
     const control = await send(3);
     expect(control.body.data.send.__typename).toBe('TransactionAccepted');
@@ -87,13 +113,23 @@ describe('request bodies at the HTTP layer', () => {
   });
 
   it('refuses a declared Content-Length over the limit before reading the body', async () => {
-    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ node { height } }', variables: { p: 'x'.repeat(70_000) } }) });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ node { height } }', variables: { p: 'x'.repeat(70_000) } }),
+    });
     expect(response.status).toBe(413);
-    expect((await response.json()).errors[0].message).toMatch(/^request body of \d+ bytes is over the limit of 65536 bytes \(maxBodyBytes\)$/);
+    expect((await response.json()).errors[0].message).toMatch(
+      /^request body of \d+ bytes is over the limit of 65536 bytes \(maxBodyBytes\)$/,
+    );
   });
 
   it('still serves the next request after refusals', async () => {
-    const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ node { height } }' }) });
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ node { height } }' }),
+    });
     expect(await response.json()).toEqual({ data: { node: { height: 2 } } });
   });
 });

@@ -44,7 +44,10 @@ describe('request limits', () => {
   });
 
   it('still runs the deepest query the README documents', async () => {
-    const result = await gql(testNode.yoga, '{ chain { blocks(last: 2) { edges { node { transactions { id sender } } } } } }');
+    const result = await gql(
+      testNode.yoga,
+      '{ chain { blocks(last: 2) { edges { node { transactions { id sender } } } } } }',
+    );
     expect(result.errors).toBeUndefined();
   });
 });

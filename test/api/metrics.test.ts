@@ -1,6 +1,6 @@
 import { collectDefaultMetrics } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startServer, type RunningServer } from '../../src/api/server.js';
+import { type RunningServer, startServer } from '../../src/api/server.js';
 import { bob } from '../helpers/keys.js';
 import { createTestNode } from '../helpers/testNode.js';
 
@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 async function post(query: string): Promise<void> {
-  const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
   await response.text();
 }
 
@@ -81,7 +85,13 @@ describe('/metrics (Prometheus)', () => {
     const early = await startServer(other.node, { host: '127.0.0.1', port: 0, graphiql: false });
     try {
       for (let i = 0; i < 3; i++) {
-        await (await fetch(early.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ node { height } }"}' })).text();
+        await (
+          await fetch(early.url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"query":"{ node { height } }"}',
+          })
+        ).text();
       }
       await other.node.mine();
       const text = await (await fetch(`${early.url.slice(0, -'/graphql'.length)}/metrics`)).text();

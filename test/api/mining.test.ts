@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChainParams } from '../../src/chain/params.js';
 import { createTestNode } from '../helpers/testNode.js';
-import { gqlData, MINE, waitUntil, type TestNode } from './apiTestKit.js';
+import { gqlData, MINE, type TestNode, waitUntil } from './apiTestKit.js';
 
 /** A network where one block takes about 2^18 tries: long enough to ask questions while it is mined. */
 const harderParams = createChainParams({

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signTransaction } from '../../src/chain/transaction.js';
-import { signTransfer, type SignedTransfer } from '../../src/wallet/wallet.js';
+import { type SignedTransfer, signTransfer } from '../../src/wallet/wallet.js';
 import { createTestNode, testWallet } from '../helpers/testNode.js';
 import {
   fund,
@@ -107,7 +107,12 @@ describe('submitTransaction refuses a malformed transfer with a typed error and 
     [
       'a recipient that is not hex',
       () => ({ ...inputOf(validTransfer()), recipient: 'bob' }),
-      { typename: 'InvalidInputError', code: 'INVALID_INPUT', field: 'input.recipient', message: /input\.recipient.*64 hex/ },
+      {
+        typename: 'InvalidInputError',
+        code: 'INVALID_INPUT',
+        field: 'input.recipient',
+        message: /input\.recipient.*64 hex/,
+      },
     ],
     [
       'a recipient one hex digit short',
@@ -135,7 +140,10 @@ describe('submitTransaction refuses a malformed transfer with a typed error and 
     [
       "a signature by another key over the sender's transfer",
       () => {
-        const forged = signTransaction({ sender: alice.address, recipient: bob.address, amount: 1, nonce: 0 }, mallory.privateKey);
+        const forged = signTransaction(
+          { sender: alice.address, recipient: bob.address, amount: 1, nonce: 0 },
+          mallory.privateKey,
+        );
         return { ...forged };
       },
       { typename: 'TransactionRejectedError', code: 'INVALID_SIGNATURE', message: /signature/ },
@@ -207,14 +215,22 @@ describe('submitTransaction refuses a transfer that conflicts with the chain or 
   it('refuses the same transfer submitted twice with ALREADY_KNOWN', async () => {
     const input = inputOf(validTransfer());
     await gqlData(testNode.yoga, SUBMIT_TRANSACTION, { input });
-    await expectSubmitRefused(input, { typename: 'TransactionRejectedError', code: 'ALREADY_KNOWN', message: /already/ });
+    await expectSubmitRefused(input, {
+      typename: 'TransactionRejectedError',
+      code: 'ALREADY_KNOWN',
+      message: /already/,
+    });
   });
 
   it('refuses a transfer that is already confirmed with ALREADY_KNOWN', async () => {
     const input = inputOf(validTransfer());
     await gqlData(testNode.yoga, SUBMIT_TRANSACTION, { input });
     await mineBlocks(testNode, 1);
-    await expectSubmitRefused(input, { typename: 'TransactionRejectedError', code: 'ALREADY_KNOWN', message: /already/ });
+    await expectSubmitRefused(input, {
+      typename: 'TransactionRejectedError',
+      code: 'ALREADY_KNOWN',
+      message: /already/,
+    });
   });
 });
 

@@ -17,7 +17,12 @@ const PAGE = `query Page($first: Int, $after: String, $last: Int, $before: Strin
 interface Page {
   readonly indices: number[];
   readonly cursors: string[];
-  readonly pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  readonly pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
 }
 
 let testNode: TestNode;
@@ -102,7 +107,12 @@ describe('chain.blocks as a Relay connection', () => {
     for (const args of [{ after: String(HEIGHT) }, { after: '999' }, { first: 0 }, { last: 0 }, { before: '1' }]) {
       const result = await page(args);
       expect(result.indices, JSON.stringify(args)).toEqual([]);
-      expect(result.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
+      expect(result.pageInfo).toEqual({
+        hasNextPage: false,
+        hasPreviousPage: false,
+        startCursor: null,
+        endCursor: null,
+      });
     }
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/api/server.js';
+import { type RunningServer, startServer } from '../../src/api/server.js';
 import { createChainParams } from '../../src/chain/params.js';
 import { createTestNode, testNetworkParams } from '../helpers/testNode.js';
 import { deadPort, gqlData, mineBlocks, type TestNode } from './apiTestKit.js';
@@ -70,7 +70,10 @@ describe('registerNodes checks every URL before registering any', () => {
 
   it('refuses 10,000 URLs at once with InvalidInputError naming urls, without contacting any of them', async () => {
     // Distinct, well-formed, unroutable peers: each would hang until the 2 s peer timeout if it were contacted.
-    const urls = Array.from({ length: 10_000 }, (_, i) => `http://10.255.${Math.floor(i / 250)}.${(i % 250) + 1}:${port}`);
+    const urls = Array.from(
+      { length: 10_000 },
+      (_, i) => `http://10.255.${Math.floor(i / 250)}.${(i % 250) + 1}:${port}`,
+    );
     const started = performance.now();
     const result = await register(urls);
     const elapsedMs = performance.now() - started;
@@ -87,7 +90,13 @@ describe('registerNodes keeps peers that are down and reports them', () => {
     const result = await register([`127.0.0.1:${port}`]);
     expect(result.__typename).toBe('RegisterNodesSuccess');
     expect(result.added).toEqual([
-      { url: `http://127.0.0.1:${port}/graphql`, status: 'UNREACHABLE', height: null, lastSeen: null, lastError: expect.any(String) },
+      {
+        url: `http://127.0.0.1:${port}/graphql`,
+        status: 'UNREACHABLE',
+        height: null,
+        lastSeen: null,
+        lastError: expect.any(String),
+      },
     ]);
     expect(result.added[0].lastError.length).toBeGreaterThan(0);
     const data = await gqlData(testNode.yoga, PEERS);
@@ -106,7 +115,12 @@ describe('registerNodes keeps peers that are down and reports them', () => {
   });
 
   it('normalizes host:port, http://host:port and http://host:port/graphql to one peer', async () => {
-    const forms = [`127.0.0.1:${port}`, `http://127.0.0.1:${port}`, `http://127.0.0.1:${port}/graphql`, ` HTTP://127.0.0.1:${port}/graphql/ `];
+    const forms = [
+      `127.0.0.1:${port}`,
+      `http://127.0.0.1:${port}`,
+      `http://127.0.0.1:${port}/graphql`,
+      ` HTTP://127.0.0.1:${port}/graphql/ `,
+    ];
     const result = await register(forms);
     expect(result.added.map((peer: any) => peer.url)).toEqual([`http://127.0.0.1:${port}/graphql`]);
     expect(result.peers).toHaveLength(1);
@@ -135,7 +149,13 @@ describe('resolve with only dead peers', () => {
     const outcomes = [...data.resolve.peers].sort((a: any, b: any) => a.url.localeCompare(b.url));
     const expectedUrls = [port, otherPort].map((p) => `http://127.0.0.1:${p}/graphql`).sort();
     expect(outcomes).toEqual(
-      expectedUrls.map((url) => ({ url, outcome: 'UNREACHABLE', message: expect.any(String), blocksFetched: 0, peerHeight: null })),
+      expectedUrls.map((url) => ({
+        url,
+        outcome: 'UNREACHABLE',
+        message: expect.any(String),
+        blocksFetched: 0,
+        peerHeight: null,
+      })),
     );
     const peers = await gqlData(testNode.yoga, PEERS);
     expect(peers.peers.map((peer: any) => peer.status)).toEqual(['UNREACHABLE', 'UNREACHABLE']);
@@ -157,7 +177,9 @@ describe('registerNodes and resolve with live peers', () => {
   });
 
   /** Starts another node on 127.0.0.1 (port 0) and returns it with its server. */
-  async function startPeer(overrides: Parameters<typeof createTestNode>[0] = {}): Promise<{ peer: TestNode; server: RunningServer }> {
+  async function startPeer(
+    overrides: Parameters<typeof createTestNode>[0] = {},
+  ): Promise<{ peer: TestNode; server: RunningServer }> {
     const peer = createTestNode({ label: `peer-${others.length}`, ...overrides });
     others.push(peer);
     const server = await startServer(peer.node, { host: '127.0.0.1', port: 0 });
@@ -201,15 +223,26 @@ describe('registerNodes and resolve with live peers', () => {
     await mineBlocks(testNode, 2);
     await register([server.url]);
     const tip = testNode.node.chain.tip.hash;
-    const data = await gqlData(testNode.yoga, `mutation { resolve { replaced chain { tip { hash } } peers { outcome } } }`);
+    const data = await gqlData(
+      testNode.yoga,
+      `mutation { resolve { replaced chain { tip { hash } } peers { outcome } } }`,
+    );
     expect(data.resolve).toEqual({ replaced: false, chain: { tip: { hash: tip } }, peers: [{ outcome: 'AHEAD' }] });
   });
 
   it('keeps a peer of another network as REFUSED, naming GENESIS_MISMATCH', async () => {
-    const { server } = await startPeer({ params: createChainParams({ ...testNetworkParams, networkName: 'another-net' }) });
+    const { server } = await startPeer({
+      params: createChainParams({ ...testNetworkParams, networkName: 'another-net' }),
+    });
     const result = await register([server.url]);
     expect(result.added).toEqual([
-      { url: server.url, status: 'REFUSED', height: 1, lastSeen: expect.any(Number), lastError: expect.stringMatching(/^GENESIS_MISMATCH/) },
+      {
+        url: server.url,
+        status: 'REFUSED',
+        height: 1,
+        lastSeen: expect.any(Number),
+        lastError: expect.stringMatching(/^GENESIS_MISMATCH/),
+      },
     ]);
   });
 
@@ -218,7 +251,13 @@ describe('registerNodes and resolve with live peers', () => {
     servers.push(own);
     const result = await register([own.url]);
     expect(result.added).toEqual([
-      { url: own.url, status: 'REFUSED', height: 1, lastSeen: expect.any(Number), lastError: expect.stringMatching(/^SELF/) },
+      {
+        url: own.url,
+        status: 'REFUSED',
+        height: 1,
+        lastSeen: expect.any(Number),
+        lastError: expect.stringMatching(/^SELF/),
+      },
     ]);
   });
 });

@@ -32,10 +32,14 @@ describe('block(index, hash) takes exactly one argument', () => {
   });
 
   it('answers explicit nulls for both arguments like no argument at all', async () => {
-    const error = await gqlError(testNode.yoga, 'query ($i: Int, $h: String) { block(index: $i, hash: $h) { index } }', {
-      i: null,
-      h: null,
-    });
+    const error = await gqlError(
+      testNode.yoga,
+      'query ($i: Int, $h: String) { block(index: $i, hash: $h) { index } }',
+      {
+        i: null,
+        h: null,
+      },
+    );
     expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
   });
 
@@ -88,7 +92,9 @@ describe('account(address)', () => {
     ['"0", the reward sender', '0'],
     ['a 63-character address', stranger.address.slice(1)],
   ])('answers %s with a BAD_USER_INPUT error naming the address', async (_name, address) => {
-    const error = await gqlError(testNode.yoga, `query ($a: String!) { account(address: $a) { balance } }`, { a: address });
+    const error = await gqlError(testNode.yoga, `query ($a: String!) { account(address: $a) { balance } }`, {
+      a: address,
+    });
     expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(error.message).toMatch(/address must be an address: 64 hex characters/);
   });
@@ -115,15 +121,22 @@ describe('account(address)', () => {
 
 describe('transaction(id) and pendingTransactions', () => {
   it('answers null for an unknown id, well-formed or not', async () => {
-    const data = await gqlData(testNode.yoga, `{ a: transaction(id: "${'cd'.repeat(32)}") { id } b: transaction(id: "nope") { id } }`);
+    const data = await gqlData(
+      testNode.yoga,
+      `{ a: transaction(id: "${'cd'.repeat(32)}") { id } b: transaction(id: "nope") { id } }`,
+    );
     expect(data).toEqual({ a: null, b: null });
   });
 
   it('finds a reward transaction by its id', async () => {
     const tip = testNode.node.chain.tip;
-    const data = await gqlData(testNode.yoga, `query ($id: ID!) { transaction(id: $id) { isReward nonce blockIndex position } }`, {
-      id: tip.transactionIds[0],
-    });
+    const data = await gqlData(
+      testNode.yoga,
+      `query ($id: ID!) { transaction(id: $id) { isReward nonce blockIndex position } }`,
+      {
+        id: tip.transactionIds[0],
+      },
+    );
     expect(data.transaction).toEqual({ isReward: true, nonce: 3, blockIndex: 3, position: 0 });
   });
 
@@ -136,14 +149,19 @@ describe('transaction(id) and pendingTransactions', () => {
       await gqlData(testNode.yoga, SUBMIT_TRANSACTION, { input });
       ids.push(id);
     }
-    const data = await gqlData(testNode.yoga, `{ all: pendingTransactions { id } two: pendingTransactions(first: 2) { id } }`);
+    const data = await gqlData(
+      testNode.yoga,
+      `{ all: pendingTransactions { id } two: pendingTransactions(first: 2) { id } }`,
+    );
     expect(data.all.map((tx: any) => tx.id)).toEqual(ids);
     expect(data.two.map((tx: any) => tx.id)).toEqual(ids.slice(0, 2));
   });
 
   // Queries have no typed error results: an out-of-range argument is a standard GraphQL error, never a masked one.
   it.each([0, 1001])('answers pendingTransactions(first: %i) with a BAD_USER_INPUT error', async (first) => {
-    const error = await gqlError(testNode.yoga, `query ($n: Int) { pendingTransactions(first: $n) { id } }`, { n: first });
+    const error = await gqlError(testNode.yoga, `query ($n: Int) { pendingTransactions(first: $n) { id } }`, {
+      n: first,
+    });
     expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(error.message).toMatch(/first must be from 1 to 1000/);
   });
@@ -193,7 +211,13 @@ describe('account history paging', () => {
       for (let i = 0; i < 7; i++) await paged.node.mine();
       const address = paged.node.wallet.address;
       const page = async (variables: Record<string, unknown>) =>
-        (await gqlData(paged.yoga, 'query($a: String!, $f: Int, $b: Int) { account(address: $a) { transactionCount transactions(first: $f, before: $b) { blockIndex } } }', { a: address, ...variables })).account;
+        (
+          await gqlData(
+            paged.yoga,
+            'query($a: String!, $f: Int, $b: Int) { account(address: $a) { transactionCount transactions(first: $f, before: $b) { blockIndex } } }',
+            { a: address, ...variables },
+          )
+        ).account;
       const first = await page({ f: 3 });
       expect(first.transactionCount).toBe(7);
       expect(first.transactions.map((tx: any) => tx.blockIndex)).toEqual([8, 7, 6]);
@@ -201,7 +225,11 @@ describe('account history paging', () => {
       expect(second.transactions.map((tx: any) => tx.blockIndex)).toEqual([5, 4, 3]);
       const last = await page({ f: 3, b: 1 });
       expect(last.transactions.map((tx: any) => tx.blockIndex)).toEqual([2]);
-      const error = await gqlError(paged.yoga, 'query($a: String!) { account(address: $a) { transactions(before: -1) { id } } }', { a: address });
+      const error = await gqlError(
+        paged.yoga,
+        'query($a: String!) { account(address: $a) { transactions(before: -1) { id } } }',
+        { a: address },
+      );
       expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
     } finally {
       paged.node.close();

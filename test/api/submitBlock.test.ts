@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blockHash, createHeaderTemplate } from '../../src/chain/block.js';
 import { meetsDifficulty } from '../../src/chain/pow.js';
-import { searchProof } from '../../src/mining/searchProof.js';
 import { createRewardTransaction, signTransaction } from '../../src/chain/transaction.js';
 import type { Block, BlockHeader, Transaction } from '../../src/chain/types.js';
+import { searchProof } from '../../src/mining/searchProof.js';
 import { createTestNode, testWallet } from '../helpers/testNode.js';
 import { gqlData, mineBlocks, observableState, SEND, type TestNode } from './apiTestKit.js';
 
@@ -42,7 +42,11 @@ function buildBlock(options: BuildOptions = {}): Block {
   const parent = options.parent;
   const index = parent === undefined ? context.index : parent.index + 1;
   const transactions = [
-    createRewardTransaction(index, options.miner ?? outsideMiner.address, options.reward ?? testNode.node.chain.params.reward),
+    createRewardTransaction(
+      index,
+      options.miner ?? outsideMiner.address,
+      options.reward ?? testNode.node.chain.params.reward,
+    ),
     ...(options.transfers ?? []),
   ];
   const template = createHeaderTemplate({
@@ -75,7 +79,12 @@ async function submit(block: Record<string, unknown>, hash?: string): Promise<an
 }
 
 /** Submits a block that must be refused with `code`, and checks the chain, mempool and node are as before. */
-async function expectRejected(block: Record<string, unknown>, code: string, message: RegExp, hash?: string): Promise<void> {
+async function expectRejected(
+  block: Record<string, unknown>,
+  code: string,
+  message: RegExp,
+  hash?: string,
+): Promise<void> {
   const before = await observableState(testNode.yoga, [outsideMiner.address, testNode.node.wallet.address]);
   const result = await submit(block, hash);
   expect(result).toEqual({ __typename: 'BlockRejectedError', code, message: expect.stringMatching(message) });
@@ -106,7 +115,11 @@ describe('submitBlock accepts valid blocks and says what it did with them', () =
     await submit(toInput(block));
     const before = await observableState(testNode.yoga, [outsideMiner.address]);
     const result = await submit(toInput(block));
-    expect(result).toMatchObject({ __typename: 'SubmitBlockSuccess', status: 'DUPLICATE', hash: blockHash(block.header) });
+    expect(result).toMatchObject({
+      __typename: 'SubmitBlockSuccess',
+      status: 'DUPLICATE',
+      hash: blockHash(block.header),
+    });
     expect(result.block.hash).toBe(blockHash(block.header));
     expect(await observableState(testNode.yoga, [outsideMiner.address])).toEqual(before);
   });
@@ -115,9 +128,16 @@ describe('submitBlock accepts valid blocks and says what it did with them', () =
     const block = buildBlock({ parent: { hash: 'ab'.repeat(32), index: 9, timestamp: testNode.node.now() } });
     const before = await observableState(testNode.yoga, [outsideMiner.address]);
     const result = await submit(toInput(block));
-    expect(result).toEqual({ __typename: 'SubmitBlockSuccess', status: 'ORPHAN', hash: blockHash(block.header), block: null });
+    expect(result).toEqual({
+      __typename: 'SubmitBlockSuccess',
+      status: 'ORPHAN',
+      hash: blockHash(block.header),
+      block: null,
+    });
     expect(await observableState(testNode.yoga, [outsideMiner.address])).toEqual(before);
-    const lookup = await gqlData(testNode.yoga, `query ($h: String!) { block(hash: $h) { index } }`, { h: blockHash(block.header) });
+    const lookup = await gqlData(testNode.yoga, `query ($h: String!) { block(hash: $h) { index } }`, {
+      h: blockHash(block.header),
+    });
     expect(lookup.block).toBeNull();
   });
 
@@ -163,7 +183,9 @@ describe('submitBlock and the mempool', () => {
     const block3 = testNode.node.chain.getBlockAt(3)!;
     // Two blocks from block 3 outweigh our block 4.
     const first = buildBlock({ parent: { hash: block3.hash, index: 3, timestamp: block3.block.header.timestamp } });
-    const second = buildBlock({ parent: { hash: blockHash(first.header), index: 4, timestamp: first.header.timestamp } });
+    const second = buildBlock({
+      parent: { hash: blockHash(first.header), index: 4, timestamp: first.header.timestamp },
+    });
     expect((await submit(toInput(first))).status).toBe('SIDE');
     expect((await submit(toInput(second))).status).toBe('REORGANIZED');
     const data = await gqlData(
@@ -200,7 +222,10 @@ describe('submitBlock refuses invalid blocks with the consensus rule and leaves 
 
   it('refuses a transfer whose amount was changed after sealing with MERKLE_ROOT_MISMATCH', async () => {
     const nodeWallet = testNode.node.wallet;
-    const transfer = signTransaction({ sender: nodeWallet.address, recipient: bob.address, amount: 1, nonce: 0 }, nodeWallet.privateKey);
+    const transfer = signTransaction(
+      { sender: nodeWallet.address, recipient: bob.address, amount: 1, nonce: 0 },
+      nodeWallet.privateKey,
+    );
     const input = toInput(buildBlock({ transfers: [transfer] })) as { transactions: Array<Record<string, unknown>> };
     input.transactions[1] = { ...input.transactions[1], amount: 2 };
     await expectRejected(input, 'MERKLE_ROOT_MISMATCH', /merkle/i);
@@ -208,15 +233,24 @@ describe('submitBlock refuses invalid blocks with the consensus rule and leaves 
 
   it('refuses a transfer whose signature was replaced after sealing with INVALID_SIGNATURE', async () => {
     const nodeWallet = testNode.node.wallet;
-    const transfer = signTransaction({ sender: nodeWallet.address, recipient: bob.address, amount: 1, nonce: 0 }, nodeWallet.privateKey);
-    const other = signTransaction({ sender: nodeWallet.address, recipient: bob.address, amount: 1, nonce: 0 }, bob.privateKey);
+    const transfer = signTransaction(
+      { sender: nodeWallet.address, recipient: bob.address, amount: 1, nonce: 0 },
+      nodeWallet.privateKey,
+    );
+    const other = signTransaction(
+      { sender: nodeWallet.address, recipient: bob.address, amount: 1, nonce: 0 },
+      bob.privateKey,
+    );
     const input = toInput(buildBlock({ transfers: [transfer] })) as { transactions: Array<Record<string, unknown>> };
     input.transactions[1] = { ...input.transactions[1], signature: other.signature };
     await expectRejected(input, 'INVALID_SIGNATURE', /signature/);
   });
 
   it('refuses a transfer the sender cannot pay with INSUFFICIENT_BALANCE', async () => {
-    const transfer = signTransaction({ sender: bob.address, recipient: outsideMiner.address, amount: 1, nonce: 0 }, bob.privateKey);
+    const transfer = signTransaction(
+      { sender: bob.address, recipient: outsideMiner.address, amount: 1, nonce: 0 },
+      bob.privateKey,
+    );
     await expectRejected(toInput(buildBlock({ transfers: [transfer] })), 'INSUFFICIENT_BALANCE', /balance/);
   });
 

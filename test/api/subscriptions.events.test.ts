@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Chain } from '../../src/chain/chain.js';
 import { addBlockOrThrow, mineBlock } from '../helpers/chainBuilder.js';
 import { testWallet } from '../helpers/keys.js';
 import { createTestNode } from '../helpers/testNode.js';
-import { deadPort, mineBlocks, SseReader, subscribeSse, waitUntil, type TestNode } from './apiTestKit.js';
-import { Chain } from '../../src/chain/chain.js';
+import { deadPort, mineBlocks, type SseReader, subscribeSse, type TestNode, waitUntil } from './apiTestKit.js';
 
 let testNode: TestNode;
 const readers: SseReader[] = [];
@@ -57,7 +57,11 @@ describe('peerChanged subscription', () => {
     const port = await deadPort();
     await testNode.node.registerNodes([`127.0.0.1:${port}`]);
     const first = await reader.next();
-    expect(first.data.peerChanged).toEqual({ url: `http://127.0.0.1:${port}/graphql`, status: 'UNKNOWN', lastError: null });
+    expect(first.data.peerChanged).toEqual({
+      url: `http://127.0.0.1:${port}/graphql`,
+      status: 'UNKNOWN',
+      lastError: null,
+    });
     const second = await reader.next();
     expect(second.data.peerChanged).toMatchObject({ url: `http://127.0.0.1:${port}/graphql`, status: 'UNREACHABLE' });
     expect(second.data.peerChanged.lastError).toMatch(/ECONNREFUSED/);
@@ -70,11 +74,19 @@ describe('miningProgress subscription', () => {
     const { WorkerMiner } = await import('../../src/mining/workerMiner.js');
     const miner = new WorkerMiner({ threads: 1 });
     // A network where a block takes far longer than a second, so progress is reported before it is found.
-    const params = createChainParams({ networkName: 'progress', initialDifficulty: 40, minDifficulty: 1, retargetInterval: 0 });
+    const params = createChainParams({
+      networkName: 'progress',
+      initialDifficulty: 40,
+      minDifficulty: 1,
+      retargetInterval: 0,
+    });
     const slow = createTestNode({ label: 'progress', params, miner });
     try {
       const before = slow.node.events.listenerCount('miningProgress');
-      const reader = await subscribeSse(slow.yoga, 'subscription { miningProgress { hashrate tries difficulty elapsedMs index } }');
+      const reader = await subscribeSse(
+        slow.yoga,
+        'subscription { miningProgress { hashrate tries difficulty elapsedMs index } }',
+      );
       readers.push(reader);
       await waitUntil(() => slow.node.events.listenerCount('miningProgress') > before);
       const mining = slow.node.mine().catch(() => undefined);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestNode } from '../helpers/testNode.js';
-import { gqlData, mineBlocks, mineViaApi, SseReader, subscribeSse, waitUntil, type TestNode } from './apiTestKit.js';
+import { gqlData, mineBlocks, mineViaApi, SseReader, subscribeSse, type TestNode, waitUntil } from './apiTestKit.js';
 
 const NEW_BLOCK = `subscription NewBlock($afterIndex: Int) {
   newBlock(afterIndex: $afterIndex) { index hash previousHash transactionCount }
@@ -28,7 +28,10 @@ async function subscribe(variables: Record<string, unknown> = {}, method: 'POST'
     const url = new URL('http://yoga/graphql');
     url.searchParams.set('query', NEW_BLOCK);
     url.searchParams.set('variables', JSON.stringify(variables));
-    const response = await testNode.yoga.fetch(url.toString(), { method: 'GET', headers: { accept: 'text/event-stream' } });
+    const response = await testNode.yoga.fetch(url.toString(), {
+      method: 'GET',
+      headers: { accept: 'text/event-stream' },
+    });
     expect(response.status).toBe(200);
     reader = new SseReader(response);
   }
@@ -57,7 +60,11 @@ describe('newBlock over server-sent events', () => {
   it('delivers several blocks in chain order', async () => {
     const reader = await subscribe();
     await mineBlocks(testNode, 3);
-    const indices = [(await reader.next()).data.newBlock.index, (await reader.next()).data.newBlock.index, (await reader.next()).data.newBlock.index];
+    const indices = [
+      (await reader.next()).data.newBlock.index,
+      (await reader.next()).data.newBlock.index,
+      (await reader.next()).data.newBlock.index,
+    ];
     expect(indices).toEqual([2, 3, 4]);
   });
 
@@ -67,7 +74,9 @@ describe('newBlock over server-sent events', () => {
     const replayed = [];
     for (let i = 0; i < 3; i++) replayed.push((await reader.next()).data.newBlock);
     expect(replayed.map((block) => block.index)).toEqual([2, 3, 4]);
-    expect(replayed.map((block) => block.hash)).toEqual([2, 3, 4].map((index) => testNode.node.chain.getBlockAt(index)!.hash));
+    expect(replayed.map((block) => block.hash)).toEqual(
+      [2, 3, 4].map((index) => testNode.node.chain.getBlockAt(index)!.hash),
+    );
 
     const fifth = await mineViaApi(testNode);
     const live = (await reader.next()).data.newBlock;

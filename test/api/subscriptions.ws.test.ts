@@ -1,9 +1,9 @@
-import { createClient, type Client } from 'graphql-ws';
+import { type Client, createClient } from 'graphql-ws';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { startServer, type RunningServer } from '../../src/api/server.js';
+import { type RunningServer, startServer } from '../../src/api/server.js';
 import { createTestNode } from '../helpers/testNode.js';
-import { mineBlocks, mineViaApi, waitUntil, type TestNode } from './apiTestKit.js';
+import { mineBlocks, mineViaApi, type TestNode, waitUntil } from './apiTestKit.js';
 
 const NEW_BLOCK = `subscription NewBlock($afterIndex: Int) {
   newBlock(afterIndex: $afterIndex) { index hash previousHash }
@@ -107,7 +107,9 @@ describe('newBlock over graphql-ws', () => {
     const subscription = await subscribeNewBlock({ afterIndex: 1 });
     const replayed = [await nextBlock(subscription), await nextBlock(subscription), await nextBlock(subscription)];
     expect(replayed.map((block) => block.index)).toEqual([2, 3, 4]);
-    expect(replayed.map((block) => block.hash)).toEqual([2, 3, 4].map((index) => testNode.node.chain.getBlockAt(index)!.hash));
+    expect(replayed.map((block) => block.hash)).toEqual(
+      [2, 3, 4].map((index) => testNode.node.chain.getBlockAt(index)!.hash),
+    );
 
     const fifth = await mineViaApi(testNode);
     expect(await nextBlock(subscription)).toEqual({ index: 5, hash: fifth.hash, previousHash: replayed[2].hash });

@@ -95,6 +95,10 @@ describe('submitTransaction with a transfer signed by the client', () => {
     };
     const data = await gqlData(testNode.yoga, SUBMIT_TRANSACTION, { input });
     expect(data.submitTransaction.__typename).toBe('TransactionAccepted');
-    expect(data.submitTransaction.transaction).toMatchObject({ id: signed.id, sender: alice.address, recipient: bob.address });
+    expect(data.submitTransaction.transaction).toMatchObject({
+      id: signed.id,
+      sender: alice.address,
+      recipient: bob.address,
+    });
   });
 });

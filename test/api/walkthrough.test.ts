@@ -20,7 +20,10 @@ describe('the tutorial walkthrough', () => {
   });
 
   it('starts with the genesis block only', async () => {
-    const data = await gqlData(testNode.yoga, `{ chain { length genesis { index hash previousHash transactionCount } tip { hash } } }`);
+    const data = await gqlData(
+      testNode.yoga,
+      `{ chain { length genesis { index hash previousHash transactionCount } tip { hash } } }`,
+    );
     expect(data.chain.length).toBe(1);
     expect(data.chain.genesis).toMatchObject({ index: 1, previousHash: '0'.repeat(64), transactionCount: 0 });
     expect(data.chain.tip.hash).toBe(data.chain.genesis.hash);
@@ -100,7 +103,12 @@ describe('the tutorial walkthrough', () => {
     expect(secondBlock.index).toBe(3);
     expect(secondBlock.previousHash).toBe(firstBlock.hash);
     expect(secondBlock.transactionCount).toBe(2);
-    expect(secondBlock.transactions[0]).toMatchObject({ sender: '0', recipient: nodeAddress, nonce: 3, isReward: true });
+    expect(secondBlock.transactions[0]).toMatchObject({
+      sender: '0',
+      recipient: nodeAddress,
+      nonce: 3,
+      isReward: true,
+    });
     expect(secondBlock.transactions[1]).toMatchObject({
       id: sentId,
       sender: nodeAddress,

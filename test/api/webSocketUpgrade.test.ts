@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startServer, type RunningServer } from '../../src/api/server.js';
+import { type RunningServer, startServer } from '../../src/api/server.js';
 import { createTestNode } from '../helpers/testNode.js';
 
 const running: Array<{ server: RunningServer; close: () => void }> = [];
@@ -15,7 +15,13 @@ afterEach(async () => {
 /** A fresh server: ws and graphql-ws are not loaded until its first upgrade (or 2 s later). */
 async function freshServer(label: string): Promise<RunningServer> {
   const testNode = createTestNode({ label });
-  const server = await startServer(testNode.node, { host: '127.0.0.1', port: 0, graphiql: false, dashboard: false, metrics: false });
+  const server = await startServer(testNode.node, {
+    host: '127.0.0.1',
+    port: 0,
+    graphiql: false,
+    dashboard: false,
+    metrics: false,
+  });
   running.push({ server, close: () => testNode.node.close() });
   return server;
 }
@@ -96,7 +102,9 @@ describe('WebSocket upgrades (graphql-ws loaded at the first one)', () => {
     const closing = running.pop()!;
     await Promise.race([
       closing.server.close(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('server.close() hung on the half-open socket')), 3_000)),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('server.close() hung on the half-open socket')), 3_000),
+      ),
     ]);
     closing.close();
     socket.destroy();

@@ -16,7 +16,9 @@ describe('ancestry', () => {
     const ancestry = new Ancestry(chain, chain.params);
     const all = [chain.genesis, ...blocks].map((stored) => stored.block.header.timestamp).reverse();
     expect(ancestry.recentTimestamps(chain.tip)).toEqual(all.slice(0, chain.params.medianTimeSpan));
-    expect(ancestry.recentTimestamps(blocks[1]!)).toEqual([blocks[1]!, blocks[0]!, chain.genesis].map((b) => b.block.header.timestamp));
+    expect(ancestry.recentTimestamps(blocks[1]!)).toEqual(
+      [blocks[1]!, blocks[0]!, chain.genesis].map((b) => b.block.header.timestamp),
+    );
   });
 
   it('finds an ancestor at an index on the best chain and on a side branch', () => {

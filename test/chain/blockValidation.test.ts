@@ -159,13 +159,20 @@ describe('intrinsic block rules', () => {
 
   it('INVALID_SIGNATURE: rejects a block with a transfer that is not signed by its sender', () => {
     const chain = aliceChain();
-    const forged = signTransaction({ sender: alice.address, recipient: bob.address, amount: 1, nonce: 0 }, bob.privateKey);
+    const forged = signTransaction(
+      { sender: alice.address, recipient: bob.address, amount: 1, nonce: 0 },
+      bob.privateKey,
+    );
     expectIntrinsicRejection(chain, sealOnTip(chain, [nextReward(chain), forged]), 'INVALID_SIGNATURE');
   });
 
   it('INVALID_AMOUNT: rejects a block with a transfer of zero coins', () => {
     const chain = aliceChain();
-    expectIntrinsicRejection(chain, sealOnTip(chain, [nextReward(chain), transfer(alice, bob, 0, 0)]), 'INVALID_AMOUNT');
+    expectIntrinsicRejection(
+      chain,
+      sealOnTip(chain, [nextReward(chain), transfer(alice, bob, 0, 0)]),
+      'INVALID_AMOUNT',
+    );
   });
 
   it('DUPLICATE_TRANSACTION: rejects a block that holds the same transaction twice', () => {

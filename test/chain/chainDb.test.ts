@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChainDb } from '../../src/chain/db/chainDb.js';
-import { involvedAddresses, type ChainWriteBatch } from '../../src/chain/db/model.js';
+import { type ChainWriteBatch, involvedAddresses } from '../../src/chain/db/model.js';
 import { REWARD_SENDER } from '../../src/chain/types.js';
 import { asParent, buildBranch, createTestChain, extendChain, idOf, transfer } from '../helpers/chainBuilder.js';
 import { alice, bob, carol } from '../helpers/keys.js';
@@ -28,7 +28,11 @@ describe('chain store', () => {
     const store = new RecordingStore();
     const { chain } = createTestChain({ db: store });
     expect(store.batches).toHaveLength(1);
-    expect(store.batches[0]).toMatchObject({ newBlocks: [chain.genesis], connected: [chain.genesis], tipHash: chain.genesis.hash });
+    expect(store.batches[0]).toMatchObject({
+      newBlocks: [chain.genesis],
+      connected: [chain.genesis],
+      tipHash: chain.genesis.hash,
+    });
     extendChain(chain, { miner: alice });
     expect(store.batches).toHaveLength(2);
     chain.addBlocks(buildBranch(chain.tip, 3));
@@ -66,7 +70,7 @@ describe('chain store', () => {
     expect(batch.tipHash).toBe(chain.tip.hash);
   });
 
-  it('keeps each address\'s history in chain order and pops exactly what a disconnected block pushed', () => {
+  it("keeps each address's history in chain order and pops exactly what a disconnected block pushed", () => {
     const { chain } = createTestChain();
     const funding = extendChain(chain, { miner: alice });
     const pay = transfer(alice, bob, 1, 0);

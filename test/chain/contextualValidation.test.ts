@@ -3,7 +3,6 @@ import { blockHash } from '../../src/chain/block.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { expectedDifficulty, medianTimePast, minimumChildTimestamp } from '../../src/chain/difficulty.js';
 import { createGenesisBlock } from '../../src/chain/genesis.js';
-import { LedgerOverlay } from '../../src/chain/ledger.js';
 import type { BlockRejectionCode } from '../../src/chain/rejections.js';
 import { createRewardTransaction } from '../../src/chain/transaction.js';
 import type { Block } from '../../src/chain/types.js';
@@ -24,7 +23,12 @@ import { createEasyParams, easyParams } from '../helpers/params.js';
 // block that is intrinsically valid (checked) and breaks exactly one contextual rule.
 
 /** Asserts that the chain refuses `blocks` with `code` at `position`, stores none of them and keeps its tip. */
-function expectContextualRejection(chain: Chain, blocks: readonly Block[], code: BlockRejectionCode, position = 0): void {
+function expectContextualRejection(
+  chain: Chain,
+  blocks: readonly Block[],
+  code: BlockRejectionCode,
+  position = 0,
+): void {
   const tipBefore = chain.tip.hash;
   const heightBefore = chain.height;
   const result = chain.addBlocks(blocks);
@@ -43,7 +47,7 @@ function aliceChain(blocks = 3): Chain {
 }
 
 describe('contextual block rules', () => {
-  it('GENESIS_MISMATCH: rejects a block 1 that is not this network\'s genesis', () => {
+  it("GENESIS_MISMATCH: rejects a block 1 that is not this network's genesis", () => {
     const { chain } = createTestChain();
     const otherGenesis = createGenesisBlock(createEasyParams({ networkName: 'other-net' }));
     expectContextualRejection(chain, [otherGenesis], 'GENESIS_MISMATCH');
@@ -71,14 +75,18 @@ describe('contextual block rules', () => {
     const wrongParent = chain.getBlockAt(2)!;
     const result = checkHeaderAgainstParent(
       block.header,
-      { header: wrongParent.block.header, hash: wrongParent.hash, recentTimestamps: [wrongParent.block.header.timestamp] },
+      {
+        header: wrongParent.block.header,
+        hash: wrongParent.hash,
+        recentTimestamps: [wrongParent.block.header.timestamp],
+      },
       chain.params,
       Number.MAX_SAFE_INTEGER - chain.params.maxFutureBlockTimeMs,
     );
     expect(result.ok ? 'accepted' : result.rejection.code).toBe('BROKEN_LINK');
   });
 
-  it('INDEX_NOT_PARENT_PLUS_ONE: rejects a block whose index is not its parent\'s index plus one', () => {
+  it("INDEX_NOT_PARENT_PLUS_ONE: rejects a block whose index is not its parent's index plus one", () => {
     const { chain } = createTestChain();
     const next = chain.nextBlockContext();
     const index = next.index + 1;
@@ -123,7 +131,7 @@ describe('contextual block rules', () => {
     expect(chain.addBlock(block).status).toBe('extended');
   });
 
-  it('NONCE_MISMATCH: rejects a block with a transfer whose nonce is not the sender\'s next', () => {
+  it("NONCE_MISMATCH: rejects a block with a transfer whose nonce is not the sender's next", () => {
     const chain = aliceChain();
     const skipped = transfer(alice, bob, 1, 1);
     expectContextualRejection(chain, [mineBlock({ chain, transactions: [skipped] })], 'NONCE_MISMATCH');
@@ -139,7 +147,11 @@ describe('contextual block rules', () => {
   it('INSUFFICIENT_BALANCE: rejects a block with a transfer of more coins than the sender holds', () => {
     const chain = aliceChain();
     expect(chain.getAccount(alice.address).balance).toBe(3);
-    expectContextualRejection(chain, [mineBlock({ chain, transactions: [transfer(alice, bob, 4, 0)] })], 'INSUFFICIENT_BALANCE');
+    expectContextualRejection(
+      chain,
+      [mineBlock({ chain, transactions: [transfer(alice, bob, 4, 0)] })],
+      'INSUFFICIENT_BALANCE',
+    );
   });
 
   it('counts earlier transfers of the same block against the balance', () => {
@@ -197,11 +209,13 @@ describe('timestamp and difficulty rules', () => {
     // The last three timestamps are tip-2000, tip-1000 and tip: the median is tip-1000.
     const tipTime = chain.tip.block.header.timestamp;
     const rejected = chain.addBlock(mineBlock({ chain, timestamp: tipTime - 1_000 }));
-    expect(rejected.status === 'invalid' ? rejected.rejection.code : rejected.status).toBe('TIMESTAMP_NOT_AFTER_MEDIAN_TIME_PAST');
+    expect(rejected.status === 'invalid' ? rejected.rejection.code : rejected.status).toBe(
+      'TIMESTAMP_NOT_AFTER_MEDIAN_TIME_PAST',
+    );
     expect(chain.addBlock(mineBlock({ chain, timestamp: tipTime - 999 })).status).toBe('extended');
   });
 
-  it('validates a side branch against its own ancestors\' timestamps, not the best chain\'s', () => {
+  it("validates a side branch against its own ancestors' timestamps, not the best chain's", () => {
     const { chain } = buildChain(3);
     const branch = buildBranch(chain.genesis, 2, { miner: carol, spacingMs: 10 });
     expect(chain.addBlocks(branch).status).toBe('side');

@@ -97,7 +97,9 @@ describe('transaction encoding', () => {
     const bytes = encodeTransactionPayload(createRewardTransaction(7, bob.address, 1));
     expect(bytes[0]).toBe(0);
     expect(bytes.subarray(1, 33).every((b) => b === 0)).toBe(true);
-    expect(decodeTransaction(bytes, new Uint8Array(SIGNATURE_BYTES))).toEqual(createRewardTransaction(7, bob.address, 1));
+    expect(decodeTransaction(bytes, new Uint8Array(SIGNATURE_BYTES))).toEqual(
+      createRewardTransaction(7, bob.address, 1),
+    );
   });
 
   it('decodes a transfer with its signature', () => {

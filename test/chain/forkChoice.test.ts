@@ -3,14 +3,7 @@ import { blockHash } from '../../src/chain/block.js';
 import { hasMoreWork } from '../../src/chain/forkChoice.js';
 import { blockWork } from '../../src/chain/pow.js';
 import type { Block } from '../../src/chain/types.js';
-import {
-  asParent,
-  buildBranch,
-  buildChain,
-  createTestChain,
-  mineBlock,
-  transfer,
-} from '../helpers/chainBuilder.js';
+import { asParent, buildBranch, buildChain, createTestChain, mineBlock, transfer } from '../helpers/chainBuilder.js';
 import { alice, bob, carol } from '../helpers/keys.js';
 import { EASY_DIFFICULTY } from '../helpers/params.js';
 
@@ -23,7 +16,9 @@ describe('fork choice', () => {
   it('records cumulative work as the sum of 2^difficulty from the genesis', () => {
     const { chain, blocks } = buildChain(4);
     expect(chain.genesis.totalWork).toBe(blockWork(EASY_DIFFICULTY));
-    blocks.forEach((stored, i) => expect(stored.totalWork).toBe(BigInt(i + 2) * blockWork(EASY_DIFFICULTY)));
+    blocks.forEach((stored, i) => {
+      expect(stored.totalWork).toBe(BigInt(i + 2) * blockWork(EASY_DIFFICULTY));
+    });
     expect(chain.tip.totalWork).toBe(5n * 256n);
   });
 
@@ -85,7 +80,9 @@ describe('fork choice', () => {
     const { chain, blocks } = buildChain(2);
     const more = buildBranch(chain.tip, 2);
     const result = chain.addBlocks([...blocks.map((s) => s.block), ...more]);
-    expect(result.status === 'extended' ? result.connected.map((s) => s.hash) : result.status).toEqual(more.map(hashOf));
+    expect(result.status === 'extended' ? result.connected.map((s) => s.hash) : result.status).toEqual(
+      more.map(hashOf),
+    );
     expect(chain.height).toBe(5);
   });
 

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { blockHash } from '../../src/chain/block.js';
 import { Chain, GenesisMismatchError } from '../../src/chain/chain.js';
+import { ChainDb } from '../../src/chain/db/chainDb.js';
 import { createGenesisBlock, encodeChainParams, genesisHash } from '../../src/chain/genesis.js';
 import { sha256Hex } from '../../src/chain/hash.js';
 import { ZERO_HASH } from '../../src/chain/hex.js';
-import { createChainParams, defaultChainParams, type ChainParams } from '../../src/chain/params.js';
-import { ChainDb } from '../../src/chain/db/chainDb.js';
+import { type ChainParams, createChainParams, defaultChainParams } from '../../src/chain/params.js';
 import { createEasyParams, easyParams } from '../helpers/params.js';
 
 // The genesis block is derived from the chain parameters alone, so every node of a network shares its hash and
 // nodes with different rules refuse each other.
 
 describe('genesis block', () => {
-  it('is index 1 at the genesis timestamp, on the zero hash, with the parameters\' digest as merkle root and no transactions', () => {
+  it("is index 1 at the genesis timestamp, on the zero hash, with the parameters' digest as merkle root and no transactions", () => {
     const genesis = createGenesisBlock(easyParams);
     expect(genesis).toEqual({
       header: {
@@ -58,7 +58,7 @@ describe('genesis block', () => {
     expect(chain.getBlockAt(1)?.hash).toBe(chain.genesis.hash);
   });
 
-  it('refuses a store that holds another network\'s chain (GenesisMismatchError)', () => {
+  it("refuses a store that holds another network's chain (GenesisMismatchError)", () => {
     const store = new ChainDb();
     new Chain({ params: easyParams, clock: () => 0, db: store });
     const other = createEasyParams({ networkName: 'other-net' });
@@ -66,7 +66,11 @@ describe('genesis block', () => {
     try {
       new Chain({ params: other, clock: () => 0, db: store });
     } catch (error) {
-      expect(error).toMatchObject({ name: 'GenesisMismatchError', expected: genesisHash(other), found: genesisHash(easyParams) });
+      expect(error).toMatchObject({
+        name: 'GenesisMismatchError',
+        expected: genesisHash(other),
+        found: genesisHash(easyParams),
+      });
     }
   });
 });

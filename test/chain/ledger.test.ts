@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_ACCOUNT, LedgerOverlay, type AccountState, type LedgerReader } from '../../src/chain/ledger.js';
+import { type AccountState, EMPTY_ACCOUNT, LedgerOverlay, type LedgerReader } from '../../src/chain/ledger.js';
 import { createRewardTransaction } from '../../src/chain/transaction.js';
 import { transfer } from '../helpers/chainBuilder.js';
 import { alice, bob, carol } from '../helpers/keys.js';

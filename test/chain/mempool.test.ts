@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AddBlockResult, Chain } from '../../src/chain/chain.js';
+import type { AddBlockResult } from '../../src/chain/chain.js';
 import { Mempool } from '../../src/chain/mempool.js';
 import type { Transaction } from '../../src/chain/types.js';
-import {
-  addBlockOrThrow,
-  buildBranch,
-  buildChain,
-  idOf,
-  mineBlock,
-  transfer,
-} from '../helpers/chainBuilder.js';
+import { addBlockOrThrow, buildBranch, buildChain, idOf, mineBlock, transfer } from '../helpers/chainBuilder.js';
 import { alice, bob, carol } from '../helpers/keys.js';
 
 // The mempool keeps accepted transfers as a sequence that applies cleanly on top of the tip: nonces follow on from
@@ -75,7 +68,11 @@ describe('mempool', () => {
     expect(ids(mempool.list())).toEqual(payments.map(idOf));
     expect(mempool.positionOf(idOf(payments[2]!))).toBe(2);
     expect(mempool.positionOf('ff'.repeat(32))).toBe(-1);
-    expect(mempool.get(idOf(payments[1]!))).toEqual({ id: idOf(payments[1]!), transaction: payments[1], receivedAt: NOW });
+    expect(mempool.get(idOf(payments[1]!))).toEqual({
+      id: idOf(payments[1]!),
+      transaction: payments[1],
+      receivedAt: NOW,
+    });
     expect(mempool.selectForBlock(2)).toEqual(payments.slice(0, 2));
   });
 
@@ -175,7 +172,10 @@ describe('mempool bound after a reorganization', () => {
     const { Mempool } = await import('../../src/chain/mempool.js');
     const { transfer } = await import('../helpers/chainBuilder.js');
     const { alice, bob } = await import('../helpers/keys.js');
-    const rich = { getAccount: (address: string) => (address === alice.address ? { balance: 100, nonce: 0 } : { balance: 0, nonce: 0 }) };
+    const rich = {
+      getAccount: (address: string) =>
+        address === alice.address ? { balance: 100, nonce: 0 } : { balance: 0, nonce: 0 },
+    };
     const mempool = new Mempool(rich, { maxSize: 3 });
     const returned = [0, 1, 2, 3, 4].map((nonce) => transfer(alice, bob, 1, nonce));
     const dropped = mempool.reset(rich, returned, () => false, 1);

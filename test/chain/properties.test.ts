@@ -4,19 +4,19 @@ import { blockHash } from '../../src/chain/block.js';
 import type { Chain } from '../../src/chain/chain.js';
 import { decodeBlock, decodeHeader, encodeBlock, encodeHeader } from '../../src/chain/encoding.js';
 import { bytesToHex } from '../../src/chain/hex.js';
-import { EMPTY_ACCOUNT, type AccountState } from '../../src/chain/ledger.js';
+import { type AccountState, EMPTY_ACCOUNT } from '../../src/chain/ledger.js';
 import { computeMerkleRoot } from '../../src/chain/merkle.js';
 import { MAX_PROOF } from '../../src/chain/pow.js';
 import { transactionId } from '../../src/chain/transaction.js';
-import { REWARD_SENDER, type Block, type BlockHeader, type Transaction } from '../../src/chain/types.js';
+import { type Block, type BlockHeader, REWARD_SENDER, type Transaction } from '../../src/chain/types.js';
 import {
   addBlockOrThrow,
   asParent,
   buildChain,
   createTestChain,
   mineBlock,
-  transfer,
   type ParentRef,
+  transfer,
 } from '../helpers/chainBuilder.js';
 import { alice, bob, carol, type TestWallet } from '../helpers/keys.js';
 
@@ -54,7 +54,8 @@ const blockArbitrary: fc.Arbitrary<Block> = fc.record({
   transactions: fc.array(transactionArbitrary, { maxLength: 6 }),
 });
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((byte, i) => byte === b[i]);
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && a.every((byte, i) => byte === b[i]);
 
 describe('encoding properties', () => {
   it('decodeHeader(encodeHeader(h)) is h, and the encoding is always 85 bytes', () => {
@@ -223,7 +224,10 @@ describe('fork choice properties', () => {
             const amount = 1 + (step.amountPick % funds.balance);
             transactions.push(transfer(sender, recipient, amount, funds.nonce));
             accounts.set(sender.address, { balance: funds.balance - amount, nonce: funds.nonce + 1 });
-            accounts.set(recipient.address, { ...account(recipient.address), balance: account(recipient.address).balance + amount });
+            accounts.set(recipient.address, {
+              ...account(recipient.address),
+              balance: account(recipient.address).balance + amount,
+            });
           }
           // Distinct timestamps keep siblings with the same miner and transfers distinct.
           const timestamp = parent.ref.block.header.timestamp + 1_000 + model.length;
@@ -238,7 +242,8 @@ describe('fork choice properties', () => {
           expect(chain.tip.hash).toBe(model[best]!.ref.hash);
         }
         const tip = model[best]!;
-        for (const wallet of WALLETS) expect(chain.getAccount(wallet.address)).toEqual(tip.accounts.get(wallet.address) ?? EMPTY_ACCOUNT);
+        for (const wallet of WALLETS)
+          expect(chain.getAccount(wallet.address)).toEqual(tip.accounts.get(wallet.address) ?? EMPTY_ACCOUNT);
         const supply = WALLETS.reduce((sum, wallet) => sum + chain.getAccount(wallet.address).balance, 0);
         expect(supply).toBe((tip.height - 1) * chain.params.reward);
 
@@ -248,7 +253,9 @@ describe('fork choice properties', () => {
         for (const block of path) addBlockOrThrow(direct, block);
         expect(chain.tip.totalWork).toBe(direct.tip.totalWork);
         for (const wallet of WALLETS) {
-          expect(chain.getAccountTransactionIds(wallet.address)).toEqual(direct.getAccountTransactionIds(wallet.address));
+          expect(chain.getAccountTransactionIds(wallet.address)).toEqual(
+            direct.getAccountTransactionIds(wallet.address),
+          );
         }
         for (const block of path) {
           for (const tx of block.transactions) {

@@ -6,15 +6,14 @@ import { describe, expect, it } from 'vitest';
 // computation.)
 
 const CHAIN_DIR = new URL('../../src/chain/', import.meta.url);
-const files = (readdirSync(CHAIN_DIR, { recursive: true }) as string[])
-  .filter((name) => name.endsWith('.ts'))
-  .sort();
+const files = (readdirSync(CHAIN_DIR, { recursive: true }) as string[]).filter((name) => name.endsWith('.ts')).sort();
 const sources = new Map(files.map((name) => [name, readFileSync(new URL(name, CHAIN_DIR), 'utf8')]));
 
 /** Every module specifier a source imports or re-exports, with whether the import is type-only. */
 function importsOf(source: string): { specifier: string; typeOnly: boolean }[] {
   const found: { specifier: string; typeOnly: boolean }[] = [];
-  const pattern = /^\s*(import|export)\s+(type\s+)?[^'";]*?\bfrom\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  const pattern =
+    /^\s*(import|export)\s+(type\s+)?[^'";]*?\bfrom\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/gm;
   for (const match of code(source).matchAll(pattern)) {
     const specifier = match[3] ?? match[4] ?? match[5] ?? match[6]!;
     found.push({ specifier, typeOnly: match[2] !== undefined });
@@ -78,7 +77,11 @@ describe('purity of src/chain', () => {
   // Import cycles (src/chain included) are checked for the whole tree by test/architecture.test.ts.
 
   it('detects what it forbids (the checks are not vacuous)', () => {
-    expect(importsOf("import {\n  readFileSync,\n} from 'node:fs';\n/** from \"0\" */\nimport type { X } from './types.js';")).toEqual([
+    expect(
+      importsOf(
+        "import {\n  readFileSync,\n} from 'node:fs';\n/** from \"0\" */\nimport type { X } from './types.js';",
+      ),
+    ).toEqual([
       { specifier: 'node:fs', typeOnly: false },
       { specifier: './types.js', typeOnly: true },
     ]);

@@ -114,7 +114,7 @@ describe('reorganization', () => {
     expect(snapshot(chain, [...all, b6, b7])).toEqual(snapshot(builtDirectly(bs), [...all, b6, b7]));
   });
 
-  it('forgets the losing branch\'s transactions: a double spend is decided by the winning branch', () => {
+  it("forgets the losing branch's transactions: a double spend is decided by the winning branch", () => {
     const { chain } = createTestChain();
     const trunk = buildBranch(chain.genesis, 1, { miner: alice });
     addBlockOrThrow(chain, trunk[0]!);
@@ -123,7 +123,10 @@ describe('reorganization', () => {
     const paysBob = mineBlock({ parent: asParent(trunk[0]!), transactions: [toBob] });
     addBlockOrThrow(chain, paysBob);
     expect(chain.getTransaction(idOf(toBob))?.block.hash).toBe(hashOf(paysBob));
-    const paysCarol = buildBranch(asParent(trunk[0]!), 2, { miner: carol, transactionsAt: (i) => (i === 0 ? [toCarol] : []) });
+    const paysCarol = buildBranch(asParent(trunk[0]!), 2, {
+      miner: carol,
+      transactionsAt: (i) => (i === 0 ? [toCarol] : []),
+    });
     expect(chain.addBlocks(paysCarol).status).toBe('reorg');
     expect(chain.getTransaction(idOf(toBob))).toBeUndefined();
     expect(chain.getTransaction(idOf(toCarol))?.block.hash).toBe(hashOf(paysCarol[0]!));
@@ -167,7 +170,10 @@ describe('reorganization', () => {
     const payment = transfer(alice, bob, 1, 0);
     const ours = addBlockOrThrow(chain, mineBlock({ chain, miner: alice, transactions: [payment] }));
     expect(chain.getTransaction(idOf(payment))?.block.hash).toBe(ours.hash);
-    const theirs = buildBranch(asParent(funding!), 2, { miner: carol, transactionsAt: (i) => (i === 1 ? [payment] : []) });
+    const theirs = buildBranch(asParent(funding!), 2, {
+      miner: carol,
+      transactionsAt: (i) => (i === 1 ? [payment] : []),
+    });
     expect(chain.addBlocks(theirs).status).toBe('reorg');
     expect(chain.getTransaction(idOf(payment))).toMatchObject({ block: { hash: hashOf(theirs[1]!) }, position: 1 });
     expect(chain.getAccountTransactionIds(bob.address)).toEqual([idOf(payment)]);

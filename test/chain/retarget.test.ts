@@ -38,12 +38,20 @@ function chainWithSpacing(count: number, spacingMs: number, overrides: Record<nu
   return { chain, blocks, refused: undefined };
 }
 
-const difficulties = (chain: Chain) => Array.from({ length: chain.height }, (_, i) => chain.getBlockAt(i + 1)!.block.header.difficulty);
+const difficulties = (chain: Chain) =>
+  Array.from({ length: chain.height }, (_, i) => chain.getBlockAt(i + 1)!.block.header.difficulty);
 
 describe('difficulty retarget (DIFFICULTY_MISMATCH is the rule that enforces it)', () => {
   it('retargets at every block whose index - 1 is a multiple of the interval, measuring from block 2 at the first', () => {
     expect([2, 3, 4, 5, 6, 9, 10, 13].map((index) => retargetWindowStart(params, index))).toEqual([
-      undefined, undefined, undefined, 2, undefined, 5, undefined, 9,
+      undefined,
+      undefined,
+      undefined,
+      2,
+      undefined,
+      5,
+      undefined,
+      9,
     ]);
     expect(retargetWindowStart(createEasyParams({ retargetInterval: 0 }), 5)).toBeUndefined();
   });
@@ -86,7 +94,7 @@ describe('difficulty retarget (DIFFICULTY_MISMATCH is the rule that enforces it)
     expect(between.refused?.result).toMatchObject({ status: 'invalid', rejection: { code: 'DIFFICULTY_MISMATCH' } });
   });
 
-  it('validates a retarget inside a run of new blocks and on a side branch from the branch\'s own timestamps', () => {
+  it("validates a retarget inside a run of new blocks and on a side branch from the branch's own timestamps", () => {
     const fast = chainWithSpacing(7, 250); // difficulty 8 from block 5
     const slowRival = chainWithSpacing(4, 4_000); // shares nothing but genesis; block 5 would be at 4
     const fresh = new Chain({ params, clock: () => params.genesisTimestamp + 20 * 86_400_000 });

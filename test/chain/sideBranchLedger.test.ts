@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { blockHash } from '../../src/chain/block.js';
 import { ChainDb } from '../../src/chain/db/chainDb.js';
 import type { Block } from '../../src/chain/types.js';
-import { addBlockOrThrow, asParent, buildBranch, createTestChain, mineBlock, transfer } from '../helpers/chainBuilder.js';
+import {
+  addBlockOrThrow,
+  asParent,
+  buildBranch,
+  createTestChain,
+  mineBlock,
+  transfer,
+} from '../helpers/chainBuilder.js';
 import { alice, bob, carol } from '../helpers/keys.js';
 
 // A side branch is validated against the ledger as it is on that branch. When its blocks arrive one by one (a

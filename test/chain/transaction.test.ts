@@ -42,7 +42,7 @@ describe('transactions', () => {
     expect(transactionId({ ...base, nonce: 2 })).not.toBe(id);
   });
 
-  it('signs deterministically and verifies only the sender\'s signature over this payload', () => {
+  it("signs deterministically and verifies only the sender's signature over this payload", () => {
     const tx = transfer(alice, bob, 3, 1);
     expect(transfer(alice, bob, 3, 1).signature).toBe(tx.signature);
     expect(hasValidSignature(tx)).toBe(true);

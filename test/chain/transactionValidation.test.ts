@@ -28,7 +28,11 @@ function pool(maxSize?: number): Pool {
 }
 
 /** Offers `tx` and asserts it is refused with `code`, leaving the mempool and the chain as they were. */
-function expectTransactionRejection({ chain, mempool, isConfirmed }: Pool, tx: Transaction, code: TransactionRejectionCode): void {
+function expectTransactionRejection(
+  { chain, mempool, isConfirmed }: Pool,
+  tx: Transaction,
+  code: TransactionRejectionCode,
+): void {
   const before = mempool.list();
   const senderBefore = typeof tx?.sender === 'string' ? mempool.pendingAccount(tx.sender) : undefined;
   const tipBefore = chain.tip.hash;
@@ -68,7 +72,11 @@ describe('transaction rules', () => {
 
   it('INVALID_ADDRESS: rejects a transfer whose recipient is not 64 lowercase hex characters', () => {
     const p = pool();
-    expectTransactionRejection(p, { ...transfer(alice, bob, 1, 0), recipient: bob.address.toUpperCase() }, 'INVALID_ADDRESS');
+    expectTransactionRejection(
+      p,
+      { ...transfer(alice, bob, 1, 0), recipient: bob.address.toUpperCase() },
+      'INVALID_ADDRESS',
+    );
   });
 
   it('refuses a sender that is not an address as INVALID_ADDRESS', () => {
@@ -111,7 +119,7 @@ describe('transaction rules', () => {
     expectTransactionRejection(p, createRewardTransaction(5, alice.address, 1), 'REWARD_NOT_ALLOWED');
   });
 
-  it('NONCE_MISMATCH: rejects a transfer whose nonce is not the sender\'s next (counting pending transfers)', () => {
+  it("NONCE_MISMATCH: rejects a transfer whose nonce is not the sender's next (counting pending transfers)", () => {
     const p = pool();
     expectTransactionRejection(p, transfer(alice, bob, 1, 1), 'NONCE_MISMATCH');
   });
@@ -147,7 +155,9 @@ describe('transaction rules', () => {
     const bad = { sender: '0', recipient: 'x', amount: 0, nonce: -1, signature: 'zz' };
     expect(checkTransferIntrinsic(bad)?.code).toBe('REWARD_NOT_ALLOWED');
     expect(checkTransferIntrinsic({ ...bad, sender: alice.address })?.code).toBe('INVALID_ADDRESS');
-    expect(checkTransferIntrinsic({ ...bad, sender: alice.address, recipient: bob.address })?.code).toBe('INVALID_AMOUNT');
+    expect(checkTransferIntrinsic({ ...bad, sender: alice.address, recipient: bob.address })?.code).toBe(
+      'INVALID_AMOUNT',
+    );
     expect(checkTransferIntrinsic({ ...bad, sender: alice.address, recipient: bob.address, amount: 1 })?.code).toBe(
       'INVALID_NONCE',
     );

@@ -10,7 +10,10 @@ describe('validation order (denial of service)', () => {
   function blockWithBadSignatures(difficulty: number) {
     const { chain } = buildChain(2);
     const tip = chain.tip;
-    const forged = Array.from({ length: 200 }, (_, i) => ({ ...transfer(testWallet(`payer-${i}`), bob, 1, 0), signature: 'ab'.repeat(64) }));
+    const forged = Array.from({ length: 200 }, (_, i) => ({
+      ...transfer(testWallet(`payer-${i}`), bob, 1, 0),
+      signature: 'ab'.repeat(64),
+    }));
     const block = sealBlock({
       index: tip.block.header.index + 1,
       timestamp: tip.block.header.timestamp + 1000,
@@ -42,7 +45,10 @@ describe('validation order (denial of service)', () => {
       timestamp: tip.block.header.timestamp + 1000,
       previousHash: tip.hash,
       difficulty: tip.block.header.difficulty,
-      transactions: [createRewardTransaction(3, minerWallet.address, 1), { ...transfer(alice, bob, 1, 0), signature: 'cd'.repeat(64) }],
+      transactions: [
+        createRewardTransaction(3, minerWallet.address, 1),
+        { ...transfer(alice, bob, 1, 0), signature: 'cd'.repeat(64) },
+      ],
     });
     const second = sealBlock({
       index: 5, // should be 4

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { blockHash } from '../../src/chain/block.js';
 import { Chain } from '../../src/chain/chain.js';
-import { decodeBlock, decodeHeader, encodeBlock, encodeHeader, encodeTransactionPayload } from '../../src/chain/encoding.js';
+import {
+  decodeBlock,
+  decodeHeader,
+  encodeBlock,
+  encodeHeader,
+  encodeTransactionPayload,
+} from '../../src/chain/encoding.js';
 import { createGenesisBlock, encodeChainParams, genesisHash } from '../../src/chain/genesis.js';
 import { sha256Hex } from '../../src/chain/hash.js';
 import { bytesToHex, hexToBytes } from '../../src/chain/hex.js';
@@ -9,7 +15,12 @@ import { addressFromPrivateKey, isValidSignature, signMessage } from '../../src/
 import { computeMerkleRoot } from '../../src/chain/merkle.js';
 import { defaultChainParams } from '../../src/chain/params.js';
 import { leadingZeroBits } from '../../src/chain/pow.js';
-import { createRewardTransaction, hasValidSignature, signTransaction, transactionId } from '../../src/chain/transaction.js';
+import {
+  createRewardTransaction,
+  hasValidSignature,
+  signTransaction,
+  transactionId,
+} from '../../src/chain/transaction.js';
 import { easyParams } from '../helpers/params.js';
 import vectors from './vectors.json' with { type: 'json' };
 

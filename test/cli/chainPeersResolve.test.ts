@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeClient, type NodeClient } from '../../src/client/createNodeClient.js';
 import { assertOk } from '../../src/client/result.js';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 import { runCli } from './cliTestKit.js';
 
 const FLAGS = ['--difficulty', '8', '--miner-threads', '1', '--sync-interval', '0'];
@@ -32,7 +32,9 @@ describe('node-cli chain', () => {
     expect(run.code, run.stderr).toBe(0);
     const tip = (await client.node()).tip.hash;
     expect(run.stdout).toContain(`height      3\ntip         ${tip}\n`);
-    expect(run.stdout).toMatch(/\nindex +hash +mined at +txs +difficulty\n1 +[0-9a-f]{16}… +2017-11-01T00:00:00\.000Z +0 +8\n2 +/);
+    expect(run.stdout).toMatch(
+      /\nindex +hash +mined at +txs +difficulty\n1 +[0-9a-f]{16}… +2017-11-01T00:00:00\.000Z +0 +8\n2 +/,
+    );
   });
 
   it('--json lists the last --last blocks, oldest first', async () => {
@@ -83,7 +85,9 @@ describe('node-cli resolve', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('resolving from height 3 with 1 peer…');
     expect(run.stderr).toMatch(/synced to block 7 \(\d+ blocks joined\)/);
-    expect(run.stdout).toMatch(/^replaced: our chain was replaced by a peer's with more work\nheight 7, tip [0-9a-f]{64}/);
+    expect(run.stdout).toMatch(
+      /^replaced: our chain was replaced by a peer's with more work\nheight 7, tip [0-9a-f]{64}/,
+    );
     expect(run.stdout).toContain(`${theirs.url}  ADOPTED  6 blocks fetched, peer height 7`);
     expect((await client.node()).tip.hash).toBe((await theirClient.node()).tip.hash);
   });

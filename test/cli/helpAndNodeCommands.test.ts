@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deadPort } from '../api/apiTestKit.js';
@@ -35,7 +35,11 @@ function launch(args: readonly string[], options: { cwd?: string } = {}): Runnin
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const process_ = { child, output: () => text, exited: new Promise<number | null>((resolve) => child.once('exit', resolve)) };
+  const process_ = {
+    child,
+    output: () => text,
+    exited: new Promise<number | null>((resolve) => child.once('exit', resolve)),
+  };
   running.push(process_);
   return process_;
 }
@@ -47,7 +51,8 @@ function waitForOutput(process_: Running, pattern: RegExp): Promise<string> {
     () => {
       const match = pattern.exec(process_.output());
       if (match !== null) return match[1] ?? match[0];
-      if (process_.child.exitCode !== null) throw new Error(`exited with ${process_.child.exitCode}:\n${process_.output()}`);
+      if (process_.child.exitCode !== null)
+        throw new Error(`exited with ${process_.child.exitCode}:\n${process_.output()}`);
       return undefined;
     },
     20_000,
@@ -61,7 +66,8 @@ function tempDir(): string {
 }
 
 afterEach(async () => {
-  for (const { child } of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const { child } of running.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -69,7 +75,15 @@ describe('node-cli help', () => {
   it('lists the commands with `help`', async () => {
     const run = await runCli(['help']);
     expect(run.code).toBe(0);
-    const commands = ['start', 'devnet', 'wallet new|address|balance', 'send <recipient> <amount>', 'mine', 'chain', 'peers list|add|remove'];
+    const commands = [
+      'start',
+      'devnet',
+      'wallet new|address|balance',
+      'send <recipient> <amount>',
+      'mine',
+      'chain',
+      'peers list|add|remove',
+    ];
     for (const command of [...commands, 'resolve']) expect(run.stdout).toContain(`\n  ${command}`);
     expect(run.stdout).toContain('Exit codes: 0 ok, 1 refused by the node, 2 usage error, 3 node unreachable.');
   });
@@ -95,7 +109,9 @@ describe('node-cli help', () => {
     ]);
     for (const run of [leading, short, help]) {
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/^Usage: node-cli \[common flags\] <command> \[arguments\] \[flags\]\nCommands:\n {2}start/);
+      expect(run.stdout).toMatch(
+        /^Usage: node-cli \[common flags\] <command> \[arguments\] \[flags\]\nCommands:\n {2}start/,
+      );
       expect(run.stdout).toContain('They go before or after the command');
       const flagsAt = run.stdout.indexOf('\nStart flags (node-cli start [flags], npm start -- [flags]');
       expect(flagsAt).toBeGreaterThan(run.stdout.indexOf('\n  resolve'));
@@ -110,7 +126,7 @@ describe('node-cli help', () => {
     expect(devnet.stdout).toMatch(/^Usage: node-cli devnet \[--nodes 3\]/);
   });
 
-  it('shows a command\'s help for --help before it, and skips the common options before the topic of `help`', async () => {
+  it("shows a command's help for --help before it, and skips the common options before the topic of `help`", async () => {
     const [chain, leading, withOption] = await Promise.all([
       runCli(['chain', '--help']),
       runCli(['--help', 'chain']),
@@ -143,7 +159,10 @@ describe('node-cli start and devnet', () => {
   it('takes the common options before the client command, the same as after it', async () => {
     const node = launch(['--port', '0', '--data-dir', tempDir(), '--difficulty', '8', '--miner-threads', '0']);
     const url = await waitForOutput(node, /GraphiQL: (http:\/\/\S+)/);
-    const [before, after] = await Promise.all([runCli(['--node', url, 'chain', '--json']), runCli(['chain', '--node', url, '--json'])]);
+    const [before, after] = await Promise.all([
+      runCli(['--node', url, 'chain', '--json']),
+      runCli(['chain', '--node', url, '--json']),
+    ]);
     expect(before.code, before.stderr).toBe(0);
     expect(before.json()).toMatchObject({ ok: true, height: 1 });
     expect(before.stdout).toBe(after.stdout);
@@ -151,7 +170,14 @@ describe('node-cli start and devnet', () => {
     expect(mined.code, mined.stderr).toBe(0);
     expect(mined.json()).toMatchObject({ ok: true, block: { index: 2 } });
     // Given before and after the command, the one after wins: here the dead URL before is not used.
-    const both = await runCli(['--node', `http://127.0.0.1:${await deadPort()}/graphql`, 'chain', '--json', '--node', url]);
+    const both = await runCli([
+      '--node',
+      `http://127.0.0.1:${await deadPort()}/graphql`,
+      'chain',
+      '--json',
+      '--node',
+      url,
+    ]);
     expect(both.code, both.stderr).toBe(0);
     expect(both.json()).toMatchObject({ ok: true, height: 2 });
   });
@@ -172,8 +198,15 @@ describe('node-cli start and devnet', () => {
         'name a command after it, e.g. node-cli --node <url> chain',
     );
     expect(missing.stderr).toContain('error: --timeout needs a value: --timeout <ms>');
-    expect(beforeStart.stderr).toContain('--node is an option of the client commands (wallet, send, mine, chain, peers, resolve, help), not of start');
-    expect(json.json()).toMatchObject({ ok: false, code: 'USAGE', exitCode: 2, message: expect.stringContaining('--node needs a value') });
+    expect(beforeStart.stderr).toContain(
+      '--node is an option of the client commands (wallet, send, mine, chain, peers, resolve, help), not of start',
+    );
+    expect(json.json()).toMatchObject({
+      ok: false,
+      code: 'USAGE',
+      exitCode: 2,
+      message: expect.stringContaining('--node needs a value'),
+    });
   });
 
   it('start refuses a bad flag with exit 2, as before', async () => {
@@ -186,7 +219,17 @@ describe('node-cli start and devnet', () => {
 
   it('devnet starts the nodes and stops them on SIGINT', async () => {
     const port = await deadPort();
-    const devnet = launch(['devnet', '--nodes', '1', '--base-port', String(port), '--difficulty', '8', '--data-dir', tempDir()]);
+    const devnet = launch([
+      'devnet',
+      '--nodes',
+      '1',
+      '--base-port',
+      String(port),
+      '--difficulty',
+      '8',
+      '--data-dir',
+      tempDir(),
+    ]);
     await waitForOutput(devnet, /devnet: 1 nodes up/);
     expect(devnet.output()).toContain(`GraphiQL: http://127.0.0.1:${port}/graphql`);
     const chain = await runCli(['chain', '--node', `127.0.0.1:${port}`, '--json']);
@@ -200,7 +243,10 @@ describe('node-cli start and devnet', () => {
     const cwd = tempDir();
     const relative = `devnet-data-${process.pid}`;
     const port = await deadPort();
-    const devnet = launch(['devnet', '--nodes', '1', '--base-port', String(port), '--difficulty', '8', '--data-dir', relative], { cwd });
+    const devnet = launch(
+      ['devnet', '--nodes', '1', '--base-port', String(port), '--difficulty', '8', '--data-dir', relative],
+      { cwd },
+    );
     try {
       await waitForOutput(devnet, /devnet: 1 nodes up/);
       expect(existsSync(join(cwd, relative, String(port), 'node-key.json'))).toBe(true);
@@ -220,7 +266,17 @@ describe('node-cli start and devnet', () => {
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const devnet = launch(['devnet', '--nodes', '2', '--base-port', String(port - 1), '--difficulty', '8', '--data-dir', tempDir()]);
+      const devnet = launch([
+        'devnet',
+        '--nodes',
+        '2',
+        '--base-port',
+        String(port - 1),
+        '--difficulty',
+        '8',
+        '--data-dir',
+        tempDir(),
+      ]);
       const code = await Promise.race([devnet.exited, sleep(30_000).then(() => 'no exit within 30 s')]);
       expect(code, devnet.output()).toBe(1);
       expect(devnet.output()).toContain(`node on port ${port} exited`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_COMMANDS, splitCommandLine, type CommandLine } from '../../src/cli/splitCommandLine.js';
+import { CLIENT_COMMANDS, type CommandLine, splitCommandLine } from '../../src/cli/splitCommandLine.js';
 
 const split = (line: string): CommandLine => splitCommandLine(line === '' ? [] : line.split(' '));
 
@@ -59,7 +59,11 @@ describe('splitCommandLine: client commands', () => {
 
   it('puts the options given before the command first, so the same option after the command wins', () => {
     // parseArgs keeps the last value of a repeated flag: here --node b.
-    expect(split('--node a chain --node b')).toEqual({ kind: 'client', command: 'chain', args: ['--node', 'a', '--node', 'b'] });
+    expect(split('--node a chain --node b')).toEqual({
+      kind: 'client',
+      command: 'chain',
+      args: ['--node', 'a', '--node', 'b'],
+    });
   });
 
   it('keeps the arguments of the command in their order after the leading options', () => {
@@ -102,7 +106,9 @@ describe('splitCommandLine: usage errors (exit 2, never a node start)', () => {
       '--node is an option of the client commands (wallet, send, mine, chain, peers, resolve, help), not of start; ' +
         'name a command after it, e.g. node-cli --node <url> chain, or write node-cli start [flags]',
     );
-    expect(usageMessage('--token secret devnet')).toContain('--token is an option of the client commands (wallet, send, mine, chain, peers, resolve, help), not of devnet');
+    expect(usageMessage('--token secret devnet')).toContain(
+      '--token is an option of the client commands (wallet, send, mine, chain, peers, resolve, help), not of devnet',
+    );
   });
 
   it('refuses an unknown word after common options, naming the word and the option', () => {
@@ -128,7 +134,9 @@ describe('splitCommandLine: usage errors (exit 2, never a node start)', () => {
   });
 
   it('refuses a common option whose value is missing, naming the flag', () => {
-    expect(usageMessage('--node')).toBe('--node needs a value: --node <url> (a value that starts with "-" is written --node=<value>)');
+    expect(usageMessage('--node')).toBe(
+      '--node needs a value: --node <url> (a value that starts with "-" is written --node=<value>)',
+    );
     expect(usageMessage('--timeout --json chain')).toMatch(/^--timeout needs a value: --timeout <ms>/);
     expect(usageMessage('--token= chain')).toMatch(/^--token needs a value/);
   });

@@ -23,13 +23,19 @@ function checkout(files: Record<string, number>): string {
 
 describe('findSourceNewerThanBuild (the warning that dist/ is older than src/)', () => {
   it('finds nothing when every source file is older than the build', () => {
-    expect(findSourceNewerThanBuild(checkout({ 'dist/cli/main.js': 2_000, 'src/cli/main.ts': 1_000, 'src/api/deep/x.ts': 1_500 }))).toBeUndefined();
+    expect(
+      findSourceNewerThanBuild(
+        checkout({ 'dist/cli/main.js': 2_000, 'src/cli/main.ts': 1_000, 'src/api/deep/x.ts': 1_500 }),
+      ),
+    ).toBeUndefined();
   });
 
   it('names a source file changed after the build, however deep', () => {
-    expect(findSourceNewerThanBuild(checkout({ 'dist/cli/main.js': 2_000, 'src/cli/main.ts': 1_000, 'src/api/deep/x.ts': 3_000 }))).toBe(
-      'src/api/deep/x.ts',
-    );
+    expect(
+      findSourceNewerThanBuild(
+        checkout({ 'dist/cli/main.js': 2_000, 'src/cli/main.ts': 1_000, 'src/api/deep/x.ts': 3_000 }),
+      ),
+    ).toBe('src/api/deep/x.ts');
   });
 
   it('skips what it cannot read (a symlink loop) instead of throwing', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeClient, type NodeClient } from '../../src/client/createNodeClient.js';
 import { generateWallet } from '../../src/wallet/wallet.js';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 import { runCli } from './cliTestKit.js';
 
 let node: NodeProcess;
@@ -95,7 +95,12 @@ describe('node-cli mine, send and wallet balance', () => {
     const sent = await cli('send', address, '2', '--from-node', '--json');
     expect(sent.code, sent.stderr).toBe(0);
     const result = sent.json();
-    expect(result.transaction).toMatchObject({ recipient: address, amount: 2, status: 'PENDING', sender: (await client.node()).address });
+    expect(result.transaction).toMatchObject({
+      recipient: address,
+      amount: 2,
+      status: 'PENDING',
+      sender: (await client.node()).address,
+    });
     expect(result.expectedBlockIndex).toBe(4);
     const pending = await cli('wallet', 'balance', '--wallet', walletFile, '--json');
     expect(pending.json()).toMatchObject({ ok: true, address, balance: 0, pendingBalance: 2 });
@@ -112,7 +117,9 @@ describe('node-cli mine, send and wallet balance', () => {
     expect(first.json().transaction).toMatchObject({ sender: address, recipient: bob, amount: 1, nonce: 0 });
     const second = await cli('send', bob, '1', '--wallet', walletFile);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toMatch(/^accepted [0-9a-f]{64}\n {2}1 coin from [0-9a-f]{64}\n {2}to [0-9a-f]{64} \(nonce 1\)\n/);
+    expect(second.stdout).toMatch(
+      /^accepted [0-9a-f]{64}\n {2}1 coin from [0-9a-f]{64}\n {2}to [0-9a-f]{64} \(nonce 1\)\n/,
+    );
     expect((await cli('mine')).code).toBe(0);
     const balance = await cli('wallet', 'balance', bob, '--json');
     expect(balance.json()).toMatchObject({ address: bob, balance: 2, transactionCount: 2 });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, type RunningServer } from '../../src/api/server.js';
 import type { ApiLimits } from '../../src/api/limits.js';
+import { type RunningServer, startServer } from '../../src/api/server.js';
 import type { HeaderTemplate } from '../../src/chain/block.js';
 import type { BlockHeader } from '../../src/chain/types.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';

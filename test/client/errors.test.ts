@@ -35,7 +35,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   silent.closeAllConnections();
-  await Promise.all([served.close(), new Promise((resolve) => silent.close(resolve)), new Promise((resolve) => html.close(resolve))]);
+  await Promise.all([
+    served.close(),
+    new Promise((resolve) => silent.close(resolve)),
+    new Promise((resolve) => html.close(resolve)),
+  ]);
 });
 
 describe('errors of the typed client', () => {

@@ -31,7 +31,12 @@ describe('mutations of the typed client', () => {
     assertOk(result);
     expect(result.block.index).toBe(2);
     expect(result.block.hash).toBe(served.node.chain.tip.hash);
-    expect(result.block.transactions[0]).toMatchObject({ isReward: true, sender: '0', recipient: served.node.wallet.address, amount: 1 });
+    expect(result.block.transactions[0]).toMatchObject({
+      isReward: true,
+      sender: '0',
+      recipient: served.node.wallet.address,
+      amount: 1,
+    });
     expect('__typename' in result).toBe(false);
   });
 
@@ -41,7 +46,13 @@ describe('mutations of the typed client', () => {
     const result = await client.send(recipient, 1);
     assertOk(result);
     expect(result.expectedBlockIndex).toBe(3);
-    expect(result.transaction).toMatchObject({ sender: served.node.wallet.address, recipient, amount: 1, nonce: 0, status: 'PENDING' });
+    expect(result.transaction).toMatchObject({
+      sender: served.node.wallet.address,
+      recipient,
+      amount: 1,
+      nonce: 0,
+      status: 'PENDING',
+    });
   });
 
   it('answers refusals as { ok: false, type, code, message } and names the field of an InvalidInputError', async () => {
@@ -50,7 +61,12 @@ describe('mutations of the typed client', () => {
     expect(tooMuch.ok === false && tooMuch.message).toMatch(/balance/);
     expect('field' in tooMuch).toBe(false);
     const badRecipient = await client.send('not-an-address', 1);
-    expect(badRecipient).toMatchObject({ ok: false, type: 'InvalidInputError', code: 'INVALID_INPUT', field: 'recipient' });
+    expect(badRecipient).toMatchObject({
+      ok: false,
+      type: 'InvalidInputError',
+      code: 'INVALID_INPUT',
+      field: 'recipient',
+    });
     expect(isOk(badRecipient)).toBe(false);
   });
 
@@ -78,7 +94,10 @@ describe('mutations of the typed client', () => {
     const replay = await client.submitTransaction(signed);
     expect(replay).toMatchObject({ ok: false, code: 'ALREADY_KNOWN' });
     const { id: _forgedId, ...forged } = signTransfer(alice, { recipient: bob.address, amount: 2, nonce: 1 });
-    expect(await client.submitTransaction({ ...forged, amount: 3 })).toMatchObject({ ok: false, code: 'INVALID_SIGNATURE' });
+    expect(await client.submitTransaction({ ...forged, amount: 3 })).toMatchObject({
+      ok: false,
+      code: 'INVALID_SIGNATURE',
+    });
     const { id: _gapId, ...gap } = signTransfer(alice, { recipient: bob.address, amount: 1, nonce: 7 });
     expect(await client.submitTransaction(gap)).toMatchObject({ ok: false, code: 'NONCE_MISMATCH' });
   });
@@ -125,7 +144,11 @@ describe('mutations of the typed client', () => {
       assertOk(removed);
       expect(removed.removed).toEqual([other.url]);
       expect(removed.peers).toEqual([]);
-      expect(await client.removeNodes(['::bad::'])).toMatchObject({ ok: false, code: 'INVALID_INPUT', field: 'urls[0]' });
+      expect(await client.removeNodes(['::bad::'])).toMatchObject({
+        ok: false,
+        code: 'INVALID_INPUT',
+        field: 'urls[0]',
+      });
     } finally {
       await other.close();
     }

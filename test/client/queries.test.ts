@@ -70,8 +70,17 @@ describe('queries of the typed client', () => {
     const byHash = await client.block({ hash: byIndex!.hash });
     expect(byHash).toEqual(byIndex);
     expect(byIndex!.transactionCount).toBe(2);
-    expect(byIndex!.transactions[0]).toMatchObject({ isReward: true, sender: '0', recipient: served.node.wallet.address });
-    expect(byIndex!.transactions[1]).toMatchObject({ recipient: recipient.address, amount: 2, status: 'CONFIRMED', blockIndex: 5 });
+    expect(byIndex!.transactions[0]).toMatchObject({
+      isReward: true,
+      sender: '0',
+      recipient: served.node.wallet.address,
+    });
+    expect(byIndex!.transactions[1]).toMatchObject({
+      recipient: recipient.address,
+      amount: 2,
+      status: 'CONFIRMED',
+      blockIndex: 5,
+    });
     expect(await client.block({ index: 99 })).toBeNull();
     expect(await client.block({ hash: 'ab'.repeat(32) })).toBeNull();
   });
@@ -80,13 +89,25 @@ describe('queries of the typed client', () => {
     const pending = await client.transaction(transferId);
     expect(pending).toMatchObject({ id: transferId, status: 'PENDING', amount: 1, blockIndex: null, position: null });
     const reward = (await client.block({ index: 2 }))!.transactions[0]!;
-    expect(await client.transaction(reward.id)).toMatchObject({ status: 'CONFIRMED', blockIndex: 2, position: 0, isReward: true });
+    expect(await client.transaction(reward.id)).toMatchObject({
+      status: 'CONFIRMED',
+      blockIndex: 2,
+      position: 0,
+      isReward: true,
+    });
     expect(await client.transaction('cd'.repeat(32))).toBeNull();
   });
 
   it('reads an account: balances, nonces and a page of its history', async () => {
     const account = await client.account(recipient.address);
-    expect(account).toMatchObject({ address: recipient.address, balance: 2, pendingBalance: 3, nonce: 0, pendingNonce: 0, transactionCount: 1 });
+    expect(account).toMatchObject({
+      address: recipient.address,
+      balance: 2,
+      pendingBalance: 3,
+      nonce: 0,
+      pendingNonce: 0,
+      transactionCount: 1,
+    });
     expect(account.transactions.map((tx) => tx.amount)).toEqual([2]);
     const sender = await client.account(served.node.wallet.address, { first: 1 });
     expect(sender).toMatchObject({ balance: 4 - 2, pendingBalance: 4 - 3, nonce: 1, pendingNonce: 2 });
@@ -105,14 +126,25 @@ describe('queries of the typed client', () => {
     expect(registered.ok).toBe(true);
     const peers = await client.peers();
     expect(peers).toHaveLength(1);
-    expect(peers[0]).toMatchObject({ url: peer.url, status: 'REACHABLE', address: peer.node.wallet.address, height: 1, failures: 0 });
+    expect(peers[0]).toMatchObject({
+      url: peer.url,
+      status: 'REACHABLE',
+      address: peer.node.wallet.address,
+      height: 1,
+      failures: 0,
+    });
     const removed = await client.removeNodes([peer.url]);
     expect(removed.ok && removed.removed).toEqual([peer.url]);
   });
 
   it('reads the request limits', async () => {
     const limits = await client.limits();
-    expect(limits).toMatchObject({ adminTokenRequired: false, maxPageSize: 100, maxDepth: 12, maxBodyBytes: 2 * 1024 * 1024 });
+    expect(limits).toMatchObject({
+      adminTokenRequired: false,
+      maxPageSize: 100,
+      maxDepth: 12,
+      maxBodyBytes: 2 * 1024 * 1024,
+    });
   });
 
   it('finds the common ancestor of a locator, and null when no hash is on the best chain', async () => {

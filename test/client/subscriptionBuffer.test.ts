@@ -13,7 +13,10 @@ describe('subscription buffering in the typed client', () => {
   it('wakes every overlapping next() call, each with its own event', async () => {
     const served = await startTestServer();
     servers.push(served);
-    const blocks = openSubscription({ url: served.url, document: ClientNewBlockDocument, variables: { afterIndex: 1 }, connectTimeoutMs: 5_000 }, 'newBlock');
+    const blocks = openSubscription(
+      { url: served.url, document: ClientNewBlockDocument, variables: { afterIndex: 1 }, connectTimeoutMs: 5_000 },
+      'newBlock',
+    );
     try {
       await blocks.connected;
       const first = blocks.next();
@@ -36,7 +39,13 @@ describe('subscription buffering in the typed client', () => {
     for (let i = 0; i < 6; i++) await served.node.mine();
     // afterIndex 1 replays the 6 mined blocks at once; nobody reads them.
     const blocks = openSubscription(
-      { url: served.url, document: ClientNewBlockDocument, variables: { afterIndex: 1 }, connectTimeoutMs: 5_000, maxBufferedEvents: 3 },
+      {
+        url: served.url,
+        document: ClientNewBlockDocument,
+        variables: { afterIndex: 1 },
+        connectTimeoutMs: 5_000,
+        maxBufferedEvents: 3,
+      },
       'newBlock',
     );
     await blocks.connected;

@@ -68,7 +68,10 @@ describe('subscriptions of the typed client (graphql-ws on /graphql)', () => {
     assertOk(await client.mine());
     await eventually('two blocks delivered to the listener', () => seen.length === 2);
     unsubscribe();
-    await eventually('the node to drop the subscription', () => served.node.events.listenerCount('blockConnected') === listenersBefore);
+    await eventually(
+      'the node to drop the subscription',
+      () => served.node.events.listenerCount('blockConnected') === listenersBefore,
+    );
     assertOk(await client.mine());
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(seen.map((block) => block.index)).toEqual([2, 3]);
@@ -81,7 +84,10 @@ describe('subscriptions of the typed client (graphql-ws on /graphql)', () => {
     const progress = track(client.subscribeMiningProgress());
     progress.listen((report) => reports.push(report));
     await progress.connected;
-    await eventually('the progress subscription to start', () => served.node.events.listenerCount('miningProgress') > 0);
+    await eventually(
+      'the progress subscription to start',
+      () => served.node.events.listenerCount('miningProgress') > 0,
+    );
     const mined = await client.mine();
     assertOk(mined);
     expect(reports.length).toBeGreaterThanOrEqual(1);
@@ -104,15 +110,23 @@ describe('subscriptions of the typed client (graphql-ws on /graphql)', () => {
     await Promise.all([peerChanges.connected, reorganizations.connected]);
     await eventually(
       'both subscriptions to start',
-      () => served.node.events.listenerCount('peerChanged') > 0 && served.node.events.listenerCount('chainReorganized') > reorgListenersBefore,
+      () =>
+        served.node.events.listenerCount('peerChanged') > 0 &&
+        served.node.events.listenerCount('chainReorganized') > reorgListenersBefore,
     );
     assertOk(await client.registerNodes([longer.url]));
     expect((await client.resolve()).replaced).toBe(true);
     const reorganization = (await reorganizations.next()).value;
-    expect(reorganization).toMatchObject({ depth: 1, oldTip: { index: 2 }, newTip: { index: 4, hash: longer.node.chain.tip.hash } });
+    expect(reorganization).toMatchObject({
+      depth: 1,
+      oldTip: { index: 2 },
+      newTip: { index: 4, hash: longer.node.chain.tip.hash },
+    });
     expect(reorganization.disconnected.map((block: { index: number }) => block.index)).toEqual([2]);
     expect(reorganization.connected.map((block: { index: number }) => block.index)).toEqual([2, 3, 4]);
-    await eventually('the peer to be reported reachable', () => peers.some((peer) => peer.url === longer.url && peer.status === 'REACHABLE'));
+    await eventually('the peer to be reported reachable', () =>
+      peers.some((peer) => peer.url === longer.url && peer.status === 'REACHABLE'),
+    );
   });
 
   it('ends with NodeGraphQLError when the node refuses the subscription (too many for one client)', async () => {
@@ -121,7 +135,10 @@ describe('subscriptions of the typed client (graphql-ws on /graphql)', () => {
     const listenersBefore = served.node.events.listenerCount('blockConnected');
     const first = track(client.subscribeNewBlocks());
     await first.connected;
-    await eventually('the first subscription to start', () => served.node.events.listenerCount('blockConnected') > listenersBefore);
+    await eventually(
+      'the first subscription to start',
+      () => served.node.events.listenerCount('blockConnected') > listenersBefore,
+    );
     const second = track(client.subscribeNewBlocks());
     const error = await second.next().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NodeGraphQLError);

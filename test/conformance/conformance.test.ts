@@ -1,7 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/api/server.js';
-import { buildFixture, check, describeExchange, expand, loadCases, send, type CaseRequest, type ConformanceCase } from './harness.js';
+import {
+  buildFixture,
+  type CaseRequest,
+  type ConformanceCase,
+  check,
+  describeExchange,
+  expand,
+  loadCases,
+  send,
+} from './harness.js';
 
 /**
  * The GraphQL conformance suite (in the spirit of ethereum/hive's graphql simulator): every `*.json` file next to this
@@ -30,11 +39,17 @@ type Fixture = Awaited<ReturnType<typeof buildFixture>>;
 
 /** How a case reaches the node: returns the fetch to use and a cleanup. */
 const TRANSPORTS: Record<string, (fixture: Fixture) => Promise<{ fetchApp: FetchApp; close: () => Promise<void> }>> = {
-  'in process': async (fixture) => ({ fetchApp: fixture.testNode.yoga.fetch as FetchApp, close: async () => undefined }),
+  'in process': async (fixture) => ({
+    fetchApp: fixture.testNode.yoga.fetch as FetchApp,
+    close: async () => undefined,
+  }),
   'over HTTP': async (fixture) => {
     const server = await startServer(fixture.testNode.node, { host: '127.0.0.1', port: 0, graphiql: false });
     const base = server.url.slice(0, -'/graphql'.length);
-    return { fetchApp: (url, init) => fetch(url.replace('http://conformance', base), init), close: () => server.close() };
+    return {
+      fetchApp: (url, init) => fetch(url.replace('http://conformance', base), init),
+      close: () => server.close(),
+    };
   },
 };
 
@@ -60,7 +75,10 @@ describe.each(Object.keys(TRANSPORTS))('GraphQL conformance (%s)', (transport) =
         const request = expand(testCase.request, fixture) as CaseRequest;
         // In `match` and `headers` the keys are paths and names (`$` is the whole body): only the values expand.
         const expandValues = <T>(record: Record<string, T>) =>
-          Object.fromEntries(Object.entries(record).map(([key, value]) => [key, expand(value, fixture)])) as Record<string, T>;
+          Object.fromEntries(Object.entries(record).map(([key, value]) => [key, expand(value, fixture)])) as Record<
+            string,
+            T
+          >;
         const expected: ConformanceCase = {
           ...testCase,
           ...(testCase.responses === undefined ? {} : { responses: expand(testCase.responses, fixture) as unknown[] }),

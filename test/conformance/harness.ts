@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { blockHash } from '../../src/chain/block.js';
+import type { StoredBlock } from '../../src/chain/db/model.js';
 import { expectedDifficulty } from '../../src/chain/difficulty.js';
 import { meetsDifficulty } from '../../src/chain/pow.js';
-import type { StoredBlock } from '../../src/chain/db/model.js';
 import { createRewardTransaction, transactionId } from '../../src/chain/transaction.js';
 import type { Block, Transaction } from '../../src/chain/types.js';
 import { sealBlock, transfer } from '../helpers/chainBuilder.js';
-import { testWallet, type TestWallet } from '../helpers/keys.js';
+import { type TestWallet, testWallet } from '../helpers/keys.js';
 import { createTestNode } from '../helpers/testNode.js';
 
 /**
@@ -63,7 +63,17 @@ export interface ConformanceCase {
   readonly observed?: string;
 }
 
-const CASE_KEYS = new Set(['description', 'setup', 'request', 'status', 'headers', 'responses', 'match', 'knownBug', 'observed']);
+const CASE_KEYS = new Set([
+  'description',
+  'setup',
+  'request',
+  'status',
+  'headers',
+  'responses',
+  'match',
+  'knownBug',
+  'observed',
+]);
 const REQUEST_KEYS = new Set(['method', 'path', 'headers', 'body', 'rawBody', 'stream', 'sse']);
 
 /** Reads and checks the shape of every `*.json` case in `dir`, sorted by file name. */
@@ -90,12 +100,17 @@ function checkCase(file: string, value: unknown): ConformanceCase {
   if (!isObject(value)) fail('a case is a JSON object');
   const c = value as Record<string, unknown>;
   for (const key of Object.keys(c)) if (!CASE_KEYS.has(key)) fail(`unknown key "${key}"`);
-  if (typeof c.description !== 'string' || c.description.trim() === '') fail('"description" must be a non-empty string');
+  if (typeof c.description !== 'string' || c.description.trim() === '')
+    fail('"description" must be a non-empty string');
   const statuses = Array.isArray(c.status) ? c.status : [c.status];
-  if (statuses.length === 0 || !statuses.every((s) => typeof s === 'number' && Number.isInteger(s) && s >= 100 && s <= 599)) {
+  if (
+    statuses.length === 0 ||
+    !statuses.every((s) => typeof s === 'number' && Number.isInteger(s) && s >= 100 && s <= 599)
+  ) {
     fail('"status" must be an HTTP status code or a non-empty list of them');
   }
-  if ('setup' in c && (!Array.isArray(c.setup) || c.setup.length === 0)) fail('"setup" must be a non-empty array of requests');
+  if ('setup' in c && (!Array.isArray(c.setup) || c.setup.length === 0))
+    fail('"setup" must be a non-empty array of requests');
   const requests = [...((c.setup as unknown[] | undefined) ?? []), c.request];
   requests.forEach((value, i) => {
     const where = i === requests.length - 1 ? 'request' : `setup[${i}]`;
@@ -108,9 +123,12 @@ function checkCase(file: string, value: unknown): ConformanceCase {
   const hasResponses = 'responses' in c;
   const hasMatch = 'match' in c;
   if (hasResponses === hasMatch) fail('give exactly one of "responses" (exact bodies) or "match" (path expectations)');
-  if (hasResponses && (!Array.isArray(c.responses) || c.responses.length === 0)) fail('"responses" must be a non-empty array');
-  if (hasMatch && (!isObject(c.match) || Object.keys(c.match as object).length === 0)) fail('"match" must be a non-empty object');
-  if ('knownBug' in c && (typeof c.knownBug !== 'string' || c.knownBug.trim() === '')) fail('"knownBug" must say what is wrong');
+  if (hasResponses && (!Array.isArray(c.responses) || c.responses.length === 0))
+    fail('"responses" must be a non-empty array');
+  if (hasMatch && (!isObject(c.match) || Object.keys(c.match as object).length === 0))
+    fail('"match" must be a non-empty object');
+  if ('knownBug' in c && (typeof c.knownBug !== 'string' || c.knownBug.trim() === ''))
+    fail('"knownBug" must say what is wrong');
   if ('headers' in c && !isObject(c.headers)) fail('"headers" must be an object');
   return value as ConformanceCase;
 }
@@ -137,7 +155,10 @@ const WALLET_LABELS = ['node', 'alice', 'bob', 'carol', 'miner'] as const;
 export async function buildFixture(): Promise<Fixture> {
   const testNode = createTestNode();
   const { node } = testNode;
-  const wallets = Object.fromEntries(WALLET_LABELS.map((label) => [label, testWallet(label)])) as Record<string, TestWallet>;
+  const wallets = Object.fromEntries(WALLET_LABELS.map((label) => [label, testWallet(label)])) as Record<
+    string,
+    TestWallet
+  >;
   const alice = wallets.alice!;
   const bob = wallets.bob!;
   const carol = wallets.carol!;
@@ -248,7 +269,8 @@ export function expand(value: unknown, fixture: Fixture): unknown {
   if (!isObject(value)) return value;
   const object = value as Record<string, unknown>;
   const generator = Object.keys(object).find((key) => key.startsWith('$'));
-  if (generator === undefined) return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, expand(v, fixture)]));
+  if (generator === undefined)
+    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, expand(v, fixture)]));
   const args = Object.fromEntries(Object.entries(object).map(([k, v]) => [k, expand(v, fixture)]));
   switch (generator) {
     case '$repeat':
@@ -273,7 +295,8 @@ function expandString(text: string, values: Readonly<Record<string, unknown>>): 
   if (whole !== null) return lookup(whole[1]!, values);
   return text.replace(PLACEHOLDER, (_match, name: string) => {
     const value = lookup(name, values);
-    if (isObject(value) || Array.isArray(value)) throw new Error(`placeholder $${name} is an object; use it as a whole value`);
+    if (isObject(value) || Array.isArray(value))
+      throw new Error(`placeholder $${name} is an object; use it as a whole value`);
     return String(value);
   });
 }
@@ -299,13 +322,15 @@ function asCount(value: unknown, what: string): number {
 function deepMerge(base: unknown, patch: unknown): unknown {
   if (!isObject(base) || !isObject(patch)) return structuredClone(patch);
   const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) merged[key] = deepMerge(merged[key], value);
+  for (const [key, value] of Object.entries(patch as Record<string, unknown>))
+    merged[key] = deepMerge(merged[key], value);
   return merged;
 }
 
 function wallet(label: unknown, fixture: Pick<Fixture, 'wallets'>): TestWallet {
   const found = typeof label === 'string' ? fixture.wallets[label] : undefined;
-  if (found === undefined) throw new Error(`unknown wallet ${String(label)} (known: ${Object.keys(fixture.wallets).join(', ')})`);
+  if (found === undefined)
+    throw new Error(`unknown wallet ${String(label)} (known: ${Object.keys(fixture.wallets).join(', ')})`);
   return found;
 }
 
@@ -327,7 +352,10 @@ function signTransferInput(spec: unknown, fixture: Pick<Fixture, 'wallets'>): Re
  * `rewardNonce`, `noReward`, `transactions` (TransactionInputs placed after the reward), `merkleRoot` (overrides the
  * computed root before the proof is searched).
  */
-function mineBlockInput(spec: unknown, fixture: Pick<Fixture, 'testNode' | 'wallets' | 'values'>): { block: Record<string, unknown>; hash: string } {
+function mineBlockInput(
+  spec: unknown,
+  fixture: Pick<Fixture, 'testNode' | 'wallets' | 'values'>,
+): { block: Record<string, unknown>; hash: string } {
   if (!isObject(spec)) throw new Error('$mineBlock needs an object');
   const s = spec as Record<string, unknown>;
   const chain = fixture.testNode.node.chain;
@@ -342,7 +370,9 @@ function mineBlockInput(spec: unknown, fixture: Pick<Fixture, 'testNode' | 'wall
   const index = number('index', parent && (() => parent.block.header.index + 1));
   // An unknown parent (an orphan) takes the tip's next timestamp and the network's starting difficulty.
   const timestamp = number('timestamp', () => (parent ?? chain.tip).block.header.timestamp + 1_000);
-  const difficulty = number('difficulty', () => (parent ? expectedDifficulty(params, parent.block.header) : params.initialDifficulty));
+  const difficulty = number('difficulty', () =>
+    parent ? expectedDifficulty(params, parent.block.header) : params.initialDifficulty,
+  );
   const miner = typeof s.miner === 'string' ? s.miner : fixture.wallets.miner!.address;
   const reward = createRewardTransaction(
     typeof s.rewardNonce === 'number' ? s.rewardNonce : index,
@@ -380,7 +410,10 @@ export interface Exchange {
 }
 
 /** Sends a case's request (already expanded) to the app and reads the response. */
-export async function send(fetchApp: (url: string, init: RequestInit) => Promise<Response>, request: CaseRequest): Promise<Exchange> {
+export async function send(
+  fetchApp: (url: string, init: RequestInit) => Promise<Response>,
+  request: CaseRequest,
+): Promise<Exchange> {
   const method = request.method ?? 'POST';
   const text = request.rawBody ?? ('body' in request ? JSON.stringify(request.body) : undefined);
   const headers = request.headers ?? (text === undefined ? {} : { 'content-type': 'application/json' });
@@ -444,7 +477,10 @@ async function readEvents(response: Response, count: number, timeoutMs: number):
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
         const lines = buffer.slice(0, end).split('\n');
         buffer = buffer.slice(end + 2);
-        const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+        const data = lines
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => l.slice(5).trimStart())
+          .join('\n');
         if (data !== '' && events.length < count) events.push(JSON.parse(data));
       }
     }
@@ -464,19 +500,27 @@ async function readEvents(response: Response, count: number, timeoutMs: number):
 export function check(testCase: ConformanceCase, exchange: Exchange): string[] {
   const failures: string[] = [];
   const statuses: readonly number[] = Array.isArray(testCase.status) ? testCase.status : [testCase.status as number];
-  if (!statuses.includes(exchange.status)) failures.push(`status: expected ${statuses.join(' or ')}, got ${exchange.status}`);
+  if (!statuses.includes(exchange.status))
+    failures.push(`status: expected ${statuses.join(' or ')}, got ${exchange.status}`);
   for (const [rawName, expected] of Object.entries(testCase.headers ?? {})) {
     const isRegex = rawName.endsWith('~');
     const name = (isRegex ? rawName.slice(0, -1) : rawName).toLowerCase();
     const actual = exchange.headers[name];
     const ok = actual !== undefined && (isRegex ? new RegExp(String(expected)).test(actual) : actual === expected);
-    if (!ok) failures.push(`header ${name}: expected ${isRegex ? `/${String(expected)}/` : JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    if (!ok)
+      failures.push(
+        `header ${name}: expected ${isRegex ? `/${String(expected)}/` : JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+      );
   }
   if (testCase.responses !== undefined) {
     const diffs = testCase.responses.map((candidate) => jsonDiff(candidate, exchange.body, '$'));
     if (diffs.every((d) => d.length > 0)) {
       diffs.forEach((d, i) => {
-        failures.push(testCase.responses!.length > 1 ? `body differs from responses[${i}]:` : 'body differs from the expected response:');
+        failures.push(
+          testCase.responses!.length > 1
+            ? `body differs from responses[${i}]:`
+            : 'body differs from the expected response:',
+        );
         failures.push(...d.map((line) => `  ${line}`));
       });
     }
@@ -490,16 +534,21 @@ export function check(testCase: ConformanceCase, exchange: Exchange): string[] {
     switch (op) {
       case '~': {
         const text = typeof actual === 'string' ? actual : JSON.stringify(actual);
-        if (!found.present || !new RegExp(String(expected)).test(text)) failures.push(`${path}: expected to match /${String(expected)}/, got ${shown}`);
+        if (!found.present || !new RegExp(String(expected)).test(text))
+          failures.push(`${path}: expected to match /${String(expected)}/, got ${shown}`);
         break;
       }
       case '#': {
         const length = Array.isArray(actual) || typeof actual === 'string' ? actual.length : undefined;
-        if (length !== expected) failures.push(`${path}: expected length ${JSON.stringify(expected)}, got ${length === undefined ? shown : length}`);
+        if (length !== expected)
+          failures.push(
+            `${path}: expected length ${JSON.stringify(expected)}, got ${length === undefined ? shown : length}`,
+          );
         break;
       }
       case '?':
-        if (found.present !== expected) failures.push(`${path}: expected ${expected ? 'present' : 'absent'}, got ${shown}`);
+        if (found.present !== expected)
+          failures.push(`${path}: expected ${expected ? 'present' : 'absent'}, got ${shown}`);
         break;
       default: {
         if (!found.present) {
@@ -517,11 +566,15 @@ export function check(testCase: ConformanceCase, exchange: Exchange): string[] {
 /** Reads `a.b[0].c` (or `a.b.0.c`; `$` alone is the whole body). */
 export function getPath(root: unknown, path: string): { present: boolean; value?: unknown } {
   if (path === '$' || path === '') return { present: true, value: root };
-  const steps = path.replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '').split('.');
+  const steps = path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .replace(/^\./, '')
+    .split('.');
   let current: unknown = root;
   for (const step of steps) {
     if (Array.isArray(current) && /^\d+$/.test(step) && Number(step) < current.length) current = current[Number(step)];
-    else if (isObject(current) && Object.hasOwn(current as object, step)) current = (current as Record<string, unknown>)[step];
+    else if (isObject(current) && Object.hasOwn(current as object, step))
+      current = (current as Record<string, unknown>)[step];
     else return { present: false };
   }
   return { present: true, value: current };
@@ -531,8 +584,10 @@ export function getPath(root: unknown, path: string): { present: boolean; value?
 export function jsonDiff(expected: unknown, actual: unknown, path: string): string[] {
   if (Array.isArray(expected) && Array.isArray(actual)) {
     const lines: string[] = [];
-    if (expected.length !== actual.length) lines.push(`${path}: expected ${expected.length} items, got ${actual.length}`);
-    for (let i = 0; i < Math.min(expected.length, actual.length); i++) lines.push(...jsonDiff(expected[i], actual[i], `${path}[${i}]`));
+    if (expected.length !== actual.length)
+      lines.push(`${path}: expected ${expected.length} items, got ${actual.length}`);
+    for (let i = 0; i < Math.min(expected.length, actual.length); i++)
+      lines.push(...jsonDiff(expected[i], actual[i], `${path}[${i}]`));
     for (let i = expected.length; i < actual.length; i++) lines.push(`${path}[${i}]: unexpected ${brief(actual[i])}`);
     for (let i = actual.length; i < expected.length; i++) lines.push(`${path}[${i}]: missing ${brief(expected[i])}`);
     return lines;
@@ -545,7 +600,8 @@ export function jsonDiff(expected: unknown, actual: unknown, path: string): stri
       if (!Object.hasOwn(a, key)) lines.push(`${path}.${key}: missing (expected ${brief(e[key])})`);
       else lines.push(...jsonDiff(e[key], a[key], `${path}.${key}`));
     }
-    for (const key of Object.keys(a)) if (!Object.hasOwn(e, key)) lines.push(`${path}.${key}: unexpected ${brief(a[key])}`);
+    for (const key of Object.keys(a))
+      if (!Object.hasOwn(e, key)) lines.push(`${path}.${key}: unexpected ${brief(a[key])}`);
     return lines;
   }
   if (Object.is(expected, actual)) return [];
@@ -563,7 +619,11 @@ function isObject(value: unknown): value is object {
 
 /** The exchange as printed under a failing case: status, headers and the body (long strings shortened). */
 export function describeExchange(exchange: Exchange): string {
-  const body = JSON.stringify(exchange.body, (_k, v: unknown) => (typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}…(${v.length} chars)` : v), 2);
+  const body = JSON.stringify(
+    exchange.body,
+    (_k, v: unknown) => (typeof v === 'string' && v.length > 300 ? `${v.slice(0, 300)}…(${v.length} chars)` : v),
+    2,
+  );
   const shown = body !== undefined && body.length > 6_000 ? `${body.slice(0, 6_000)}\n… (${body.length} chars)` : body;
   const headers = Object.entries(exchange.headers)
     .filter(([name]) => name !== 'content-length')

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DashboardBundle } from '../../src/dashboard/bundleDashboard.js';
-import { staticAsset } from '../../src/dashboard/staticAsset.js';
 import { createDashboardRoute, RETRY_FAILED_BUILD_MS } from '../../src/dashboard/route.js';
+import { staticAsset } from '../../src/dashboard/staticAsset.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -39,7 +39,9 @@ describe('dashboard route', () => {
     const [plainTag, gzipTag] = [plain.headers.get('etag')!, gzipped.headers.get('etag')!];
     expect(plainTag).not.toBe(gzipTag);
     const revalidate = (encoding: string, ifNoneMatch: string) =>
-      fetch(`${origin}/dashboard.js`, { headers: { 'accept-encoding': encoding, 'if-none-match': ifNoneMatch } }).then((r) => r.status);
+      fetch(`${origin}/dashboard.js`, { headers: { 'accept-encoding': encoding, 'if-none-match': ifNoneMatch } }).then(
+        (r) => r.status,
+      );
     expect(await revalidate('identity', plainTag)).toBe(304);
     expect(await revalidate('gzip', gzipTag)).toBe(304);
     expect(await revalidate('identity', gzipTag)).toBe(200); // the gzipped tag does not validate plain bytes

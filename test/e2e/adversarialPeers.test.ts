@@ -9,7 +9,7 @@ import type { Block } from '../../src/chain/types.js';
 import { networkParams } from '../../src/node/config.js';
 import { addBlockOrThrow, mineBlock, sealBlock, transfer } from '../helpers/chainBuilder.js';
 import { alice, bob } from '../helpers/keys.js';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 
 const DIFFICULTY = 10;
 
@@ -66,11 +66,22 @@ async function fakePeer(genesisHash: string, chain: Chain, lie: Lie): Promise<{ 
         case 'PeerEncodedBlocks': {
           const after = body.variables!.afterIndex as number;
           const first = body.variables!.first as number;
-          data = { chain: { encodedBlocks: blocks.filter((b) => b.header.index > after).slice(0, first).map((b) => Buffer.from(encodeBlock(b)).toString('base64')) } };
+          data = {
+            chain: {
+              encodedBlocks: blocks
+                .filter((b) => b.header.index > after)
+                .slice(0, first)
+                .map((b) => Buffer.from(encodeBlock(b)).toString('base64')),
+            },
+          };
           break;
         }
         default:
-          data = { [operation === 'PeerRegisterNodes' ? 'registerNodes' : 'submitBlock']: { __typename: 'RegisterNodesSuccess' } };
+          data = {
+            [operation === 'PeerRegisterNodes' ? 'registerNodes' : 'submitBlock']: {
+              __typename: 'RegisterNodesSuccess',
+            },
+          };
       }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ data }));
@@ -121,7 +132,9 @@ describe('a real node facing lying and broken peers', () => {
       return { ...block, header: { ...block.header, proof } };
     });
     const tamperedTransaction = honest.map((block) =>
-      block.header.index === 2 ? { ...block, transactions: [{ ...block.transactions[0]!, recipient: bob.address }] } : block,
+      block.header.index === 2
+        ? { ...block, transactions: [{ ...block.transactions[0]!, recipient: bob.address }] }
+        : block,
     );
     const tip = chain.tip;
     const overspend = sealBlock({
@@ -135,7 +148,11 @@ describe('a real node facing lying and broken peers', () => {
 
     const lies: Array<[name: string, lie: Lie, expected: RegExp]> = [
       ['invalid chain (overspend)', { blocks: [...honest, overspend] }, /INSUFFICIENT_BALANCE/],
-      ['forged proof', { blocks: forgedProof, tipHash: blockHash(forgedProof[forgedProof.length - 1]!.header) }, /INSUFFICIENT_PROOF_OF_WORK/],
+      [
+        'forged proof',
+        { blocks: forgedProof, tipHash: blockHash(forgedProof[forgedProof.length - 1]!.header) },
+        /INSUFFICIENT_PROOF_OF_WORK/,
+      ],
       ['tampered transaction', { blocks: tamperedTransaction }, /MERKLE_ROOT_MISMATCH/],
       ['lying length', { height: 1_000 }, /CLAIM_MISMATCH/],
       // Its one block comes from another chain (bob's). Were it honest block 2, whose header the tampered peer's

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 
 /**
  * Crash safety: one data directory, SIGKILLed again and again while it mines, gossips with a peer and accepts
@@ -41,9 +41,11 @@ const BALANCE = 'query($address: String!) { account(address: $address) { pending
 const SEND = `mutation($to: String!) {
   send(recipient: $to, amount: 1) { __typename ... on TransactionAccepted { transaction { id } } ... on Error { code message } }
 }`;
-const MINE = 'mutation { mine { __typename ... on MineSuccess { block { index hash } } ... on Error { code message } } }';
+const MINE =
+  'mutation { mine { __typename ... on MineSuccess { block { index hash } } ... on Error { code message } } }';
 const START_MINING = 'mutation { startMining { continuous } }';
-const REGISTER = 'mutation($urls: [String!]!) { registerNodes(urls: $urls) { __typename ... on Error { code message } } }';
+const REGISTER =
+  'mutation($urls: [String!]!) { registerNodes(urls: $urls) { __typename ... on Error { code message } } }';
 /** The API allows 20 aliases per operation. */
 const ALIASES_PER_QUERY = 20;
 
@@ -286,7 +288,8 @@ describe('crash safety', () => {
         expect(await stop(node, 'SIGKILL')).toBeNull();
         await Promise.all(loops);
         const peerFailure = await peerMining;
-        if (peerFailure !== undefined) throw new Error(`${context()}: mine on the peer failed: ${peerFailure.message}\n${tail(peer.output())}`);
+        if (peerFailure !== undefined)
+          throw new Error(`${context()}: mine on the peer failed: ${peerFailure.message}\n${tail(peer.output())}`);
 
         // Restart without --mine: it must come up, and hold everything it acknowledged (stored is what counts, so a
         // block a reorg moved to a side branch still passes; a transaction may be CONFIRMED or PENDING).
@@ -319,7 +322,9 @@ describe('crash safety', () => {
               `--- the killed run (tail) ---\n${tail(killedOutput())}\n--- the restarted run (tail) ---\n${tail(restarted.output())}`,
           );
         }
-        expect(after.height, `${context()}: the restarted chain is shorter than acknowledged`).toBeGreaterThanOrEqual(activity.maxHeight);
+        expect(after.height, `${context()}: the restarted chain is shorter than acknowledged`).toBeGreaterThanOrEqual(
+          activity.maxHeight,
+        );
         if ((iteration + 1) % FULL_RESTART_EVERY === 0 || iteration === ITERATIONS - 1) {
           const stopCode = await stop(restarted);
           expect(stopCode, `${context()}: SIGTERM must exit 0\n${tail(restarted.output())}`).toBe(0);

@@ -6,7 +6,7 @@ import { buildSchema, parse, validate } from 'graphql';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_DOCUMENTS } from '../../src/dashboard/app/documents.js';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 import { askNode, launchChromium } from './dashboardBrowser.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,7 +14,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * The screenshot goes to the system's temporary folder, so a test run leaves the working tree clean;
  * `UPDATE_SCREENSHOT=1` writes the README's docs/dashboard.png instead.
  */
-const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs') : join(tmpdir(), 'graphql-node-dashboard');
+const SCREENSHOT_DIR =
+  process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs') : join(tmpdir(), 'graphql-node-dashboard');
 const SCREENSHOT = join(SCREENSHOT_DIR, 'dashboard.png');
 /** Easy blocks (8 bits, about 256 tries) mined by one thread: `mine` answers in milliseconds. */
 const NODE_FLAGS = ['--difficulty', '8', '--miner-threads', '1', '--sync-interval', '0'];
@@ -73,7 +74,8 @@ describe('the live dashboard at / (a real node process, headless Chromium)', () 
 
   it('sends only operations that validate against schema.graphql', () => {
     const schema = buildSchema(readFileSync(join(ROOT, 'schema.graphql'), 'utf8'));
-    for (const document of ALL_DOCUMENTS) expect(validate(schema, parse(document)).map((error) => error.message)).toEqual([]);
+    for (const document of ALL_DOCUMENTS)
+      expect(validate(schema, parse(document)).map((error) => error.message)).toEqual([]);
   });
 
   it('serves the page, script and styles with their content types, nosniff and a CSP, and leaves other paths to the API', async () => {
@@ -99,9 +101,14 @@ describe('the live dashboard at / (a real node process, headless Chromium)', () 
     const head = await fetch(`${origin}/`, { method: 'HEAD' });
     expect([head.status, await head.text()]).toEqual([200, '']);
     // Not the dashboard's: POST /, other paths, and /graphql (queries and GraphiQL) stay with the API.
-    expect((await fetch(`${origin}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+    expect(
+      (await fetch(`${origin}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }))
+        .status,
+    ).toBe(404);
     expect((await fetch(`${origin}/nothing-here`)).status).toBe(404);
-    expect(await askNode<{ node: { height: number } }>(node.url, '{ node { height } }')).toEqual({ node: { height: 1 } });
+    expect(await askNode<{ node: { height: number } }>(node.url, '{ node { height } }')).toEqual({
+      node: { height: 1 },
+    });
     const graphiql = await fetch(node.url, { headers: { accept: 'text/html' } });
     expect(graphiql.headers.get('content-type')).toMatch(/text\/html/);
     // GraphiQL's page carries its own policy (test/e2e/graphiql.test.ts), not the dashboard's.
@@ -134,7 +141,10 @@ describe('the live dashboard at / (a real node process, headless Chromium)', () 
     for (const chart of ['chart-block-time', 'chart-difficulty', 'chart-hashrate']) {
       const canvas = page.getByTestId(chart).locator('canvas');
       await canvas.waitFor({ timeout: 2_000 });
-      const size = await canvas.evaluate((element) => [(element as HTMLCanvasElement).width, (element as HTMLCanvasElement).height]);
+      const size = await canvas.evaluate((element) => [
+        (element as HTMLCanvasElement).width,
+        (element as HTMLCanvasElement).height,
+      ]);
       expect(size[0], chart).toBeGreaterThan(100);
       expect(size[1], chart).toBeGreaterThan(50);
     }
@@ -151,7 +161,10 @@ describe('the live dashboard at / (a real node process, headless Chromium)', () 
     expect(await result.getByTestId('result-hash').textContent()).toBe(block.block.hash);
 
     const { node: info } = await askNode<{ node: { address: string; height: number } }>(node.url, NODE);
-    const { account } = await askNode<{ account: { balance: number } }>(node.url, `{ account(address: "${info.address}") { balance } }`);
+    const { account } = await askNode<{ account: { balance: number } }>(
+      node.url,
+      `{ account(address: "${info.address}") { balance } }`,
+    );
     expect(account.balance).toBe(info.height - 1);
     await search(info.address);
     await page.locator('[data-testid="search-result"][data-kind="account"]').waitFor({ timeout: 2_000 });
@@ -180,9 +193,13 @@ describe('the live dashboard at / (a real node process, headless Chromium)', () 
     const sent = await askNode<{ send: { __typename: string } }>(node.url, SEND, { to: other.address });
     expect(sent.send.__typename).toBe('TransactionAccepted');
     // The mempool has no subscription: the page polls it every 3 s.
-    await expect.poll(() => page.getByTestId('mempool-count').textContent(), { timeout: 5_000, interval: 100 }).toBe('1');
+    await expect
+      .poll(() => page.getByTestId('mempool-count').textContent(), { timeout: 5_000, interval: 100 })
+      .toBe('1');
     await mine();
-    await expect.poll(() => page.getByTestId('mempool-count').textContent(), { timeout: 5_000, interval: 100 }).toBe('0');
+    await expect
+      .poll(() => page.getByTestId('mempool-count').textContent(), { timeout: 5_000, interval: 100 })
+      .toBe('0');
   });
 
   it('watches another node given in ?node= when it allows this origin (--cors-origin), and says so when it does not', async () => {
@@ -191,12 +208,16 @@ describe('the live dashboard at / (a real node process, headless Chromium)', () 
       const { node: info } = await askNode<{ node: { height: number } }>(peer.url, NODE);
       await other.goto(`${origin}/?node=${encodeURIComponent(peer.url)}`, { timeout: 10_000 });
       await other.locator('[data-testid="connection"][data-state="live"]').waitFor({ timeout: 10_000 });
-      await expect.poll(() => other.getByTestId('tip-height').textContent(), { timeout: 2_000 }).toBe(`#${info.height}`);
+      await expect
+        .poll(() => other.getByTestId('tip-height').textContent(), { timeout: 2_000 })
+        .toBe(`#${info.height}`);
       expect(await other.locator('.brand-sub').textContent()).toContain(peer.url);
 
       // The other way round: the first node sends no CORS headers, so its HTTP API stays closed to the peer's page.
       await other.goto(`${new URL(peer.url).origin}/?node=${encodeURIComponent(node.url)}`, { timeout: 10_000 });
-      await expect.poll(() => other.getByTestId('problem').textContent(), { timeout: 5_000 }).toContain('--cors-origin');
+      await expect
+        .poll(() => other.getByTestId('problem').textContent(), { timeout: 5_000 })
+        .toContain('--cors-origin');
       expect(await other.getByTestId('connection').getAttribute('data-state')).not.toBe('live');
     } finally {
       await other.close();
@@ -219,13 +240,19 @@ describe('the live dashboard at / (a real node process, headless Chromium)', () 
     // stopMining lets the block in progress finish: at the difficulty reached that is about a second, rarely more.
     await askNode(node.url, 'mutation { stopMining { continuous } }');
     await expect
-      .poll(async () => (await askNode<{ node: { mining: boolean } }>(node.url, '{ node { mining } }')).node.mining, { timeout: 15_000 })
+      .poll(async () => (await askNode<{ node: { mining: boolean } }>(node.url, '{ node { mining } }')).node.mining, {
+        timeout: 15_000,
+      })
       .toBe(false);
     const { node: other } = await askNode<{ node: { address: string } }>(peer.url, NODE);
     for (let i = 0; i < 3; i++) await askNode(node.url, SEND, { to: other.address });
-    await expect.poll(() => page.getByTestId('mempool-count').textContent(), { timeout: 5_000, interval: 100 }).toBe('3');
+    await expect
+      .poll(() => page.getByTestId('mempool-count').textContent(), { timeout: 5_000, interval: 100 })
+      .toBe('3');
     const { node: info } = await askNode<{ node: { height: number } }>(node.url, NODE);
-    await expect.poll(() => page.getByTestId('tip-height').textContent(), { timeout: 2_000 }).toBe(`#${info.height.toLocaleString('en-US')}`);
+    await expect
+      .poll(() => page.getByTestId('tip-height').textContent(), { timeout: 2_000 })
+      .toBe(`#${info.height.toLocaleString('en-US')}`);
     await page.getByTestId('search-result').locator('button.close').click();
     await page.waitForTimeout(1_700); // the newest rows finish sliding in
     mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 
 /** The Chromium the dashboard test drives: Debian's package, or CHROMIUM_PATH. */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -33,6 +33,7 @@ export async function askNode<T>(url: string, query: string, variables: Record<s
     signal: AbortSignal.timeout(10_000),
   });
   const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors !== undefined || body.data === undefined) throw new Error(`${url}: ${JSON.stringify(body.errors ?? body)}`);
+  if (body.errors !== undefined || body.data === undefined)
+    throw new Error(`${url}: ${JSON.stringify(body.errors ?? body)}`);
   return body.data;
 }

@@ -54,7 +54,9 @@ describe('npm run devnet', () => {
       for (const url of urls) expect(output).toContain(`GraphiQL: ${url}`);
       for (const url of urls) {
         await waitFor(`a full mesh at ${url}`, async () => {
-          const { peers } = await new GraphQLClient(url).request<{ peers: Array<{ status: string }> }>('{ peers { status } }');
+          const { peers } = await new GraphQLClient(url).request<{ peers: Array<{ status: string }> }>(
+            '{ peers { status } }',
+          );
           return peers.length === 2 && peers.every((peer) => peer.status === 'REACHABLE');
         });
       }

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 import { askNode, launchChromium } from './dashboardBrowser.js';
 
 /** Easy blocks (8 bits) mined by one thread: `mine` answers in milliseconds. */
@@ -9,6 +9,7 @@ const MINE = 'mutation { mine { __typename ... on MineSuccess { block { index ha
 
 /** The text of GraphiQL's result pane without whitespace (the pane wraps long lines, such as hashes, anywhere). */
 async function resultText(page: Page): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), the rendered text
   return (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, '');
 }
 
@@ -116,7 +117,9 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
       expect(response.headers.get('content-encoding'), name).toBe('gzip');
       const etag = response.headers.get('etag')!;
       expect((await response.arrayBuffer()).byteLength, name).toBeGreaterThan(0);
-      const again = await fetch(`${origin}/graphiql/${name}`, { headers: { 'accept-encoding': 'gzip', 'if-none-match': etag } });
+      const again = await fetch(`${origin}/graphiql/${name}`, {
+        headers: { 'accept-encoding': 'gzip', 'if-none-match': etag },
+      });
       expect(again.status, name).toBe(304);
     }
     expect((await fetch(`${origin}/graphiql/nothing.js`)).status).toBe(404);
@@ -126,7 +129,10 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
     await page.goto(node.url);
     await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
     expect(await page.title()).toBe('GraphQL blockchain node');
-    await expect.poll(async () => (await page.locator('.graphiql-query-editor').innerText()).replace(/\u00a0/g, ' ')).toContain('mutation Mine');
+    await expect
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText(), the rendered text
+      .poll(async () => (await page.locator('.graphiql-query-editor').innerText()).replace(/\u00a0/g, ' '))
+      .toContain('mutation Mine');
     expect(offHost).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 import { waitFor } from '../helpers/waitFor.js';
 
 const STATUS = '{ node { address height tip { hash } } pendingTransactions { id } }';
@@ -8,7 +8,8 @@ const MINE = 'mutation { mine { __typename ... on MineSuccess { block { index ha
 const SEND = `mutation($to: String!, $amount: SafeInt!) {
   send(recipient: $to, amount: $amount) { __typename ... on TransactionAccepted { transaction { id } } ... on Error { code message } }
 }`;
-const REMOVE = 'mutation($urls: [String!]!) { removeNodes(urls: $urls) { __typename ... on RemoveNodesSuccess { removed } } }';
+const REMOVE =
+  'mutation($urls: [String!]!) { removeNodes(urls: $urls) { __typename ... on RemoveNodesSuccess { removed } } }';
 const REGISTER = 'mutation($urls: [String!]!) { registerNodes(urls: $urls) { __typename } }';
 const TX_IDS = '{ chain { blocks(last: 100) { edges { node { transactions { id } } } } } pendingTransactions { id } }';
 
@@ -21,7 +22,16 @@ interface Status {
 async function startMesh(count: number, extra: string[] = []): Promise<NodeProcess[]> {
   const nodes: NodeProcess[] = [];
   for (let i = 0; i < count; i++) {
-    nodes.push(await startNodeProcess(['--difficulty', '10', '--sync-interval', '1000', ...extra, ...(i > 0 ? ['--peers', nodes.map((n) => n.url).join(',')] : [])]));
+    nodes.push(
+      await startNodeProcess([
+        '--difficulty',
+        '10',
+        '--sync-interval',
+        '1000',
+        ...extra,
+        ...(i > 0 ? ['--peers', nodes.map((n) => n.url).join(',')] : []),
+      ]),
+    );
   }
   return nodes;
 }
@@ -68,7 +78,11 @@ describe('three real nodes agree without anyone calling resolve (gossip)', () =>
     const sent = await clientOf(a!).request<any>(SEND, { to: bAddress, amount: 1 });
     expect(sent.send.__typename).toBe('TransactionAccepted');
     const txId = sent.send.transaction.id;
-    await waitFor('the transaction relayed to C', async () => (await status(c!)).pendingTransactions.some((tx) => tx.id === txId), 10_000);
+    await waitFor(
+      'the transaction relayed to C',
+      async () => (await status(c!)).pendingTransactions.some((tx) => tx.id === txId),
+      10_000,
+    );
 
     const minedByC = await clientOf(c!).request<any>(MINE);
     expect(minedByC.mine.block.transactions.map((tx: any) => tx.id)).toContain(txId);
@@ -87,20 +101,32 @@ describe('partition and heal', () => {
     started.push(a!, b!, c!, d!);
     const all = [a!, b!, c!, d!];
     for (const node of all) {
-      await waitFor('a full mesh of 4', async () => (await clientOf(node).request<any>('{ peers { url } }')).peers.length === 3);
+      await waitFor(
+        'a full mesh of 4',
+        async () => (await clientOf(node).request<any>('{ peers { url } }')).peers.length === 3,
+      );
     }
     // A common prefix: A earns a coin that both halves know about.
     const funded = await clientOf(a!).request<any>(MINE);
     await waitFor('the funding block everywhere', () => allTipsEqual(all, funded.mine.block.hash), 10_000);
 
     // Partition: {A, B} | {C, D}.
-    for (const [node, others] of [[a!, [c!, d!]], [b!, [c!, d!]], [c!, [a!, b!]], [d!, [a!, b!]]] as const) {
+    for (const [node, others] of [
+      [a!, [c!, d!]],
+      [b!, [c!, d!]],
+      [c!, [a!, b!]],
+      [d!, [a!, b!]],
+    ] as const) {
       await clientOf(node).request(REMOVE, { urls: others.map((o) => o.url) });
     }
     // Half 1 confirms a transfer from A in one block; half 2 mines three blocks (more work).
     const spend = await clientOf(a!).request<any>(SEND, { to: (await status(d!)).node.address, amount: 1 });
     const spendId = spend.send.transaction.id;
-    await waitFor('the transfer relayed to B', async () => (await status(b!)).pendingTransactions.some((tx) => tx.id === spendId), 10_000);
+    await waitFor(
+      'the transfer relayed to B',
+      async () => (await status(b!)).pendingTransactions.some((tx) => tx.id === spendId),
+      10_000,
+    );
     const half1 = await clientOf(b!).request<any>(MINE);
     expect(half1.mine.block.transactions.map((tx: any) => tx.id)).toContain(spendId);
     await waitFor('half 1 agrees', () => allTipsEqual([a!, b!], half1.mine.block.hash), 10_000);
@@ -115,10 +141,16 @@ describe('partition and heal', () => {
     await waitFor('every node on the heavier chain', () => allTipsEqual(all, half2.mine.block.hash), 20_000);
 
     // The orphaned transfer is pending again (and was relayed to the other half), in no chain, nowhere twice.
-    await waitFor('the orphaned transfer pending on every node', async () => {
-      const views = await Promise.all(all.map(transactionIds));
-      return views.every((view) => view.pending.filter((id) => id === spendId).length === 1 && !view.chain.includes(spendId));
-    }, 10_000);
+    await waitFor(
+      'the orphaned transfer pending on every node',
+      async () => {
+        const views = await Promise.all(all.map(transactionIds));
+        return views.every(
+          (view) => view.pending.filter((id) => id === spendId).length === 1 && !view.chain.includes(spendId),
+        );
+      },
+      10_000,
+    );
     const confirmed = await clientOf(d!).request<any>(MINE);
     expect(confirmed.mine.block.transactions.map((tx: any) => tx.id)).toContain(spendId);
     await waitFor('the confirming block everywhere', () => allTipsEqual(all, confirmed.mine.block.hash), 10_000);

@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_MAIN } from '../helpers/builtEntry.js';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-const MINE = 'mutation { mine { __typename ... on MineSuccess { block { index hash transactions { id } } } ... on Error { code message } } }';
+const MINE =
+  'mutation { mine { __typename ... on MineSuccess { block { index hash transactions { id } } } ... on Error { code message } } }';
 const SEND = `mutation($to: String!, $amount: SafeInt!) {
   send(recipient: $to, amount: $amount) { __typename ... on TransactionAccepted { transaction { id status } } ... on Error { code message } }
 }`;
@@ -176,7 +177,9 @@ describe('a node restarted on its data directory', () => {
     expect(mined.mine.__typename).toBe('MineSuccess');
     expect(mined.mine.block.index).toBe(4);
     expect(mined.mine.block.transactions.map((tx: any) => tx.id)).toContain(pendingId);
-    const confirmed = await clientOf(restarted).request<any>(`{ transaction(id: "${pendingId}") { status blockIndex } }`);
+    const confirmed = await clientOf(restarted).request<any>(
+      `{ transaction(id: "${pendingId}") { status blockIndex } }`,
+    );
     expect(confirmed.transaction).toEqual({ status: 'CONFIRMED', blockIndex: 4 });
     afterMine = await snapshot(restarted, recipient);
     expect(afterMine.pendingTransactions).toEqual([]);

@@ -5,17 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { startNodeProcess } from '../helpers/nodeProcess.js';
 import { waitFor } from '../helpers/waitFor.js';
 import { askNode } from './dashboardBrowser.js';
 
 const EASY = ['--difficulty', '8', '--miner-threads', '1', '--sync-interval', '0'];
-const cleanups: Array<() => Promise<unknown> | void> = [];
+const cleanups: Array<() => unknown> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function readyz(url: string): Promise<{ status: number; body: { status: string; reason?: string; height?: number } }> {
+async function readyz(
+  url: string,
+): Promise<{ status: number; body: { status: string; reason?: string; height?: number } }> {
   const response = await fetch(new URL('/readyz', url));
   return { status: response.status, body: (await response.json()) as never };
 }
@@ -30,7 +32,10 @@ describe('a node process starting up', () => {
     expect(started).toBeGreaterThan(0);
     expect(ready).toBeGreaterThanOrEqual(started);
     expect(node.output()).toMatch(/node\.ready height=1 peers=0 startupMs=\d+/);
-    expect(await readyz(node.url)).toEqual({ status: 200, body: { status: 'ready', height: 1, tip: expect.any(String), peers: 0 } });
+    expect(await readyz(node.url)).toEqual({
+      status: 200,
+      body: { status: 'ready', height: 1, tip: expect.any(String), peers: 0 },
+    });
   });
 
   it('answers /readyz 503 while its initial sync with --peers runs (/healthz 200), then 200', async () => {
@@ -49,10 +54,15 @@ describe('a node process starting up', () => {
     const node = await startNodeProcess([...EASY, '--peers', peerUrl]);
     cleanups.push(() => node.stop());
     const during = await readyz(node.url);
-    expect(during).toEqual({ status: 503, body: { status: 'unavailable', reason: 'the initial sync with 1 peer is running' } });
+    expect(during).toEqual({
+      status: 503,
+      body: { status: 'unavailable', reason: 'the initial sync with 1 peer is running' },
+    });
     expect((await fetch(new URL('/healthz', node.url))).status).toBe(200);
     // GraphQL answers meanwhile: readiness is for load balancers, the API itself is up.
-    expect(await askNode<{ node: { height: number } }>(node.url, '{ node { height } }')).toEqual({ node: { height: 1 } });
+    expect(await askNode<{ node: { height: number } }>(node.url, '{ node { height } }')).toEqual({
+      node: { height: 1 },
+    });
     await waitFor('/readyz to answer 200', async () => (await readyz(node.url)).status === 200, 15_000);
     expect(node.output()).toMatch(/peer\.status url=http:\/\/127\.0\.0\.1:\d+\/graphql status=(UNREACHABLE|REFUSED)/);
     expect(node.output().indexOf('node.ready')).toBeGreaterThan(node.output().indexOf('peer.status'));
@@ -75,7 +85,10 @@ describe('a node process starting up', () => {
 `,
     );
     const register = join(dir, 'register.mjs');
-    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`);
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`,
+    );
     const node = await startNodeProcess(EASY, 20_000, undefined, ['--import', register]);
     cleanups.push(() => node.stop());
     const url = node.url;

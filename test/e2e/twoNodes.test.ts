@@ -1,6 +1,6 @@
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 
 interface Tip {
   node: { height: number; genesisHash: string; address: string; tip: { hash: string } };
@@ -14,9 +14,10 @@ const REGISTER = `mutation($urls: [String!]!) {
     ... on InvalidInputError { field message code }
   }
 }`;
-const RESOLVE = 'mutation { resolve { replaced chain { length tip { hash } } peers { url outcome message blocksFetched } } }';
+const RESOLVE =
+  'mutation { resolve { replaced chain { length tip { hash } } peers { url outcome message blocksFetched } } }';
 
-describe('two real node processes on loopback (the tutorial\'s consensus walkthrough)', () => {
+describe("two real node processes on loopback (the tutorial's consensus walkthrough)", () => {
   let first: NodeProcess;
   let second: NodeProcess;
   let a: GraphQLClient;
@@ -90,7 +91,9 @@ describe('two real node processes on loopback (the tutorial\'s consensus walkthr
     expect(resolved.resolve.replaced).toBe(false);
     expect(resolved.resolve.peers[0]).toMatchObject({ outcome: 'UNREACHABLE' });
     expect((await a.request<Tip>(TIP)).node.tip.hash).toBe(before.node.tip.hash);
-    const peers = await a.request<{ peers: Array<{ status: string; lastError: string }> }>('{ peers { status lastError } }');
+    const peers = await a.request<{ peers: Array<{ status: string; lastError: string }> }>(
+      '{ peers { status lastError } }',
+    );
     expect(peers.peers[0]!.status).toBe('UNREACHABLE');
     expect(peers.peers[0]!.lastError).toMatch(/connect|answer/);
   });

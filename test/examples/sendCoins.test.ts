@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeClient } from '../../src/client/createNodeClient.js';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess.js';
+import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'example-admin-token-0123456789';
@@ -11,7 +11,16 @@ let node: NodeProcess;
 
 beforeAll(async () => {
   // Difficulty 8: about 256 tries a block, so the example's four blocks take milliseconds.
-  node = await startNodeProcess(['--difficulty', '8', '--miner-threads', '1', '--sync-interval', '0', '--admin-token', TOKEN]);
+  node = await startNodeProcess([
+    '--difficulty',
+    '8',
+    '--miner-threads',
+    '1',
+    '--sync-interval',
+    '0',
+    '--admin-token',
+    TOKEN,
+  ]);
 });
 
 afterAll(async () => {
@@ -25,7 +34,8 @@ function runExample(env: Record<string, string>): Promise<{ code: number; stdout
       process.execPath,
       ['--import', 'tsx', 'examples/sendCoins.ts', node.url],
       { cwd: ROOT, timeout: 30_000, env: { ...process.env, NODE_NO_WARNINGS: '1', ...env } },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
     );
   });
 }
@@ -40,7 +50,9 @@ describe('examples/sendCoins.ts', () => {
     const sent = /^node ([0-9a-f]{64}) sent 3 coins to Alice ([0-9a-f]{64}) in block (\d+)$/.exec(gift);
     expect(sent, gift).not.toBeNull();
     expect(aliceBalance).toBe('Alice has 3');
-    const moved = /^Alice sent 2 coins to Bob ([0-9a-f]{64}) \(transaction ([0-9a-f]{64})\) in block (\d+)$/.exec(transfer);
+    const moved = /^Alice sent 2 coins to Bob ([0-9a-f]{64}) \(transaction ([0-9a-f]{64})\) in block (\d+)$/.exec(
+      transfer,
+    );
     expect(moved, transfer).not.toBeNull();
     expect(balances).toBe('balances: Alice 1, Bob 2');
 
@@ -48,7 +60,11 @@ describe('examples/sendCoins.ts', () => {
     const client = createNodeClient(node.url);
     expect((await client.account(sent![2]!)).balance).toBe(1);
     expect((await client.account(moved![1]!)).balance).toBe(2);
-    expect(await client.transaction(moved![2]!)).toMatchObject({ status: 'CONFIRMED', blockIndex: Number(moved![3]), amount: 2 });
+    expect(await client.transaction(moved![2]!)).toMatchObject({
+      status: 'CONFIRMED',
+      blockIndex: Number(moved![3]),
+      amount: 2,
+    });
     expect(sent![1]).toBe((await client.node()).address);
   });
 

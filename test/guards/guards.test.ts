@@ -29,14 +29,24 @@ describe('guards: pure checks of user input', () => {
       expect(parseInteger('--port', '0', 0, 65_535)).toBe(0);
       expect(parseInteger('--port', '65535', 0, 65_535)).toBe(65_535);
       expect(parseInteger('n', '007', 1, 10)).toBe(7);
-      expect(parseInteger('n', String(Number.MAX_SAFE_INTEGER), 1, Number.MAX_SAFE_INTEGER)).toBe(Number.MAX_SAFE_INTEGER);
+      expect(parseInteger('n', String(Number.MAX_SAFE_INTEGER), 1, Number.MAX_SAFE_INTEGER)).toBe(
+        Number.MAX_SAFE_INTEGER,
+      );
     });
 
-    it.each(['', 'abc', '-1', '+1', '1.5', '1e3', ' 1', '1 ', '0x10', '١٢'])('refuses %j as a format failure', (text) => {
-      const error = guardErrorOf(() => parseInteger('--port', text, 0, 65_535));
-      expect(error).toMatchObject({ field: '--port', rule: 'must be an integer from 0 to 65535', text, failure: 'format' });
-      expect(error.message).toBe(`--port must be an integer from 0 to 65535, got "${text}"`);
-    });
+    it.each(['', 'abc', '-1', '+1', '1.5', '1e3', ' 1', '1 ', '0x10', '١٢'])(
+      'refuses %j as a format failure',
+      (text) => {
+        const error = guardErrorOf(() => parseInteger('--port', text, 0, 65_535));
+        expect(error).toMatchObject({
+          field: '--port',
+          rule: 'must be an integer from 0 to 65535',
+          text,
+          failure: 'format',
+        });
+        expect(error.message).toBe(`--port must be an integer from 0 to 65535, got "${text}"`);
+      },
+    );
 
     it.each(['70000', '0', '9007199254740993', '1'.repeat(400)])('refuses %j as a range failure', (text) => {
       const error = guardErrorOf(() => parseInteger('<amount>', text, 1, 65_535));
@@ -70,10 +80,13 @@ describe('guards: pure checks of user input', () => {
       expect(parseAddress('address', ADDRESS)).toBe(ADDRESS);
     });
 
-    it.each(['bob', '', ADDRESS.slice(1), `${ADDRESS}0`, ` ${ADDRESS}`, `${ADDRESS.slice(2)}zz`])('refuses address %j', (text) => {
-      const error = guardErrorOf(() => parseAddress('<recipient>', text));
-      expect(error.message).toBe(`<recipient> must be an address: 64 hex characters, got "${text}"`);
-    });
+    it.each(['bob', '', ADDRESS.slice(1), `${ADDRESS}0`, ` ${ADDRESS}`, `${ADDRESS.slice(2)}zz`])(
+      'refuses address %j',
+      (text) => {
+        const error = guardErrorOf(() => parseAddress('<recipient>', text));
+        expect(error.message).toBe(`<recipient> must be an address: 64 hex characters, got "${text}"`);
+      },
+    );
   });
 
   describe('isHostPort', () => {
@@ -82,21 +95,36 @@ describe('guards: pure checks of user input', () => {
       (text) => expect(isHostPort(text)).toBe(true),
     );
 
-    it.each(['localhost', ':4000', 'http://localhost:4000', 'a b:1', 'host:123456', 'host:', '::1:4000', 'host:4000/x'])(
-      'refuses %j',
-      (text) => expect(isHostPort(text)).toBe(false),
-    );
+    it.each([
+      'localhost',
+      ':4000',
+      'http://localhost:4000',
+      'a b:1',
+      'host:123456',
+      'host:',
+      '::1:4000',
+      'host:4000/x',
+    ])('refuses %j', (text) => expect(isHostPort(text)).toBe(false));
   });
 
   describe('withGuard', () => {
     class CallerError extends Error {}
 
     it('returns what the read returns', () => {
-      expect(withGuard(() => parseInteger('n', '5', 0, 9), () => new CallerError())).toBe(5);
+      expect(
+        withGuard(
+          () => parseInteger('n', '5', 0, 9),
+          () => new CallerError(),
+        ),
+      ).toBe(5);
     });
 
     it("turns a GuardError into the caller's error", () => {
-      const read = () => withGuard(() => parseInteger('n', 'x', 0, 9), (error) => new CallerError(`wrapped: ${error.message}`));
+      const read = () =>
+        withGuard(
+          () => parseInteger('n', 'x', 0, 9),
+          (error) => new CallerError(`wrapped: ${error.message}`),
+        );
       expect(read).toThrow(CallerError);
       expect(read).toThrow('wrapped: n must be an integer from 0 to 9, got "x"');
     });

@@ -1,14 +1,14 @@
 import { blockHash, createHeaderTemplate, type HeaderTemplate } from '../../src/chain/block.js';
-import { Chain, type AddBlockResult, type ChainReader } from '../../src/chain/chain.js';
+import { type AddBlockResult, Chain, type ChainReader } from '../../src/chain/chain.js';
+import type { ChainDb } from '../../src/chain/db/chainDb.js';
+import type { StoredBlock } from '../../src/chain/db/model.js';
 import { expectedDifficulty } from '../../src/chain/difficulty.js';
 import { addressFromPrivateKey } from '../../src/chain/keys.js';
 import { computeMerkleRoot } from '../../src/chain/merkle.js';
 import type { ChainParams } from '../../src/chain/params.js';
-import { searchProof } from '../../src/mining/searchProof.js';
-import type { ChainDb } from '../../src/chain/db/chainDb.js';
-import type { StoredBlock } from '../../src/chain/db/model.js';
 import { createRewardTransaction, signTransaction, transactionId } from '../../src/chain/transaction.js';
 import type { Block, BlockHeader, Transaction } from '../../src/chain/types.js';
+import { searchProof } from '../../src/mining/searchProof.js';
 import { createFixedClock, type FixedClock } from './clock.js';
 import { minerWallet, type TestWallet } from './keys.js';
 import { easyParams } from './params.js';
@@ -86,7 +86,8 @@ export function idOf(tx: Transaction): string {
  */
 export function sealHeader(template: HeaderTemplate): BlockHeader {
   const header = searchProof(template, 0, MAX_PROOF_TRIES);
-  if (header === undefined) throw new Error(`no proof within ${MAX_PROOF_TRIES} tries at difficulty ${template.difficulty}`);
+  if (header === undefined)
+    throw new Error(`no proof within ${MAX_PROOF_TRIES} tries at difficulty ${template.difficulty}`);
   return header;
 }
 

@@ -1,4 +1,4 @@
-import { createChainParams, type ChainParams } from '../../src/chain/params.js';
+import { type ChainParams, createChainParams } from '../../src/chain/params.js';
 
 /** Network name of the test chains: differs from the default network, so their genesis hashes differ too. */
 export const TEST_NETWORK_NAME = 'test-net';

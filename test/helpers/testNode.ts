@@ -42,7 +42,10 @@ export async function postGraphQL(
   yoga: ReturnType<typeof createYogaApp>,
   query: string,
   variables?: Record<string, unknown>,
-): Promise<{ status: number; body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }> {
+): Promise<{
+  status: number;
+  body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+}> {
   const response = await yoga.fetch('http://yoga/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

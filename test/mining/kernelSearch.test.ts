@@ -5,12 +5,12 @@ import { blockHash } from '../../src/chain/block.js';
 import { encodeHeader } from '../../src/chain/encoding.js';
 import { bytesToHex } from '../../src/chain/hex.js';
 import { leadingZeroBits, MAX_PROOF } from '../../src/chain/pow.js';
-import { searchProof } from '../../src/mining/searchProof.js';
 import {
   createProofSearcher,
   defaultProofKernel,
   type ProofKernelName,
 } from '../../src/mining/kernel/createProofSearcher.js';
+import { searchProof } from '../../src/mining/searchProof.js';
 
 // The kernel must find exactly the proof that src/mining/searchProof.ts (the main-thread search, one node:crypto
 // hash per try) finds: the first in [start, start + tries) meeting the difficulty, or none. Checked on random
@@ -74,7 +74,13 @@ describe.each(KERNELS)('createProofSearcher with the %s kernel', (kernel) => {
   });
 
   it('keeps searching with the same searcher: successive slices give successive proofs', () => {
-    const header: HeaderTemplate = { index: 9, timestamp: 1, previousHash: '00'.repeat(32), merkleRoot: 'ff'.repeat(32), difficulty: 6 };
+    const header: HeaderTemplate = {
+      index: 9,
+      timestamp: 1,
+      previousHash: '00'.repeat(32),
+      merkleRoot: 'ff'.repeat(32),
+      difficulty: 6,
+    };
     const searcher = createProofSearcher(encodeHeader({ ...header, proof: 0 }), header.difficulty, { kernel });
     let next = TWO_TO_32 - 1_000;
     for (let i = 0; i < 20; i++) {
@@ -85,14 +91,29 @@ describe.each(KERNELS)('createProofSearcher with the %s kernel', (kernel) => {
   });
 
   it('returns the start itself at difficulty 0, and -1 for no tries', () => {
-    const header = encodeHeader({ index: 1, timestamp: 0, previousHash: '00'.repeat(32), merkleRoot: '00'.repeat(32), difficulty: 0, proof: 0 });
+    const header = encodeHeader({
+      index: 1,
+      timestamp: 0,
+      previousHash: '00'.repeat(32),
+      merkleRoot: '00'.repeat(32),
+      difficulty: 0,
+      proof: 0,
+    });
     const searcher = createProofSearcher(header, 0, { kernel });
-    for (const from of [0, 1, 3, 255, 257, TWO_TO_32 - 1, TWO_TO_32, MAX_PROOF - 1]) expect(searcher.search(from, 1)).toBe(from);
+    for (const from of [0, 1, 3, 255, 257, TWO_TO_32 - 1, TWO_TO_32, MAX_PROOF - 1])
+      expect(searcher.search(from, 1)).toBe(from);
     expect(searcher.search(10, 0)).toBe(-1);
   });
 
   it('never tries MAX_PROOF itself, as searchProof.ts', () => {
-    const header = encodeHeader({ index: 1, timestamp: 0, previousHash: '00'.repeat(32), merkleRoot: '00'.repeat(32), difficulty: 0, proof: 0 });
+    const header = encodeHeader({
+      index: 1,
+      timestamp: 0,
+      previousHash: '00'.repeat(32),
+      merkleRoot: '00'.repeat(32),
+      difficulty: 0,
+      proof: 0,
+    });
     const searcher = createProofSearcher(header, 0, { kernel });
     expect(searcher.search(MAX_PROOF, 10)).toBe(-1);
     expect(createProofSearcher(header, 255, { kernel }).search(MAX_PROOF - 300, 1_000)).toBe(-1);
@@ -114,8 +135,12 @@ describe('createProofSearcher above 32 bits of difficulty (the first digest word
   const PROOF_33_BITS = 16_511_605_940;
 
   it('uses proofs whose hashes have 32 and 33 leading zero bits', () => {
-    expect(blockHash({ ...header, proof: PROOF_32_BITS })).toBe('00000000d09a89db4e4c05fe44ab5a5097b499bfd4c4e17d2a86e75bc8b236ce');
-    expect(blockHash({ ...header, proof: PROOF_33_BITS })).toBe('0000000048254dc87f76342043663a5d21db92b1b03af6f2161de95fc756cf3f');
+    expect(blockHash({ ...header, proof: PROOF_32_BITS })).toBe(
+      '00000000d09a89db4e4c05fe44ab5a5097b499bfd4c4e17d2a86e75bc8b236ce',
+    );
+    expect(blockHash({ ...header, proof: PROOF_33_BITS })).toBe(
+      '0000000048254dc87f76342043663a5d21db92b1b03af6f2161de95fc756cf3f',
+    );
     expect(leadingZeroBits(blockHash({ ...header, proof: PROOF_32_BITS }))).toBe(32);
     expect(leadingZeroBits(blockHash({ ...header, proof: PROOF_33_BITS }))).toBe(33);
   });
@@ -131,7 +156,14 @@ describe('createProofSearcher above 32 bits of difficulty (the first digest word
 });
 
 describe('createProofSearcher guards', () => {
-  const header = encodeHeader({ index: 1, timestamp: 0, previousHash: '00'.repeat(32), merkleRoot: '00'.repeat(32), difficulty: 1, proof: 0 });
+  const header = encodeHeader({
+    index: 1,
+    timestamp: 0,
+    previousHash: '00'.repeat(32),
+    merkleRoot: '00'.repeat(32),
+    difficulty: 1,
+    proof: 0,
+  });
 
   it('uses the SIMD wasm kernel by default on Node 20', () => {
     expect(defaultProofKernel()).toBe('wasm-simd');

@@ -83,7 +83,8 @@ describe.each(KERNELS)('the %s kernel', (kernel) => {
         fc.array(fc.integer({ min: 0, max: MAX_PROOF }), { minLength: 1, maxLength: 8 }),
         (header, difficulty, proofs) => {
           const searcher = createProofSearcher(header, difficulty, { kernel });
-          for (const proof of proofs) expect(bytesToHex(searcher.digest(proof))).toBe(nodeSha256(withProof(header, proof)));
+          for (const proof of proofs)
+            expect(bytesToHex(searcher.digest(proof))).toBe(nodeSha256(withProof(header, proof)));
         },
       ),
       { seed: SEED, numRuns: 150 },

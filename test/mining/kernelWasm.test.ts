@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeHeader } from '../../src/chain/encoding.js';
-import { buildProofKernelWasm, KernelLayout, lanesOf } from '../../src/mining/kernel/proofKernelWasm.js';
 import type { ProofKernelShape } from '../../src/mining/kernel/proofKernelWasm.js';
+import { buildProofKernelWasm, KernelLayout, lanesOf } from '../../src/mining/kernel/proofKernelWasm.js';
 import { readBlockWords, sha256Midstate } from '../../src/mining/kernel/sha256Midstate.js';
 import { ByteWriter } from '../../src/mining/kernel/wasmBinary.js';
 
@@ -45,9 +45,12 @@ interface KernelExports {
 
 /** An instance of `shape` loaded with `header` (proof bytes 80..83 = 0, so W4 holds only byte 80 = 0). */
 function instantiate(shape: ProofKernelShape, header: Uint8Array, mask: number) {
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(buildProofKernelWasm(shape))).exports as unknown as KernelExports;
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(buildProofKernelWasm(shape)))
+    .exports as unknown as KernelExports;
   const memory = new DataView(exports.memory.buffer);
-  sha256Midstate(header).forEach((word, i) => memory.setUint32(KernelLayout.midstate + 4 * i, word, true));
+  sha256Midstate(header).forEach((word, i) => {
+    memory.setUint32(KernelLayout.midstate + 4 * i, word, true);
+  });
   const second = new Uint8Array(64);
   second.set(header.subarray(64, 84));
   const words = new Uint32Array(16);
@@ -58,7 +61,14 @@ function instantiate(shape: ProofKernelShape, header: Uint8Array, mask: number) 
 }
 
 describe('buildProofKernelWasm', () => {
-  const header = encodeHeader({ index: 3, timestamp: 99, previousHash: '5a'.repeat(32), merkleRoot: 'c3'.repeat(32), difficulty: 8, proof: 0 });
+  const header = encodeHeader({
+    index: 3,
+    timestamp: 99,
+    previousHash: '5a'.repeat(32),
+    merkleRoot: 'c3'.repeat(32),
+    difficulty: 8,
+    proof: 0,
+  });
   const hashWithLastByte = (last: number) => {
     const copy = Uint8Array.from(header);
     copy[84] = last;
@@ -91,13 +101,17 @@ describe('buildProofKernelWasm', () => {
   it.each(shapes)('scans to the first last byte whose digest passes the mask (%o)', (shape) => {
     const mask = 0xf8000000; // 5 leading bits
     const { exports } = instantiate(shape, header, mask);
-    const passing = Array.from({ length: 256 }, (_, last) => last).filter((last) => (hashWithLastByte(last).readUInt32BE(0) & mask) === 0);
+    const passing = Array.from({ length: 256 }, (_, last) => last).filter(
+      (last) => (hashWithLastByte(last).readUInt32BE(0) & mask) === 0,
+    );
     const lanes = lanesOf(shape);
     const found = exports.scan(0, 256);
     expect(passing.length).toBeGreaterThan(0);
     const first = passing[0]!;
     const group = first - (first % lanes);
-    const hits = passing.filter((last) => last >= group && last < group + lanes).reduce((bits, last) => bits | (1 << (last - group)), 0);
+    const hits = passing
+      .filter((last) => last >= group && last < group + lanes)
+      .reduce((bits, last) => bits | (1 << (last - group)), 0);
     expect(found).toBe(group * 65536 + hits);
     expect(exports.scan(group + lanes, group + lanes)).toBe(-1);
   });
@@ -113,7 +127,9 @@ describe('the kernel folder', () => {
     const folder = new URL('../../src/mining/kernel/', import.meta.url);
     const specifiers = readdirSync(folder)
       .filter((name) => name.endsWith('.ts'))
-      .flatMap((name) => [...readFileSync(new URL(name, folder), 'utf8').matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]!));
+      .flatMap((name) =>
+        [...readFileSync(new URL(name, folder), 'utf8').matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1]!),
+      );
     expect(specifiers.filter((s) => !/^(node:|\.\/|\.\.\/\.\.\/chain\/)/.test(s))).toEqual([]);
   });
 });

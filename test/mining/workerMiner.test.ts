@@ -50,18 +50,22 @@ describe('WorkerMiner (worker_threads)', () => {
     expect(miner.stats().hashrate).toBe(0);
   });
 
-  it.runIf(process.platform === 'linux')('mines at the lowest scheduling priority (nice 19), so serving wins the CPU', async () => {
-    const controller = new AbortController();
-    const mining = miner.mine(template(60, 11), controller.signal).catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    // /proc/self/task/<tid>/stat: the fields after "(comm)" start at field 3 (state); field 19 is the nice value.
-    const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ').pop()!.split(' ')[16]);
-    const nice = readdirSync('/proc/self/task').map(niceOf);
-    controller.abort(new Error('done'));
-    await mining;
-    expect(nice.filter((value) => value === 19).length).toBeGreaterThanOrEqual(2);
-    expect(niceOf(String(process.pid))).toBe(0);
-  });
+  it.runIf(process.platform === 'linux')(
+    'mines at the lowest scheduling priority (nice 19), so serving wins the CPU',
+    async () => {
+      const controller = new AbortController();
+      const mining = miner.mine(template(60, 11), controller.signal).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // /proc/self/task/<tid>/stat: the fields after "(comm)" start at field 3 (state); field 19 is the nice value.
+      const niceOf = (tid: string) =>
+        Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ').pop()!.split(' ')[16]);
+      const nice = readdirSync('/proc/self/task').map(niceOf);
+      controller.abort(new Error('done'));
+      await mining;
+      expect(nice.filter((value) => value === 19).length).toBeGreaterThanOrEqual(2);
+      expect(niceOf(String(process.pid))).toBe(0);
+    },
+  );
 
   it('rejects at once when the signal is already aborted', async () => {
     const controller = new AbortController();

@@ -27,7 +27,10 @@ function createNetworkedNode(options: { publicUrl?: string | null; failing?: Set
       fakes.set(url, fake);
       return fake;
     },
-    network: { publicUrl: options.publicUrl === undefined ? 'http://127.0.0.1:4000/graphql' : options.publicUrl, syncIntervalMs: 0 },
+    network: {
+      publicUrl: options.publicUrl === undefined ? 'http://127.0.0.1:4000/graphql' : options.publicUrl,
+      syncIntervalMs: 0,
+    },
   });
   node.start();
   return { node, clock, fakes, failing };
@@ -40,7 +43,9 @@ describe('gossip', () => {
     const block = await node.mine();
     await flush();
     for (const url of ['http://127.0.0.1:5001/graphql', 'http://127.0.0.1:5002/graphql']) {
-      expect(fakes.get(url)!.pushedBlocks).toEqual([{ block: block.block, hash: block.hash, from: 'http://127.0.0.1:4000/graphql' }]);
+      expect(fakes.get(url)!.pushedBlocks).toEqual([
+        { block: block.block, hash: block.hash, from: 'http://127.0.0.1:4000/graphql' },
+      ]);
     }
     node.close();
   });
@@ -52,7 +57,10 @@ describe('gossip', () => {
     const events: number[] = [];
     node.events.on('peerChanged', (peer) => events.push(peer.height ?? -1));
     const block = await node.mine();
-    await vi.waitFor(() => expect(node.peers.list()[0]).toMatchObject({ height: block.block.header.index, status: 'REACHABLE' }), { timeout: 2_000 });
+    await vi.waitFor(
+      () => expect(node.peers.list()[0]).toMatchObject({ height: block.block.header.index, status: 'REACHABLE' }),
+      { timeout: 2_000 },
+    );
     expect(events).toContain(block.block.header.index);
     node.close();
   });

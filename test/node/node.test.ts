@@ -1,15 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HeaderTemplate } from '../../src/chain/block.js';
 import type { BlockHeader } from '../../src/chain/types.js';
-import type { Miner } from '../../src/mining/miner.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
+import type { Miner } from '../../src/mining/miner.js';
+import { ConfigError, parseConfig } from '../../src/node/config.js';
 import { Node } from '../../src/node/node.js';
 import { loadOrCreateNodeKey, NodeKeyError } from '../../src/node/nodeKey.js';
-import { ConfigError, parseConfig } from '../../src/node/config.js';
 import { mineBlock } from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { bob, testWallet } from '../helpers/keys.js';
@@ -189,9 +188,34 @@ describe('command line', () => {
     });
     expect(
       parseConfig([
-        '--port', '4001', '--host', '0.0.0.0', '--admin-token', 'a-long-enough-token', '--data-dir', '/tmp/x', '--peers', 'a:1, http://b:2', '--difficulty', '12',
-        '--mine', '--public-url', 'http://node.example:4001/graphql', '--sync-interval', '500', '--verify', '--miner-threads', '3',
-        '--peer-allow', 'a:1, b', '--request-timeout', '5000', '--max-depth', '8', '--cors-origin', 'http://localhost:5173',
+        '--port',
+        '4001',
+        '--host',
+        '0.0.0.0',
+        '--admin-token',
+        'a-long-enough-token',
+        '--data-dir',
+        '/tmp/x',
+        '--peers',
+        'a:1, http://b:2',
+        '--difficulty',
+        '12',
+        '--mine',
+        '--public-url',
+        'http://node.example:4001/graphql',
+        '--sync-interval',
+        '500',
+        '--verify',
+        '--miner-threads',
+        '3',
+        '--peer-allow',
+        'a:1, b',
+        '--request-timeout',
+        '5000',
+        '--max-depth',
+        '8',
+        '--cors-origin',
+        'http://localhost:5173',
       ]),
     ).toEqual({
       port: 4001,

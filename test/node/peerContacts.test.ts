@@ -38,7 +38,10 @@ describe('PeerContacts', () => {
     const { host, clock } = stubHost();
     const { connect } = fakePeers();
     let opened = 0;
-    const contacts = new PeerContacts(host, (url) => (opened++, connect(url)));
+    const contacts = new PeerContacts(host, (url) => {
+      opened++;
+      return connect(url);
+    });
     contacts.peers.add(A, clock.now());
     const first = contacts.client(A);
     expect(contacts.client(A)).toBe(first);

@@ -11,7 +11,7 @@ function scheduler(syncIntervalMs = 0) {
   const contacts = new PeerContacts(stub.host, peerFakes.connect);
   contacts.peers.add(A, stub.clock.now());
   const sync = new SyncScheduler(contacts, stub.host, { syncIntervalMs });
-    /** Requests the peer received (0 before a connection is opened). */
+  /** Requests the peer received (0 before a connection is opened). */
   const calls = () => peerFakes.fakes.get(A)?.calls ?? 0;
   return { ...stub, contacts, sync, calls };
 }

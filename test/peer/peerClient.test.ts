@@ -36,7 +36,10 @@ function ourNode(options: { timeoutMs?: number; maxResponseBytes?: number } = {}
     miner: new MainThreadMiner(),
     clock: clock.now,
     connectPeer: (url) =>
-      new PeerClient(url, { timeoutMs: options.timeoutMs ?? 2_000, maxResponseBytes: options.maxResponseBytes ?? 16 * 1024 * 1024 }),
+      new PeerClient(url, {
+        timeoutMs: options.timeoutMs ?? 2_000,
+        maxResponseBytes: options.maxResponseBytes ?? 16 * 1024 * 1024,
+      }),
   });
 }
 
@@ -74,7 +77,11 @@ describe('PeerClient against peers that misbehave on the wire', () => {
   it('refuses JSON of the wrong shape (a height that is not a number)', async () => {
     const url = await fakePeerServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ data: { node: { address: 'x', genesisHash: 'y', height: 'tall', totalWork: '1', tip: { hash: 'z' } } } }));
+      res.end(
+        JSON.stringify({
+          data: { node: { address: 'x', genesisHash: 'y', height: 'tall', totalWork: '1', tip: { hash: 'z' } } },
+        }),
+      );
     });
     const { outcome } = await resolveAgainst(url);
     expect(outcome.outcome).toBe('REFUSED');
@@ -149,7 +156,10 @@ describe('PeerClient against peers that misbehave on the wire', () => {
     const client = new PeerClient(url, { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024 });
     const status = await client.status();
     expect(status).toMatchObject({ height: 2, genesisHash: peer.chain.genesis.hash, tipHash: peer.chain.tip.hash });
-    expect(await client.commonAncestor([peer.chain.tip.hash, peer.chain.genesis.hash])).toEqual({ index: 2, hash: peer.chain.tip.hash });
+    expect(await client.commonAncestor([peer.chain.tip.hash, peer.chain.genesis.hash])).toEqual({
+      index: 2,
+      hash: peer.chain.tip.hash,
+    });
     expect(await client.commonAncestor(['ab'.repeat(32)])).toBeNull();
     expect(await client.blocksAfter(1, 5)).toEqual([peer.chain.tip.block]);
     expect(await client.submitBlock(peer.chain.tip.block, peer.chain.tip.hash, null)).toBe('DUPLICATE');
@@ -164,13 +174,19 @@ describe('PeerClient against peers that misbehave on the wire', () => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', async () => {
-        const response = await yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks).toString() });
+        const response = await yoga.fetch('http://yoga/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.concat(chunks).toString(),
+        });
         res.writeHead(response.status, { 'content-type': 'application/json' });
         res.end(await response.text());
       });
     });
     const funded = testWallet('relay-peer');
-    const txs = Array.from({ length: RELAY_BATCH }, (_, nonce) => signTransfer(funded, { recipient: bob.address, amount: 1, nonce }));
+    const txs = Array.from({ length: RELAY_BATCH }, (_, nonce) =>
+      signTransfer(funded, { recipient: bob.address, amount: 1, nonce }),
+    );
     // The last one spends a nonce already used: refused with its own code, the others accepted.
     txs[RELAY_BATCH - 1] = signTransfer(funded, { recipient: bob.address, amount: 2, nonce: 0 });
     const client = new PeerClient(url, { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024 });

@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { blockHash } from '../../src/chain/block.js';
 import type { Chain } from '../../src/chain/chain.js';
 import type { Block } from '../../src/chain/types.js';
-import { syncFromPeer, type SyncTarget } from '../../src/peer/syncFromPeer.js';
-import { addBlockOrThrow, asParent, buildBranch, buildChain, createTestChain, mineBlock, transfer } from '../helpers/chainBuilder.js';
+import { type SyncTarget, syncFromPeer } from '../../src/peer/syncFromPeer.js';
+import {
+  addBlockOrThrow,
+  asParent,
+  buildBranch,
+  buildChain,
+  createTestChain,
+  mineBlock,
+  transfer,
+} from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { alice, bob } from '../helpers/keys.js';
-import { blockHash } from '../../src/chain/block.js';
 import { FakePeer } from './fakePeer.js';
 
 const PEER_URL = 'http://127.0.0.1:9/graphql';
@@ -29,7 +37,12 @@ function targetOf(chain: Chain) {
     locator: () => chain.locator(),
     addBlocks: (blocks: readonly Block[]) => {
       const result = chain.addBlocks(blocks);
-      calls.push({ size: blocks.length, transactions: blocks.reduce((sum, block) => sum + block.transactions.length, 0), status: result.status, yieldedBefore: ticked });
+      calls.push({
+        size: blocks.length,
+        transactions: blocks.reduce((sum, block) => sum + block.transactions.length, 0),
+        status: result.status,
+        yieldedBefore: ticked,
+      });
       ticked = false;
       return result;
     },
@@ -45,10 +58,18 @@ describe('a long sync is added in chunks', () => {
     const { chain } = createTestChain({ clock });
     const { target, calls, stop } = targetOf(chain);
     try {
-      const outcome = await syncFromPeer(new FakePeer(PEER_URL, source), target, { pageSize: 1_000, maxBlocks: 10_000, maxChunkTransactions: 10_000 });
+      const outcome = await syncFromPeer(new FakePeer(PEER_URL, source), target, {
+        pageSize: 1_000,
+        maxBlocks: 10_000,
+        maxChunkTransactions: 10_000,
+      });
       expect(outcome.outcome).toBe('ADOPTED');
       expect(chain.tip.hash).toBe(source.tip.hash);
-      expect(calls.map((call) => [call.size, call.status])).toEqual([[1_000, 'extended'], [1_000, 'extended'], [500, 'extended']]);
+      expect(calls.map((call) => [call.size, call.status])).toEqual([
+        [1_000, 'extended'],
+        [1_000, 'extended'],
+        [500, 'extended'],
+      ]);
       expect(calls.slice(1).every((call) => call.yieldedBefore)).toBe(true);
     } finally {
       stop();
@@ -83,7 +104,11 @@ describe('a long sync is added in chunks', () => {
     const { chain } = createTestChain({ clock });
     const { target, stop } = targetOf(chain);
     // Blocks 22 to the tip are replaced by a branch whose block 22 spends coins bob does not have (its claims match it).
-    const bad = mineBlock({ parent: asParent(source.getBlockAt(21)!.block), miner: bob, transactions: [transfer(bob, alice, 5, 0)] });
+    const bad = mineBlock({
+      parent: asParent(source.getBlockAt(21)!.block),
+      miner: bob,
+      transactions: [transfer(bob, alice, 5, 0)],
+    });
     const tampered = [bad, ...buildBranch(asParent(bad), source.height - 22)];
     const peer = new FakePeer(PEER_URL, source, {
       status: (honest) => ({ ...honest, tipHash: blockHash(tampered.at(-1)!.header) }),
@@ -113,7 +138,11 @@ describe('chunks are cut by transactions too', () => {
     const { chain } = createTestChain({ clock });
     const { target, calls, stop } = targetOf(chain);
     try {
-      const outcome = await syncFromPeer(new FakePeer(PEER_URL, source), target, { pageSize: 1_000, maxBlocks: 1_000, maxChunkTransactions: 9 });
+      const outcome = await syncFromPeer(new FakePeer(PEER_URL, source), target, {
+        pageSize: 1_000,
+        maxBlocks: 1_000,
+        maxChunkTransactions: 9,
+      });
       expect(outcome.outcome).toBe('ADOPTED');
       expect(chain.tip.hash).toBe(source.tip.hash);
       const transactionsPerChunk = calls.map((call) => call.transactions);

@@ -191,7 +191,9 @@ describe('resolve never lets a bad peer change our chain', () => {
       }),
       // The honest pages, with the overspending block appended after the source's tip.
       blocks: (page: Block[]) =>
-        page.length === 0 || page[page.length - 1]!.header.index === tip.block.header.index ? [...page, overspend] : page,
+        page.length === 0 || page[page.length - 1]!.header.index === tip.block.header.index
+          ? [...page, overspend]
+          : page,
     };
     const { node, replacePeer } = setup();
     replacePeer(new FakePeer(PEER_URL, source, serveOverspend));

@@ -19,7 +19,14 @@ function snapshot(chain: Chain) {
   const best = [];
   for (let index = 1; index <= chain.height; index++) {
     const stored = chain.getBlockAt(index)!;
-    best.push({ hash: stored.hash, block: stored.block, ids: stored.transactionIds, work: stored.totalWork, size: stored.size, undo: stored.undo });
+    best.push({
+      hash: stored.hash,
+      block: stored.block,
+      ids: stored.transactionIds,
+      work: stored.totalWork,
+      size: stored.size,
+      undo: stored.undo,
+    });
   }
   const addresses = [alice, bob, carol].map((w) => w.address);
   return {
@@ -48,7 +55,8 @@ export function describeChainDbContract(name: string, createHarness: () => Promi
       await harness?.cleanup();
     });
 
-    const chainOn = (store: ChainDb, clock = createFixedClock()) => new Chain({ params: easyParams, clock: clock.now, db: store });
+    const chainOn = (store: ChainDb, clock = createFixedClock()) =>
+      new Chain({ params: easyParams, clock: clock.now, db: store });
 
     it('answers undefined or empty for what it does not hold', async () => {
       await open();

@@ -10,10 +10,10 @@ import { encodeMeta, Keys } from '../../src/chain/db/records.js';
 import { KeyValuePeerStore } from '../../src/node/peerStore.js';
 import {
   DATABASE_FILE,
+  type DataDirectory,
   openDataDirectory,
   STORE_FORMAT_VERSION,
   StoreOpenError,
-  type DataDirectory,
 } from '../../src/storage/dataDirectory.js';
 import { extendChain } from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
@@ -71,7 +71,13 @@ describe('the data directory on disk', () => {
     const tip = extendChain(chain, { miner: alice });
     const broken = { ...tip, hash: 'cd'.repeat(32), transactionIds: ['not hex'] };
     expect(() =>
-      db.write({ newBlocks: [broken], disconnected: [], connected: [broken], accounts: new Map(), tipHash: broken.hash }),
+      db.write({
+        newBlocks: [broken],
+        disconnected: [],
+        connected: [broken],
+        accounts: new Map(),
+        tipHash: broken.hash,
+      }),
     ).toThrow();
     expect(db.getTipHash()).toBe(tip.hash);
     expect(db.getBlock(broken.hash)).toBeUndefined();
@@ -137,7 +143,8 @@ describe('the data directory on disk', () => {
         expect(chain.getBlock(hash)?.hash).toBe(hash);
         expect(chain.isBest(hash)).toBe(false);
       }
-      for (const [address, state] of Object.entries(expected.accounts)) expect(chain.getAccount(address)).toEqual(state);
+      for (const [address, state] of Object.entries(expected.accounts))
+        expect(chain.getAccount(address)).toEqual(state);
       for (const [address, ids] of Object.entries(expected.histories)) {
         expect(chain.getAccountTransactionIds(address)).toEqual(ids);
       }

@@ -35,8 +35,16 @@ export function describeKeyValueContract(name: string, createHarness: () => Prom
         put(bytes(0xe1, 2, 0), bytes(2)),
       ]);
       const [e1, e2] = [0xe1, 0xe2];
-      expect(entries(kv.range(bytes(e1), bytes(e2)))).toEqual([[[e1, 1], [1]], [[e1, 2, 0], [2]], [[e1, 255], [3]]]);
-      const across = [[[e1, 2, 0], [2]], [[e1, 255], [3]], [[e2, 0], [4]]];
+      expect(entries(kv.range(bytes(e1), bytes(e2)))).toEqual([
+        [[e1, 1], [1]],
+        [[e1, 2, 0], [2]],
+        [[e1, 255], [3]],
+      ]);
+      const across = [
+        [[e1, 2, 0], [2]],
+        [[e1, 255], [3]],
+        [[e2, 0], [4]],
+      ];
       expect(entries(kv.range(bytes(e1, 2), bytes(e2, 1)))).toEqual(across);
       expect(entries(kv.range(bytes(0xe3), bytes(0xe4)))).toEqual([]);
     });

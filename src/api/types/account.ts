@@ -1,10 +1,10 @@
 import { builder } from '../builder.js';
+import { InvalidInputError } from '../errors.js';
 import { badQueryInput } from '../inputErrors.js';
 import { FIXED_API_LIMITS } from '../limits.js';
 import { AccountRef, TransactionRef } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
 import { findTransaction, readAddress } from './transaction.js';
-import { InvalidInputError } from '../errors.js';
 
 const { defaultAccountTransactions: DEFAULT_FIRST, maxPageSize: MAX_FIRST } = FIXED_API_LIMITS;
 
@@ -40,8 +40,8 @@ AccountRef.implement({
       type: [TransactionRef],
       description:
         'Best-chain transactions sent or received, newest first: the `first` before history position `before` ' +
-        '(default: the newest). For the next page pass `before: <transactionCount - already fetched>`. Index lookups, ' +
-        'however long the history.',
+        '(default: the newest). For the next page pass `before: <transactionCount - already fetched>`. ' +
+        'Index lookups, however long the history.',
       args: {
         first: t.arg.int({
           defaultValue: DEFAULT_FIRST,

@@ -1,11 +1,11 @@
 import type { StoredBlock } from '../../chain/db/model.js';
 import type { Block, Transaction } from '../../chain/types.js';
 import { parseHex, withGuard } from '../../guards/guards.js';
-import { builder } from '../builder.js';
-import { newBlockStream } from '../blockStream.js';
-import { subscribeToNodeEvent } from '../eventStream.js';
 import type { NodeEvents } from '../../node/nodeEvents.js';
+import { newBlockStream } from '../blockStream.js';
+import { builder } from '../builder.js';
 import { BlockRejectedError, InvalidInputError } from '../errors.js';
+import { subscribeToNodeEvent } from '../eventStream.js';
 import { badQueryInput } from '../inputErrors.js';
 import { BlockRef, TransactionRef } from '../refs.js';
 import { BigIntScalar, SafeIntScalar } from '../scalars.js';
@@ -50,7 +50,10 @@ BlockRef.implement({
           position,
         })),
     }),
-    transactionCount: t.int({ description: 'Number of transactions, the reward included.', resolve: (b) => b.block.transactions.length }),
+    transactionCount: t.int({
+      description: 'Number of transactions, the reward included.',
+      resolve: (b) => b.block.transactions.length,
+    }),
     size: t.int({ description: 'Size of the block encoding in bytes.', resolve: (b) => b.size }),
     totalWork: t.field({
       type: BigIntScalar,
@@ -107,7 +110,11 @@ const BlockTransactionInput = builder.inputType('BlockTransactionInput', {
     sender: t.string({ required: true, description: 'Sender address, or "0" for the reward.' }),
     recipient: t.string({ required: true, description: 'Recipient address.' }),
     amount: t.field({ type: SafeIntScalar, required: true, description: 'Coins moved.' }),
-    nonce: t.field({ type: SafeIntScalar, required: true, description: "Sender's nonce; the block index for the reward." }),
+    nonce: t.field({
+      type: SafeIntScalar,
+      required: true,
+      description: "Sender's nonce; the block index for the reward.",
+    }),
     signature: t.string({ required: false, description: 'Ed25519 signature; null for the reward.' }),
   }),
 });
@@ -115,7 +122,7 @@ const BlockTransactionInput = builder.inputType('BlockTransactionInput', {
 const BlockInput = builder.inputType('BlockInput', {
   description: 'A complete block as peers push it (see `Block` for the meaning of each field).',
   fields: (t) => ({
-    index: t.int({ required: true, description: 'Height; the parent\'s index + 1.' }),
+    index: t.int({ required: true, description: "Height; the parent's index + 1." }),
     timestamp: t.field({ type: SafeIntScalar, required: true, description: 'Milliseconds since the Unix epoch.' }),
     previousHash: t.string({ required: true, description: 'Hash of the parent block, 64 hex characters.' }),
     merkleRoot: t.string({ required: true, description: 'Merkle root over the transaction ids.' }),
@@ -140,9 +147,11 @@ const BlockAcceptance = builder.enumType('BlockAcceptance', {
   },
 });
 
-const SubmitBlockSuccess = builder.objectRef<{ status: typeof BlockAcceptance.$inferType; hash: string; block: StoredBlock | null }>(
-  'SubmitBlockSuccess',
-);
+const SubmitBlockSuccess = builder.objectRef<{
+  status: typeof BlockAcceptance.$inferType;
+  hash: string;
+  block: StoredBlock | null;
+}>('SubmitBlockSuccess');
 SubmitBlockSuccess.implement({
   description: 'The block passed every rule it could be checked against.',
   fields: (t) => ({
@@ -220,7 +229,11 @@ builder.mutationField('submitBlock', (t) =>
         case 'side':
           return { status: 'SIDE' as const, hash: result.added[0]!.hash, block: result.added[0]! };
         case 'duplicate':
-          return { status: 'DUPLICATE' as const, hash: result.hash, block: context.node.chain.getBlock(result.hash) ?? null };
+          return {
+            status: 'DUPLICATE' as const,
+            hash: result.hash,
+            block: context.node.chain.getBlock(result.hash) ?? null,
+          };
         case 'orphan':
           return { status: 'ORPHAN' as const, hash: result.hash, block: null };
       }
@@ -236,7 +249,9 @@ builder.subscriptionField('newBlock', (t) =>
       'the best-chain blocks after that index, so a client that reconnects misses nothing.',
     args: { afterIndex: t.arg.int({ description: 'Replay best-chain blocks with a greater index first.' }) },
     subscribe: (_root, args, ctx) =>
-      ctx.subscriptions.open(ctx.clientId, () => newBlockStream(ctx.node, args.afterIndex, ctx.limits.subscriptionBacklog)),
+      ctx.subscriptions.open(ctx.clientId, () =>
+        newBlockStream(ctx.node, args.afterIndex, ctx.limits.subscriptionBacklog),
+      ),
     resolve: (block) => block,
   }),
 );
@@ -253,7 +268,11 @@ ChainReorganization.implement({
       description: 'Blocks that left the best chain, old tip first; their transactions went back to the mempool.',
       resolve: (r) => r.disconnected,
     }),
-    connected: t.field({ type: [BlockRef], description: 'Blocks that joined, lowest first.', resolve: (r) => r.connected }),
+    connected: t.field({
+      type: [BlockRef],
+      description: 'Blocks that joined, lowest first.',
+      resolve: (r) => r.connected,
+    }),
   }),
 });
 

@@ -1,5 +1,5 @@
-import { encodeBlock } from '../../chain/encoding.js';
 import type { StoredBlock } from '../../chain/db/model.js';
+import { encodeBlock } from '../../chain/encoding.js';
 import { builder } from '../builder.js';
 import { badQueryInput } from '../inputErrors.js';
 import { FIXED_API_LIMITS } from '../limits.js';
@@ -54,9 +54,16 @@ export function selectBlockPage(height: number, args: PageArgs): { from: number;
 ChainRef.implement({
   description: "The node's best chain: the valid chain with the most cumulative work it knows.",
   fields: (t) => ({
-    length: t.int({ description: 'Number of blocks, genesis included (the tip\'s index).', resolve: (_c, _a, ctx) => ctx.node.chain.height }),
+    length: t.int({
+      description: "Number of blocks, genesis included (the tip's index).",
+      resolve: (_c, _a, ctx) => ctx.node.chain.height,
+    }),
     tip: t.field({ type: BlockRef, description: 'The newest block.', resolve: (_c, _a, ctx) => ctx.node.chain.tip }),
-    genesis: t.field({ type: BlockRef, description: 'Block 1, derived from the chain parameters.', resolve: (_c, _a, ctx) => ctx.node.chain.genesis }),
+    genesis: t.field({
+      type: BlockRef,
+      description: 'Block 1, derived from the chain parameters.',
+      resolve: (_c, _a, ctx) => ctx.node.chain.genesis,
+    }),
     totalWork: t.field({
       type: BigIntScalar,
       description: 'Cumulative work Σ 2^difficulty of the best chain (what fork choice compares).',
@@ -64,11 +71,15 @@ ChainRef.implement({
     }),
     encodedBlocks: t.stringList({
       description:
-        'Best-chain blocks after `afterIndex` in their binary encoding (docs/PROTOCOL.md) as base64, oldest first: the ' +
-        `compact form peers sync with. At most \`first\` (≤ ${MAX_ENCODED_BLOCKS}) blocks, and fewer when the page would ` +
-        `pass ${MAX_ENCODED_PAGE_CHARS} characters (at least one block is always sent); continue after the last.`,
+        'Best-chain blocks after `afterIndex` in their binary encoding (docs/PROTOCOL.md) as base64, oldest first: ' +
+        `the compact form peers sync with. At most \`first\` (≤ ${MAX_ENCODED_BLOCKS}) blocks, and fewer when the ` +
+        `page would pass ${MAX_ENCODED_PAGE_CHARS} characters (at least one block is always sent); ` +
+        'continue after the last.',
       args: {
-        afterIndex: t.arg.int({ required: true, description: 'Start after this best-chain index (0 starts at genesis).' }),
+        afterIndex: t.arg.int({
+          required: true,
+          description: 'Start after this best-chain index (0 starts at genesis).',
+        }),
         first: t.arg.int({
           defaultValue: DEFAULT_ENCODED_BLOCKS,
           description: `How many blocks at most, 1 to ${MAX_ENCODED_BLOCKS}.`,
@@ -76,7 +87,8 @@ ChainRef.implement({
       },
       resolve: (_c, args, ctx) => {
         const first = args.first ?? DEFAULT_ENCODED_BLOCKS;
-        if (first < 1 || first > MAX_ENCODED_BLOCKS) badQueryInput(`first must be from 1 to ${MAX_ENCODED_BLOCKS}, got ${first}`);
+        if (first < 1 || first > MAX_ENCODED_BLOCKS)
+          badQueryInput(`first must be from 1 to ${MAX_ENCODED_BLOCKS}, got ${first}`);
         if (args.afterIndex < 0) badQueryInput(`afterIndex must not be negative, got ${args.afterIndex}`);
         const page: string[] = [];
         let chars = 0;
@@ -94,7 +106,8 @@ ChainRef.implement({
       type: BlockRef,
       description:
         `Best-chain blocks, oldest first, as a Relay connection. Page with first/after or last/before ` +
-        `(default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}: larger pages are an error). A cursor is the block index.`,
+        `(default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}: larger pages are an error). ` +
+        'A cursor is the block index.',
       resolve: (_c, args, ctx) => {
         const height = ctx.node.chain.height;
         const { from, to } = selectBlockPage(height, args);
@@ -121,11 +134,14 @@ builder.queryField('commonAncestor', (t) =>
     type: BlockRef,
     nullable: true,
     description:
-      'The newest block of a block locator that is on this node\'s best chain: how a syncing peer finds the block ' +
+      "The newest block of a block locator that is on this node's best chain: how a syncing peer finds the block " +
       'both chains share in one request. A locator lists best-chain hashes newest first (the 10 newest, then gaps ' +
       'that double, then genesis; docs/PROTOCOL.md). Null when none is on the best chain.',
     args: {
-      locator: t.arg.stringList({ required: true, description: `Block hashes, newest first, at most ${MAX_LOCATOR_LENGTH}.` }),
+      locator: t.arg.stringList({
+        required: true,
+        description: `Block hashes, newest first, at most ${MAX_LOCATOR_LENGTH}.`,
+      }),
     },
     resolve: (_root, args, ctx) => {
       if (args.locator.length > MAX_LOCATOR_LENGTH) {

@@ -6,10 +6,16 @@ const LimitsRef = builder.objectRef<ApiContext>('Limits');
 LimitsRef.implement({
   description: 'The limits this node enforces on requests, so clients can stay inside them.',
   fields: (t) => ({
-    maxDepth: t.int({ description: 'Deepest selection nesting of an operation.', resolve: (ctx) => ctx.limits.maxDepth }),
+    maxDepth: t.int({
+      description: 'Deepest selection nesting of an operation.',
+      resolve: (ctx) => ctx.limits.maxDepth,
+    }),
     maxAliases: t.int({ description: 'Most aliases in one operation.', resolve: (ctx) => ctx.limits.maxAliases }),
     maxTokens: t.int({ description: 'Most lexical tokens in one document.', resolve: (ctx) => ctx.limits.maxTokens }),
-    maxBodyBytes: t.int({ description: 'Largest request body; larger ones get HTTP 413.', resolve: (ctx) => ctx.limits.maxBodyBytes }),
+    maxBodyBytes: t.int({
+      description: 'Largest request body; larger ones get HTTP 413.',
+      resolve: (ctx) => ctx.limits.maxBodyBytes,
+    }),
     requestTimeoutMs: t.int({
       description: 'Longest a query or mutation runs before it is answered with REQUEST_TIMEOUT.',
       resolve: (ctx) => ctx.limits.requestTimeoutMs,
@@ -35,7 +41,9 @@ LimitsRef.implement({
       resolve: () => FIXED_API_LIMITS.maxLocatorLength,
     }),
     adminTokenRequired: t.boolean({
-      description: 'True when admin mutations (mine, startMining, stopMining, send, registerNodes, removeNodes, resolve) need a bearer token.',
+      description:
+        'True when admin mutations (mine, startMining, stopMining, send, registerNodes, removeNodes, resolve) ' +
+        'need a bearer token.',
       resolve: (ctx) => ctx.adminTokenRequired,
     }),
   }),

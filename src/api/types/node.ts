@@ -1,12 +1,12 @@
-import { builder } from '../builder.js';
-import { BlockRef } from '../refs.js';
-import { BigIntScalar } from '../scalars.js';
 import type { StoredBlock } from '../../chain/db/model.js';
 import type { Node } from '../../node/node.js';
-import { MiningFailedError } from '../errors.js';
-import { requireAdmin } from '../context.js';
-import { subscribeToNodeEvent } from '../eventStream.js';
 import type { MiningProgress } from '../../node/nodeEvents.js';
+import { builder } from '../builder.js';
+import { requireAdmin } from '../context.js';
+import { MiningFailedError } from '../errors.js';
+import { subscribeToNodeEvent } from '../eventStream.js';
+import { BlockRef } from '../refs.js';
+import { BigIntScalar } from '../scalars.js';
 
 const NodeInfoRef = builder.objectRef<Node>('NodeInfo');
 NodeInfoRef.implement({
@@ -17,23 +17,39 @@ NodeInfoRef.implement({
       resolve: (node) => node.wallet.address,
     }),
     version: t.exposeString('version', { description: 'Software version.' }),
-    networkName: t.string({ description: 'Name of the network (part of the genesis block).', resolve: (node) => node.chain.params.networkName }),
+    networkName: t.string({
+      description: 'Name of the network (part of the genesis block).',
+      resolve: (node) => node.chain.params.networkName,
+    }),
     genesisHash: t.string({
       description: 'Hash of block 1, derived from the chain parameters: nodes of one network share it.',
       resolve: (node) => node.chain.genesis.hash,
     }),
-    height: t.int({ description: 'Index of the best chain\'s tip.', resolve: (node) => node.chain.height }),
-    tip: t.field({ type: BlockRef, description: 'The best chain\'s newest block.', resolve: (node) => node.chain.tip }),
-    totalWork: t.field({ type: BigIntScalar, description: 'Cumulative work of the best chain.', resolve: (node) => node.chain.tip.totalWork }),
+    height: t.int({ description: "Index of the best chain's tip.", resolve: (node) => node.chain.height }),
+    tip: t.field({ type: BlockRef, description: "The best chain's newest block.", resolve: (node) => node.chain.tip }),
+    totalWork: t.field({
+      type: BigIntScalar,
+      description: 'Cumulative work of the best chain.',
+      resolve: (node) => node.chain.tip.totalWork,
+    }),
     difficulty: t.int({
       description: 'Leading zero bits the next block needs.',
       resolve: (node) => node.chain.nextBlockContext().difficulty,
     }),
-    reward: t.int({ description: 'Coins the reward transaction of each block creates.', resolve: (node) => node.chain.params.reward }),
+    reward: t.int({
+      description: 'Coins the reward transaction of each block creates.',
+      resolve: (node) => node.chain.params.reward,
+    }),
     mining: t.boolean({ description: 'True while a block is being mined.', resolve: (node) => node.mining }),
-    hashrate: t.float({ description: 'Proofs tried per second by the current mining job (0 when idle).', resolve: (node) => node.hashrate }),
+    hashrate: t.float({
+      description: 'Proofs tried per second by the current mining job (0 when idle).',
+      resolve: (node) => node.hashrate,
+    }),
     peerCount: t.int({ description: 'Registered peers.', resolve: (node) => node.peers.size }),
-    pendingTransactionCount: t.int({ description: 'Transactions waiting in the mempool.', resolve: (node) => node.mempool.size }),
+    pendingTransactionCount: t.int({
+      description: 'Transactions waiting in the mempool.',
+      resolve: (node) => node.mempool.size,
+    }),
   }),
 });
 
@@ -52,7 +68,7 @@ builder.mutationField('mine', (t) =>
     type: MineSuccess,
     description:
       "Mines one block on the current tip with the mempool's transactions and the reward to this node, and returns " +
-      'it (the tutorial\'s GET /mine). Queries keep being answered while it works.',
+      "it (the tutorial's GET /mine). Queries keep being answered while it works.",
     errors: {
       types: [MiningFailedError],
       directResult: true,
@@ -73,7 +89,10 @@ const MiningStatus = builder.objectRef<Node>('MiningStatus');
 MiningStatus.implement({
   description: 'Whether the node mines block after block.',
   fields: (t) => ({
-    continuous: t.boolean({ description: 'True while continuous mining is on.', resolve: (node) => node.continuousMining }),
+    continuous: t.boolean({
+      description: 'True while continuous mining is on.',
+      resolve: (node) => node.continuousMining,
+    }),
     mining: t.boolean({ description: 'True while a block is being mined.', resolve: (node) => node.mining }),
   }),
 });
@@ -105,7 +124,9 @@ MiningProgressRef.implement({
   fields: (t) => ({
     hashrate: t.exposeFloat('hashrate', { description: 'Proofs tried per second, all miner threads together.' }),
     tries: t.exposeFloat('tries', { description: 'Proofs tried for the current block so far.' }),
-    difficulty: t.exposeInt('difficulty', { description: 'Leading zero bits the block needs (about 2^difficulty tries).' }),
+    difficulty: t.exposeInt('difficulty', {
+      description: 'Leading zero bits the block needs (about 2^difficulty tries).',
+    }),
     elapsedMs: t.exposeFloat('elapsedMs', { description: 'Milliseconds since mining of this block started.' }),
     index: t.exposeInt('index', { description: 'Index of the block being mined.' }),
   }),

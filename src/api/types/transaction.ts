@@ -1,13 +1,13 @@
 import { REWARD_SENDER } from '../../chain/types.js';
-import type { TransactionSubmission } from '../../node/node.js';
 import { parseAddress, parseHex, withGuard } from '../../guards/guards.js';
+import type { TransactionSubmission } from '../../node/node.js';
 import { builder } from '../builder.js';
+import { type ApiContext, requireAdmin } from '../context.js';
 import { InvalidInputError, TransactionRejectedError } from '../errors.js';
 import { badQueryInput } from '../inputErrors.js';
 import { FIXED_API_LIMITS } from '../limits.js';
 import { BlockRef, TransactionRef, type TransactionView } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
-import { requireAdmin, type ApiContext } from '../context.js';
 
 const TransactionStatus = builder.enumType('TransactionStatus', {
   description: 'Where a transaction is.',
@@ -28,7 +28,11 @@ TransactionRef.implement({
       resolve: (view) => view.transaction.sender,
     }),
     recipient: t.string({ description: 'Address receiving the coins.', resolve: (view) => view.transaction.recipient }),
-    amount: t.field({ type: SafeIntScalar, description: 'Coins moved; a positive integer.', resolve: (view) => view.transaction.amount }),
+    amount: t.field({
+      type: SafeIntScalar,
+      description: 'Coins moved; a positive integer.',
+      resolve: (view) => view.transaction.amount,
+    }),
     nonce: t.field({
       type: SafeIntScalar,
       description: "The sender's sequence number (replay protection); for the reward, the block index.",
@@ -102,7 +106,9 @@ const TransactionInput = builder.inputType('TransactionInput', {
   }),
 });
 
-const TransactionReceiptRef = builder.objectRef<{ view: TransactionView; expectedBlockIndex: number }>('TransactionAccepted');
+const TransactionReceiptRef = builder.objectRef<{ view: TransactionView; expectedBlockIndex: number }>(
+  'TransactionAccepted',
+);
 TransactionReceiptRef.implement({
   description: 'A transaction the mempool accepted, and the block it is expected to join.',
   fields: (t) => ({
@@ -115,11 +121,16 @@ TransactionReceiptRef.implement({
 });
 
 /** Turns the node's answer into the mutation's result, or throws the typed refusal. */
-async function toReceipt(result: TransactionSubmission): Promise<{ view: TransactionView; expectedBlockIndex: number }> {
+async function toReceipt(
+  result: TransactionSubmission,
+): Promise<{ view: TransactionView; expectedBlockIndex: number }> {
   if (!result.ok) throw new TransactionRejectedError(result.rejection.code, result.rejection.message);
   const { pending, expectedBlockIndex, durable } = result;
   await durable;
-  return { view: { id: pending.id, transaction: pending.transaction, block: null, position: null }, expectedBlockIndex };
+  return {
+    view: { id: pending.id, transaction: pending.transaction, block: null, position: null },
+    expectedBlockIndex,
+  };
 }
 
 const { defaultPendingTransactions: DEFAULT_PENDING, maxPendingTransactions: MAX_PENDING } = FIXED_API_LIMITS;

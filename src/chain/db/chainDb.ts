@@ -1,11 +1,11 @@
 import { isHex } from '../hex.js';
 import type { AccountState } from '../ledger.js';
-import { del, MemoryKeyValueStore, put, type KeyValueOperation, type KeyValueStore } from './keyValue.js';
+import { del, type KeyValueOperation, type KeyValueStore, MemoryKeyValueStore, put } from './keyValue.js';
 import {
-  involvedAddresses,
-  returnedTransfers,
   type ChainWriteBatch,
+  involvedAddresses,
   type PendingTransaction,
+  returnedTransfers,
   type StoredBlock,
   type TransactionLocation,
 } from './model.js';
@@ -122,7 +122,8 @@ export class ChainDb {
     const end = Math.min(to, this.getAccountHistoryLength(address));
     if (end <= start) return [];
     const ids: string[] = [];
-    for (const [, id] of this.kv.range(Keys.history(address, start), Keys.history(address, end))) ids.push(decodeHash(id));
+    for (const [, id] of this.kv.range(Keys.history(address, start), Keys.history(address, end)))
+      ids.push(decodeHash(id));
     return ids;
   }
 
@@ -177,7 +178,9 @@ export class ChainDb {
       });
     }
     for (const [address, length] of lengths) {
-      operations.push(length === 0 ? del(Keys.historyLength(address)) : put(Keys.historyLength(address), encodeU32(length)));
+      operations.push(
+        length === 0 ? del(Keys.historyLength(address)) : put(Keys.historyLength(address), encodeU32(length)),
+      );
     }
     for (const [address, state] of batch.accounts) {
       // An account back at zero (a reorganization undid everything it had) is the same as an untouched one.
@@ -193,7 +196,10 @@ export class ChainDb {
 
   /** The operation that stores a pending transaction with the next sequence number. */
   #putPending(pending: PendingTransaction): KeyValueOperation {
-    return put(Keys.pending(pending.id), encodePending(++this.#pendingSequence, pending.receivedAt, pending.transaction));
+    return put(
+      Keys.pending(pending.id),
+      encodePending(++this.#pendingSequence, pending.receivedAt, pending.transaction),
+    );
   }
 
   #listPending(): PendingTransaction[] {

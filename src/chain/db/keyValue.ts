@@ -68,7 +68,10 @@ export class MemoryKeyValueStore implements KeyValueStore {
       const key = keyString(operation.key);
       let table = this.#tables.get(byte);
       if (operation.type === 'put') {
-        if (table === undefined) this.#tables.set(byte, (table = { entries: new Map(), sorted: undefined }));
+        if (table === undefined) {
+          table = { entries: new Map(), sorted: undefined };
+          this.#tables.set(byte, table);
+        }
         if (!table.entries.has(key)) table.sorted = undefined;
         table.entries.set(key, operation.value.slice());
       } else if (table?.entries.delete(key)) {

@@ -1,5 +1,5 @@
 import type { AccountState, BlockUndo } from '../ledger.js';
-import { REWARD_SENDER, type Block, type Transaction } from '../types.js';
+import { type Block, REWARD_SENDER, type Transaction } from '../types.js';
 
 /** A validated block as the chain keeps it. */
 export interface StoredBlock {

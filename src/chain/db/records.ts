@@ -1,4 +1,10 @@
-import { decodeBlock, decodeTransaction, encodeBlock, encodedBlockSize, encodeTransactionPayload } from '../encoding.js';
+import {
+  decodeBlock,
+  decodeTransaction,
+  encodeBlock,
+  encodedBlockSize,
+  encodeTransactionPayload,
+} from '../encoding.js';
 import { bytesToHex, hexToBytes, readUint64, writeUint64 } from '../hex.js';
 import type { AccountState } from '../ledger.js';
 import type { Transaction } from '../types.js';
@@ -132,7 +138,11 @@ export function encodeBlockRecord(stored: StoredBlock): Uint8Array {
   let workHex = stored.totalWork.toString(16);
   if (workHex.length % 2 === 1) workHex = `0${workHex}`;
   const work = hexToBytes(workHex);
-  const undo = stored.undo.flatMap(([address, before]) => [hexToBytes(address), u64(before.balance), u64(before.nonce)]);
+  const undo = stored.undo.flatMap(([address, before]) => [
+    hexToBytes(address),
+    u64(before.balance),
+    u64(before.nonce),
+  ]);
   const ids = stored.transactionIds.map((id) => hexToBytes(id));
   return concat(
     Uint8Array.of(work.length),

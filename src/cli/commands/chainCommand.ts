@@ -1,5 +1,5 @@
 import { readInteger } from '../argumentRules.js';
-import { COMMON_FLAGS_HELP, type CliCommand } from '../cliCommand.js';
+import { type CliCommand, COMMON_FLAGS_HELP } from '../cliCommand.js';
 import { UsageError } from '../cliErrors.js';
 import { formatTable, formatTimestamp, shortHash } from '../humanFormat.js';
 
@@ -19,7 +19,13 @@ export const chainCommand: CliCommand = {
     const last = readInteger('--last', (flags['last'] as string | undefined) ?? '10', 1, 100);
     const chain = await client.chain({ last });
     out.result(
-      { height: chain.length, totalWork: chain.totalWork, genesisHash: chain.genesisHash, tip: chain.tip, blocks: chain.blocks },
+      {
+        height: chain.length,
+        totalWork: chain.totalWork,
+        genesisHash: chain.genesisHash,
+        tip: chain.tip,
+        blocks: chain.blocks,
+      },
       [
         `height      ${chain.length}`,
         `tip         ${chain.tip.hash}`,

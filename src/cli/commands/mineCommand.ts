@@ -1,4 +1,4 @@
-import { COMMON_FLAGS_HELP, type CliCommand } from '../cliCommand.js';
+import { type CliCommand, COMMON_FLAGS_HELP } from '../cliCommand.js';
 import { RefusedError } from '../cliErrors.js';
 import { formatCount, formatDuration, formatHashrate, plural, shortHash } from '../humanFormat.js';
 
@@ -18,12 +18,16 @@ export const mineCommand: CliCommand = {
   flags: {},
   async run({ client, out }) {
     const node = await client.node();
-    out.progress(`mining block ${node.height + 1} at difficulty ${node.difficulty} (about ${formatCount(2 ** node.difficulty)} tries)…`);
+    out.progress(
+      `mining block ${node.height + 1} at difficulty ${node.difficulty} ` +
+        `(about ${formatCount(2 ** node.difficulty)} tries)…`,
+    );
     const progress = client.subscribeMiningProgress();
     progress.listen(
       (report) =>
         out.progress(
-          `  block ${report.index}: ${formatDuration(report.elapsedMs)}, ${formatCount(report.tries)} tries, ${formatHashrate(report.hashrate)}`,
+          `  block ${report.index}: ${formatDuration(report.elapsedMs)}, ` +
+            `${formatCount(report.tries)} tries, ${formatHashrate(report.hashrate)}`,
         ),
       // Progress is a courtesy: a node whose socket fails still mines, and the result below says how it went.
       () => {},
@@ -34,7 +38,7 @@ export const mineCommand: CliCommand = {
       new Promise<void>((resolve) => (timer = setTimeout(resolve, PROGRESS_CONNECT_WAIT_MS))),
     ]);
     clearTimeout(timer);
-    let result;
+    let result: Awaited<ReturnType<typeof client.mine>>;
     try {
       result = await client.mine();
     } finally {

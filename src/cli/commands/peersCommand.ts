@@ -1,5 +1,5 @@
 import type { Peer } from '../../client/types.js';
-import { COMMON_FLAGS_HELP, type CliCommand, type CommandInput } from '../cliCommand.js';
+import { type CliCommand, COMMON_FLAGS_HELP, type CommandInput } from '../cliCommand.js';
 import { RefusedError, UsageError } from '../cliErrors.js';
 import { formatTable, formatTimestamp } from '../humanFormat.js';
 
@@ -57,7 +57,9 @@ async function addPeers({ client, out }: CommandInput, urls: readonly string[]):
   if (!result.ok) throw new RefusedError(result);
   out.result({ added: result.added, peers: result.peers }, [
     result.added.length === 0 ? 'no new peers (all were registered already)' : `added ${result.added.length}:`,
-    ...result.added.map((peer) => `  ${peer.url} ${peer.status}${peer.lastError === null ? '' : ` (${peer.lastError})`}`),
+    ...result.added.map(
+      (peer) => `  ${peer.url} ${peer.status}${peer.lastError === null ? '' : ` (${peer.lastError})`}`,
+    ),
     '',
     ...peerRows(result.peers),
   ]);

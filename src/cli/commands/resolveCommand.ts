@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeSubscription } from '../../client/openSubscription.js';
-import { COMMON_FLAGS_HELP, type CliCommand } from '../cliCommand.js';
+import { type CliCommand, COMMON_FLAGS_HELP } from '../cliCommand.js';
 import { UsageError } from '../cliErrors.js';
 import { plural } from '../humanFormat.js';
 
@@ -51,7 +51,8 @@ export const resolveCommand: CliCommand = {
     );
     const peerChanges = client.subscribePeerChanged();
     peerChanges.listen(
-      (peer) => out.progress(`  peer ${peer.url}: ${peer.status}${peer.height === null ? '' : ` at height ${peer.height}`}`),
+      (peer) =>
+        out.progress(`  peer ${peer.url}: ${peer.status}${peer.height === null ? '' : ` at height ${peer.height}`}`),
       () => {},
     );
     const subscriptions: NodeSubscription<unknown>[] = [blocks, peerChanges];
@@ -62,7 +63,7 @@ export const resolveCommand: CliCommand = {
     ]);
     clearTimeout(timer);
 
-    let resolution;
+    let resolution: Awaited<ReturnType<typeof client.resolve>>;
     try {
       resolution = await client.resolve();
       // The last blocks' events may still be on their way over the socket when the answer arrives.
@@ -74,12 +75,15 @@ export const resolveCommand: CliCommand = {
     reportBlocks(true);
     const { chain } = resolution;
     out.result({ replaced: resolution.replaced, chain, peers: resolution.peers }, [
-      `${resolution.replaced ? 'replaced: our chain was replaced by a peer\'s with more work' : 'not replaced: our chain is authoritative'}`,
+      resolution.replaced
+        ? "replaced: our chain was replaced by a peer's with more work"
+        : 'not replaced: our chain is authoritative',
       `height ${chain.length}, tip ${chain.tip.hash}, total work ${chain.totalWork}`,
       ...resolution.peers.map(
         (peer) =>
           `  ${peer.url}  ${peer.outcome}  ${plural(peer.blocksFetched, 'block')} fetched` +
-          `${peer.peerHeight === null ? '' : `, peer height ${peer.peerHeight}`}${peer.message === '' ? '' : `: ${peer.message}`}`,
+          `${peer.peerHeight === null ? '' : `, peer height ${peer.peerHeight}`}` +
+          `${peer.message === '' ? '' : `: ${peer.message}`}`,
       ),
       ...(resolution.peers.length === 0 ? ['  no peers (add some with `peers add <url>`)'] : []),
     ]);

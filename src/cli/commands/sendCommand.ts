@@ -1,5 +1,5 @@
 import { readAddress, readInteger } from '../argumentRules.js';
-import { COMMON_FLAGS_HELP, type CliCommand } from '../cliCommand.js';
+import { type CliCommand, COMMON_FLAGS_HELP } from '../cliCommand.js';
 import { RefusedError, UsageError } from '../cliErrors.js';
 import { plural } from '../humanFormat.js';
 import { DEFAULT_WALLET_FILE, readWalletFile } from '../walletFile.js';
@@ -19,7 +19,8 @@ export const sendCommand: CliCommand = {
   help: HELP,
   flags: { wallet: { type: 'string' }, 'from-node': { type: 'boolean' } },
   async run({ positionals, flags, client, out }) {
-    if (positionals.length !== 2) throw new UsageError(`send needs <recipient> <amount>, got ${positionals.length} arguments`);
+    if (positionals.length !== 2)
+      throw new UsageError(`send needs <recipient> <amount>, got ${positionals.length} arguments`);
     const recipient = readAddress('<recipient>', positionals[0]!);
     const amount = readInteger('<amount>', positionals[1]!, 1, Number.MAX_SAFE_INTEGER);
     const fromNode = flags['from-node'] === true;

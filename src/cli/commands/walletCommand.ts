@@ -1,6 +1,6 @@
 import { generateWallet } from '../../wallet/wallet.js';
 import { readAddress } from '../argumentRules.js';
-import { COMMON_FLAGS_HELP, type CliCommand, type CommandInput } from '../cliCommand.js';
+import { type CliCommand, COMMON_FLAGS_HELP, type CommandInput } from '../cliCommand.js';
 import { UsageError } from '../cliErrors.js';
 import { DEFAULT_WALLET_FILE, readWalletFile, writeWalletFile } from '../walletFile.js';
 
@@ -21,7 +21,8 @@ export const walletCommand: CliCommand = {
   async run(input) {
     const [action, ...rest] = input.positionals;
     const file = (input.flags['wallet'] as string | undefined) ?? DEFAULT_WALLET_FILE;
-    if (action !== 'balance' && rest.length > 0) throw new UsageError(`wallet ${action} takes no arguments, got "${rest.join(' ')}"`);
+    if (action !== 'balance' && rest.length > 0)
+      throw new UsageError(`wallet ${action} takes no arguments, got "${rest.join(' ')}"`);
     if (input.flags['force'] === true && action !== 'new') throw new UsageError('--force only applies to "wallet new"');
     switch (action) {
       case 'new':
@@ -31,7 +32,8 @@ export const walletCommand: CliCommand = {
         return input.out.result({ address: wallet.address, file }, wallet.address);
       }
       case 'balance':
-        if (rest.length > 1) throw new UsageError(`wallet balance takes at most one address, got ${rest.length} arguments`);
+        if (rest.length > 1)
+          throw new UsageError(`wallet balance takes at most one address, got ${rest.length} arguments`);
         return showBalance(input, rest[0] === undefined ? undefined : readAddress('address', rest[0]), file);
       case undefined:
         throw new UsageError('wallet needs an action: new, address or balance');

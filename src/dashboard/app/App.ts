@@ -1,13 +1,6 @@
 /// <reference lib="dom" />
 import { h } from 'preact';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
-import { connectLive, type LiveConnection } from './connectLive.js';
-import { INITIAL_DASHBOARD_STATE, reduceDashboard } from './dashboardState.js';
-import { PENDING_SHOWN, POLL_QUERY, RECENT_BLOCKS, SNAPSHOT_QUERY, type PollResult, type SnapshotResult } from './documents.js';
-import { formatInteger, shortHash } from './format.js';
-import type { NodeEndpoint } from './nodeEndpoint.js';
-import { requestGraphQL } from './requestGraphQL.js';
-import { searchChain, type SearchOutcome } from './searchChain.js';
 import { BlockList } from './components/BlockList.js';
 import { ChartsPanel } from './components/ChartsPanel.js';
 import { ConnectionBadge } from './components/ConnectionBadge.js';
@@ -16,6 +9,20 @@ import { PeersPanel } from './components/PeersPanel.js';
 import { SearchBox } from './components/SearchBox.js';
 import { SearchResult } from './components/SearchResult.js';
 import { StatTiles } from './components/StatTiles.js';
+import { connectLive, type LiveConnection } from './connectLive.js';
+import { INITIAL_DASHBOARD_STATE, reduceDashboard } from './dashboardState.js';
+import {
+  PENDING_SHOWN,
+  POLL_QUERY,
+  type PollResult,
+  RECENT_BLOCKS,
+  SNAPSHOT_QUERY,
+  type SnapshotResult,
+} from './documents.js';
+import { formatInteger, shortHash } from './format.js';
+import type { NodeEndpoint } from './nodeEndpoint.js';
+import { requestGraphQL } from './requestGraphQL.js';
+import { type SearchOutcome, searchChain } from './searchChain.js';
 
 /** How often the page re-reads what no subscription reports (mining status, hashrate, mempool, peers). */
 const POLL_MS = 3_000;
@@ -44,7 +51,10 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
   useEffect(() => {
     const loadSnapshot = async (): Promise<number> => {
       try {
-        const snapshot = await requestGraphQL<SnapshotResult>(endpoint.http, SNAPSHOT_QUERY, { blocks: RECENT_BLOCKS, pending: PENDING_SHOWN });
+        const snapshot = await requestGraphQL<SnapshotResult>(endpoint.http, SNAPSHOT_QUERY, {
+          blocks: RECENT_BLOCKS,
+          pending: PENDING_SHOWN,
+        });
         dispatch({ type: 'snapshot', snapshot, at: Date.now() });
         return snapshot.node.height;
       } catch (error) {
@@ -113,7 +123,8 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
           if (sequence === searchSequence.current) setSearch({ text: query, busy: false, outcome, error: null });
         },
         (error: unknown) => {
-          if (sequence === searchSequence.current) setSearch({ text: query, busy: false, outcome: null, error: (error as Error).message });
+          if (sequence === searchSequence.current)
+            setSearch({ text: query, busy: false, outcome: null, error: (error as Error).message });
         },
       );
       window.scrollTo({ top: 0, behavior: 'smooth' });
@@ -140,45 +151,106 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
   }, []);
 
   useEffect(() => {
-    document.title = state.node === null ? 'Node dashboard' : `#${formatInteger(state.node.height)} · ${state.node.networkName} · node dashboard`;
+    document.title =
+      state.node === null
+        ? 'Node dashboard'
+        : `#${formatInteger(state.node.height)} · ${state.node.networkName} · node dashboard`;
   }, [state.node?.height, state.node?.networkName]);
 
   const { node } = state;
   const problem = endpoint.problem ?? state.problem;
-  return h('div', { class: 'shell' },
-    h('header', { class: 'topbar' },
-      h('div', { class: 'brand' },
+  return h(
+    'div',
+    { class: 'shell' },
+    h(
+      'header',
+      { class: 'topbar' },
+      h(
+        'div',
+        { class: 'brand' },
         h('span', { class: 'logo', 'aria-hidden': 'true' }),
-        h('div', null,
+        h(
+          'div',
+          null,
           h('h1', null, 'Node dashboard'),
-          h('div', { class: 'brand-sub' },
+          h(
+            'div',
+            { class: 'brand-sub' },
             node === null ? endpoint.http : `${node.networkName} · v${node.version} · `,
-            node === null ? null : h('span', { class: 'mono', title: `genesis ${node.genesisHash}` }, endpoint.http)))),
+            node === null ? null : h('span', { class: 'mono', title: `genesis ${node.genesisHash}` }, endpoint.http),
+          ),
+        ),
+      ),
       h(SearchBox, { value: search.text, busy: search.busy, onSearch: runSearch }),
-      h(ConnectionBadge, { state: state.connection, now, onRetry: () => live.current?.retryNow() })),
+      h(ConnectionBadge, { state: state.connection, now, onRetry: () => live.current?.retryNow() }),
+    ),
     problem === null
       ? null
-      : h('div', { class: 'notice error', 'data-testid': 'problem' },
+      : h(
+          'div',
+          { class: 'notice error', 'data-testid': 'problem' },
           problem,
-          endpoint.sameOrigin ? null : h('span', null, ` (a node on another origin answers this page only when started with --cors-origin ${location.origin})`)),
-    search.error === null ? null : h('div', { class: 'notice error', 'data-testid': 'search-error' }, `Search failed: ${search.error}`),
-    search.outcome === null ? null : h(SearchResult, { outcome: search.outcome, now, onSearch: runSearch, onClose: closeSearch }),
+          endpoint.sameOrigin
+            ? null
+            : h(
+                'span',
+                null,
+                ` (a node on another origin answers this page only when started with --cors-origin ${location.origin})`,
+              ),
+        ),
+    search.error === null
+      ? null
+      : h('div', { class: 'notice error', 'data-testid': 'search-error' }, `Search failed: ${search.error}`),
+    search.outcome === null
+      ? null
+      : h(SearchResult, { outcome: search.outcome, now, onSearch: runSearch, onClose: closeSearch }),
     h(StatTiles, { node, blocks: state.blocks, progress: state.progress, now, onSearch: runSearch }),
-    h('main', { class: 'grid' },
+    h(
+      'main',
+      { class: 'grid' },
       h(ChartsPanel, { blocks: state.blocks, hashrate: state.hashrate }),
-      h(BlockList, { blocks: state.blocks, freshHashes: state.freshHashes, reorganization: state.lastReorganization, now, onSearch: runSearch }),
+      h(BlockList, {
+        blocks: state.blocks,
+        freshHashes: state.freshHashes,
+        reorganization: state.lastReorganization,
+        now,
+        onSearch: runSearch,
+      }),
       h(MempoolPanel, { pending: state.pending, count: node?.pendingTransactionCount ?? null, onSearch: runSearch }),
-      h(PeersPanel, { peers: state.peers, height: node?.height ?? null, now })),
-    h('footer', { class: 'footer' },
-      h('p', null,
-        'Reading ', h('span', { class: 'mono' }, endpoint.http), ' over HTTP and ', h('span', { class: 'mono' }, endpoint.ws),
+      h(PeersPanel, { peers: state.peers, height: node?.height ?? null, now }),
+    ),
+    h(
+      'footer',
+      { class: 'footer' },
+      h(
+        'p',
+        null,
+        'Reading ',
+        h('span', { class: 'mono' }, endpoint.http),
+        ' over HTTP and ',
+        h('span', { class: 'mono' }, endpoint.ws),
         ' (graphql-ws) for newBlock, miningProgress, peerChanged and chainReorganized. ',
-        h('a', { href: endpoint.http, target: '_blank', rel: 'noopener noreferrer' }, 'GraphiQL'), '.'),
-      h('p', null,
-        'Watch another node with ', h('code', null, '?node=http://host:port/graphql'),
-        '. That node must be started with ', h('code', null, `--cors-origin ${location.origin}`),
-        ' so this page may call its HTTP API (WebSockets are not subject to CORS). The page only reads; it never mines or sends.'),
-      node === null ? null : h('p', { class: 'muted' }, `Node address ${shortHash(node.address, 12, 8)} · genesis ${shortHash(node.genesisHash, 12, 8)}`)),
+        h('a', { href: endpoint.http, target: '_blank', rel: 'noopener noreferrer' }, 'GraphiQL'),
+        '.',
+      ),
+      h(
+        'p',
+        null,
+        'Watch another node with ',
+        h('code', null, '?node=http://host:port/graphql'),
+        '. That node must be started with ',
+        h('code', null, `--cors-origin ${location.origin}`),
+        ' so this page may call its HTTP API (WebSockets are not subject to CORS). ' +
+          'The page only reads; it never mines or sends.',
+      ),
+      node === null
+        ? null
+        : h(
+            'p',
+            { class: 'muted' },
+            `Node address ${shortHash(node.address, 12, 8)} · genesis ${shortHash(node.genesisHash, 12, 8)}`,
+          ),
+    ),
   );
 }
 

@@ -1,13 +1,13 @@
 /// <reference lib="dom" />
-import { createClient, type Client } from 'graphql-ws/client';
+import { type Client, createClient } from 'graphql-ws/client';
 import {
+  type BlockSummary,
   CHAIN_REORGANIZED_SUBSCRIPTION,
+  type ChainReorganization,
   MINING_PROGRESS_SUBSCRIPTION,
+  type MiningProgress,
   NEW_BLOCK_SUBSCRIPTION,
   PEER_CHANGED_SUBSCRIPTION,
-  type BlockSummary,
-  type ChainReorganization,
-  type MiningProgress,
   type PeerSummary,
 } from './documents.js';
 
@@ -118,9 +118,15 @@ export function connectLive(wsUrl: string, handlers: LiveHandlers): LiveConnecti
         },
       );
     };
-    subscribe<{ newBlock: BlockSummary }>(NEW_BLOCK_SUBSCRIPTION, { afterIndex }, (data) => handlers.block(data.newBlock));
-    subscribe<{ miningProgress: MiningProgress }>(MINING_PROGRESS_SUBSCRIPTION, {}, (data) => handlers.miningProgress(data.miningProgress));
-    subscribe<{ peerChanged: PeerSummary }>(PEER_CHANGED_SUBSCRIPTION, {}, (data) => handlers.peerChanged(data.peerChanged));
+    subscribe<{ newBlock: BlockSummary }>(NEW_BLOCK_SUBSCRIPTION, { afterIndex }, (data) =>
+      handlers.block(data.newBlock),
+    );
+    subscribe<{ miningProgress: MiningProgress }>(MINING_PROGRESS_SUBSCRIPTION, {}, (data) =>
+      handlers.miningProgress(data.miningProgress),
+    );
+    subscribe<{ peerChanged: PeerSummary }>(PEER_CHANGED_SUBSCRIPTION, {}, (data) =>
+      handlers.peerChanged(data.peerChanged),
+    );
     subscribe<{ chainReorganized: ChainReorganization }>(CHAIN_REORGANIZED_SUBSCRIPTION, {}, (data) =>
       handlers.chainReorganized(data.chainReorganized),
     );
@@ -153,7 +159,8 @@ function closeReason(event: unknown): string {
 }
 
 function subscriptionErrorReason(error: unknown): string {
-  if (Array.isArray(error)) return error.map((item) => (item as { message?: string }).message ?? String(item)).join('; ');
+  if (Array.isArray(error))
+    return error.map((item) => (item as { message?: string }).message ?? String(item)).join('; ');
   if (error instanceof Error) return error.message;
   return closeReason(error);
 }

@@ -1,15 +1,15 @@
+import type { ConnectionState } from './connectLive.js';
 import {
-  RECENT_BLOCKS,
   type BlockSummary,
   type ChainReorganization,
   type MiningProgress,
   type NodeSummary,
   type PeerSummary,
   type PollResult,
+  RECENT_BLOCKS,
   type SnapshotResult,
   type TransactionSummary,
 } from './documents.js';
-import type { ConnectionState } from './connectLive.js';
 
 /** One hashrate reading: when (ms since the epoch) and proofs per second. */
 export interface HashrateSample {
@@ -90,7 +90,9 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
         node: keepNewestTip(state.node, poll.node),
         pending: poll.pendingTransactions,
         peers: sortPeers(poll.peers),
-        hashrate: progressQuiet ? addSample(state.hashrate, { at: action.at, hashrate: poll.node.hashrate }) : state.hashrate,
+        hashrate: progressQuiet
+          ? addSample(state.hashrate, { at: action.at, hashrate: poll.node.hashrate })
+          : state.hashrate,
         progress: progressQuiet ? null : state.progress,
         problem: null,
       };
@@ -103,7 +105,10 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
         ...state,
         progress: { ...progress, at: action.at },
         hashrate: addSample(state.hashrate, { at: action.at, hashrate: progress.hashrate }),
-        node: state.node === null ? null : { ...state.node, mining: true, hashrate: progress.hashrate, difficulty: progress.difficulty },
+        node:
+          state.node === null
+            ? null
+            : { ...state.node, mining: true, hashrate: progress.hashrate, difficulty: progress.difficulty },
       };
     }
     case 'peerChanged': {

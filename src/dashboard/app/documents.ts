@@ -12,7 +12,8 @@ const BLOCK_SUMMARY = 'index hash timestamp difficulty transactionCount size';
 const TRANSACTION_SUMMARY = 'id sender recipient amount nonce status blockIndex isReward';
 const PEER_FIELDS = 'url status height lastSeen lastError failures retryAt';
 const NODE_FIELDS =
-  'address version networkName genesisHash height difficulty mining hashrate peerCount pendingTransactionCount reward totalWork tip { hash timestamp }';
+  'address version networkName genesisHash height difficulty mining hashrate peerCount pendingTransactionCount ' +
+  'reward totalWork tip { hash timestamp }';
 
 /** Everything the page shows, in one request: sent on load and after every reconnection. */
 export const SNAPSHOT_QUERY = `query DashboardSnapshot($blocks: Int!, $pending: Int!) {

@@ -18,7 +18,8 @@ export function formatHashrate(perSecond: number): string {
     value /= 1000;
     unit += 1;
   }
-  return `${value >= 100 || unit === 0 ? value.toFixed(0) : value.toFixed(value >= 10 ? 1 : 2)} ${HASHRATE_UNITS[unit]}`;
+  const digits = value >= 100 || unit === 0 ? 0 : value >= 10 ? 1 : 2;
+  return `${value.toFixed(digits)} ${HASHRATE_UNITS[unit]}`;
 }
 
 /** A count with SI prefixes for chart axes: 12_300 → "12.3k". */

@@ -28,7 +28,11 @@ export function resolveNodeEndpoint(location: Location): NodeEndpoint {
     return endpointOf(own, location.origin, `?node=${requested} is not a URL; showing this node instead`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return endpointOf(own, location.origin, `?node= must be an http(s) URL, got ${url.protocol}; showing this node instead`);
+    return endpointOf(
+      own,
+      location.origin,
+      `?node= must be an http(s) URL, got ${url.protocol}; showing this node instead`,
+    );
   }
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/graphql';
   url.hash = '';

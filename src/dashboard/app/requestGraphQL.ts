@@ -12,7 +12,11 @@ const REQUEST_TIMEOUT_MS = 10_000;
  * POSTs one operation as JSON to `url` and returns its `data`.
  * @throws {GraphQLRequestError} when the node cannot be reached, answers with an HTTP error, or returns errors.
  */
-export async function requestGraphQL<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function requestGraphQL<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   // AbortSignal.timeout is newer than some browsers this page supports (Safari 15): a timer does the same.
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS);
@@ -28,7 +32,9 @@ export async function requestGraphQL<T>(url: string, query: string, variables: R
     });
   } catch {
     clearTimeout(timer);
-    throw new GraphQLRequestError(`${url}: ${abort.signal.aborted ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : 'unreachable'}`);
+    throw new GraphQLRequestError(
+      `${url}: ${abort.signal.aborted ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : 'unreachable'}`,
+    );
   }
   let body: { data?: T | null; errors?: readonly { message: string }[] };
   try {

@@ -1,8 +1,8 @@
 import {
-  SEARCH_HEX_QUERY,
-  SEARCH_INDEX_QUERY,
   type AccountDetail,
   type BlockDetail,
+  SEARCH_HEX_QUERY,
+  SEARCH_INDEX_QUERY,
   type SearchHexResult,
   type SearchIndexResult,
   type TransactionDetail,
@@ -25,7 +25,8 @@ export async function searchChain(endpoint: string, typed: string): Promise<Sear
   const query = typed.trim().replace(/^#/, '');
   if (/^\d+$/.test(query)) {
     const index = Number(query);
-    if (index < 1 || index > 2 ** 31 - 1) return { kind: 'none', query, message: `No block #${query}: indexes start at 1 (genesis).` };
+    if (index < 1 || index > 2 ** 31 - 1)
+      return { kind: 'none', query, message: `No block #${query}: indexes start at 1 (genesis).` };
     const found = await requestGraphQL<SearchIndexResult>(endpoint, SEARCH_INDEX_QUERY, { index });
     return found.block === null
       ? { kind: 'none', query, message: `No block #${query} on the best chain yet.` }

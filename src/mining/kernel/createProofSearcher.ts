@@ -2,7 +2,6 @@ import { HEADER_BYTES, HEADER_PROOF_OFFSET } from '../../chain/encoding.js';
 import { MAX_PROOF } from '../../chain/pow.js';
 import { createJsProofKernel } from './createJsProofKernel.js';
 import { compileWasmProofKernel, createWasmProofKernel, type WasmKernelName } from './createWasmProofKernel.js';
-import type { ProofKernel } from './proofKernel.js';
 import { readBlockWords, sha256Midstate } from './sha256Midstate.js';
 
 // The worker-thread miner's proof search: the same answers as src/mining/searchProof.ts, about 18× faster on one

@@ -1,6 +1,6 @@
 import type { ProofKernel, ProofKernelInput } from './proofKernel.js';
-import { buildProofKernelWasm, KernelLayout, lanesOf } from './proofKernelWasm.js';
 import type { ProofKernelShape } from './proofKernelWasm.js';
+import { buildProofKernelWasm, KernelLayout, lanesOf } from './proofKernelWasm.js';
 
 /** The wasm kernels, by name: the shapes `npm run bench:mining` compares (docs/MINING.md). */
 export const WASM_KERNEL_SHAPES = {

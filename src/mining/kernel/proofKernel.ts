@@ -1,10 +1,6 @@
 /**
- * The contract between the proof search (createProofSearcher.ts) and a hashing kernel.
- *
- * A header's second SHA-256 block has message words W0..W5 that depend on the proof (PROTOCOL.md, "Block header"):
- * W3 carries the difficulty byte and the proof's bytes 77..79, W4 the proof's bytes 80..83 and W5 its last byte.
- * The searcher sets W3 when the proof's high 32 bits change, W4 for each run of 256 proofs that share it, and asks
- * the kernel to scan values of the last byte.
+ * The contract between the proof search (createProofSearcher.ts) and a hashing kernel: the searcher sets message
+ * words W3 and W4, the kernel scans values of the proof's last byte (W5). The words: docs/MINING.md.
  */
 export interface ProofKernel {
   /** Proofs per kernel step; a power of two dividing 256. `scan` bounds are multiples of it. */

@@ -1,6 +1,6 @@
 import { SHA256_K } from './sha256Midstate.js';
-import { ByteWriter, EMPTY_BLOCK_TYPE, encodeWasmModule, Op, SimdOp, ValueType } from './wasmBinary.js';
 import type { WasmFunction } from './wasmBinary.js';
+import { ByteWriter, EMPTY_BLOCK_TYPE, encodeWasmModule, Op, SimdOp, ValueType } from './wasmBinary.js';
 
 // Generates, at run time, the WebAssembly module that compresses the second SHA-256 block of an 85-byte header for
 // many proofs at once; why this shape: docs/MINING.md ("The generated wasm kernel").
@@ -32,10 +32,8 @@ export function lanesOf(shape: ProofKernelShape): number {
 
 /**
  * The module's exports:
- * - `scan(from, to)`: tries last-byte values from, from + lanes, … below `to` (both multiples of `lanes`,
- *   to ≤ 256);
- *   returns `(first * 65536) | hits` for the first iteration with a passing lane (bit i of `hits`: proof byte
- *   `first + i` passed), or -1;
+ * - `scan(from, to)`: tries last-byte values from, from + lanes, … below `to` (multiples of `lanes`, to ≤ 256) and
+ *   returns `(first * 65536) | hits` for the first iteration with a passing lane (bit i of `hits`: `first + i`), or -1;
  * - `digest(from)`: stores the full digests of last-byte values from … from + lanes - 1 at `KernelLayout.out`.
  */
 export function buildProofKernelWasm(shape: ProofKernelShape): Uint8Array<ArrayBuffer> {
@@ -180,7 +178,10 @@ class KernelEmitter {
     if (x.kind === 'const') return constant(kind === 'shl' ? x.value << bits : x.value >>> bits);
     if (x.kind === 'inv') {
       this.#pushScalar(x);
-      this.prologue.byte(Op.i32Const).s32(bits).byte(kind === 'shl' ? Op.i32Shl : Op.i32ShrU);
+      this.prologue
+        .byte(Op.i32Const)
+        .s32(bits)
+        .byte(kind === 'shl' ? Op.i32Shl : Op.i32ShrU);
       return this.#newInv();
     }
     this.pushVar(x);
@@ -308,7 +309,10 @@ function generate(shape: ProofKernelShape, kind: 'scan' | 'digest'): WasmFunctio
         k.body.byte(Op.i32Eqz);
       }
       if (s > 0) {
-        k.body.byte(Op.i32Const).s32(s * (shape.simd ? 4 : 1)).byte(Op.i32Shl);
+        k.body
+          .byte(Op.i32Const)
+          .s32(s * (shape.simd ? 4 : 1))
+          .byte(Op.i32Shl);
         k.body.byte(Op.localGet).u32(hits).byte(Op.i32Or);
       }
       k.body.byte(Op.localSet).u32(hits);

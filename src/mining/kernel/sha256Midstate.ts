@@ -1,13 +1,14 @@
 /**
- * A plain-TypeScript SHA-256 (FIPS 180-4) split at its block boundary, so that a miner can hash the constant first
- * 64 bytes of an 85-byte header once (the "midstate") and compress only the second block per try.
- *
- * This is the kernel's reference: the wasm kernel (proofKernelWasm.ts) is tested against it and node:crypto, the
- * pure-TypeScript searcher runs it when WebAssembly is missing, and a candidate proof of a search at a difficulty
- * above 32 bits is confirmed with it. Words are unsigned 32-bit numbers held in Uint32Arrays; nothing allocates.
+ * A plain-TypeScript SHA-256 (FIPS 180-4) split at its block boundary: a header's constant first 64 bytes are hashed
+ * once (the "midstate"), and only the second block per try. Where it is used: docs/MINING.md. Words are unsigned
+ * 32-bit numbers held in Uint32Arrays; nothing allocates.
  */
 
-/** FIPS 180-4 §4.2.2: the 64 round constants (first 32 bits of the fractional parts of the cube roots of the first 64 primes). */
+/**
+ * FIPS 180-4 §4.2.2: the 64 round constants (first 32 bits of the fractional parts of the cube roots of the first
+ * 64 primes).
+ */
+// biome-ignore format: rows of eight words, as FIPS 180-4 prints them
 export const SHA256_K: Readonly<Uint32Array> = Uint32Array.of(
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -19,7 +20,11 @@ export const SHA256_K: Readonly<Uint32Array> = Uint32Array.of(
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 );
 
-/** FIPS 180-4 §5.3.3: the initial hash value (first 32 bits of the fractional parts of the square roots of the first 8 primes). */
+/**
+ * FIPS 180-4 §5.3.3: the initial hash value (first 32 bits of the fractional parts of the square roots of the first
+ * 8 primes).
+ */
+// biome-ignore format: rows of eight words, as FIPS 180-4 prints them
 export const SHA256_IV: Readonly<Uint32Array> = Uint32Array.of(
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 );

@@ -131,13 +131,31 @@ export function encodeWasmModule(functions: readonly WasmFunction[], memoryPages
     for (const item of items) write(writer, item);
     return writer;
   };
-  const name = (writer: ByteWriter, text: string) => writer.u32(text.length).bytes([...text].map((ch) => ch.charCodeAt(0)));
+  const name = (writer: ByteWriter, text: string) =>
+    writer.u32(text.length).bytes([...text].map((ch) => ch.charCodeAt(0)));
 
-  section(1, vector(functions, (w, fn) => w.byte(0x60).u32(fn.params.length).bytes(fn.params).u32(fn.results.length).bytes(fn.results)));
-  section(3, vector(functions, (w, _fn) => w.u32(functions.indexOf(_fn))));
-  section(5, vector([memoryPages], (w, pages) => w.byte(0x00).u32(pages)));
-  const exports = [...functions.map((fn, index) => ({ name: fn.name, kind: 0x00, index })), { name: 'memory', kind: 0x02, index: 0 }];
-  section(7, vector(exports, (w, entry) => name(w, entry.name).byte(entry.kind).u32(entry.index)));
+  section(
+    1,
+    vector(functions, (w, fn) =>
+      w.byte(0x60).u32(fn.params.length).bytes(fn.params).u32(fn.results.length).bytes(fn.results),
+    ),
+  );
+  section(
+    3,
+    vector(functions, (w, _fn) => w.u32(functions.indexOf(_fn))),
+  );
+  section(
+    5,
+    vector([memoryPages], (w, pages) => w.byte(0x00).u32(pages)),
+  );
+  const exports = [
+    ...functions.map((fn, index) => ({ name: fn.name, kind: 0x00, index })),
+    { name: 'memory', kind: 0x02, index: 0 },
+  ];
+  section(
+    7,
+    vector(exports, (w, entry) => name(w, entry.name).byte(entry.kind).u32(entry.index)),
+  );
   section(
     10,
     vector(functions, (w, fn) => {
@@ -148,7 +166,9 @@ export function encodeWasmModule(functions: readonly WasmFunction[], memoryPages
         if (last !== undefined && last.type === type) last.count++;
         else runs.push({ count: 1, type });
       }
-      const code = vector(runs, (c, run) => c.u32(run.count).byte(run.type)).bytes(fn.body).byte(Op.end);
+      const code = vector(runs, (c, run) => c.u32(run.count).byte(run.type))
+        .bytes(fn.body)
+        .byte(Op.end);
       w.u32(code.length).bytes(code.toBytes());
     }),
   );

@@ -43,7 +43,7 @@ export function Chart(props: ChartProps) {
   useEffect(() => {
     const element = box.current;
     if (element === null) return undefined;
-    const fit = () => {
+    const fitToBox = () => {
       const width = Math.floor(element.clientWidth);
       if (width <= 0) return;
       if (plot.current === null) {
@@ -52,9 +52,9 @@ export function Chart(props: ChartProps) {
         plot.current.setSize({ width, height: latest.current.height });
       }
     };
-    const observer = new ResizeObserver(fit);
+    const observer = new ResizeObserver(fitToBox);
     observer.observe(element);
-    fit();
+    fitToBox();
     return () => {
       observer.disconnect();
       plot.current?.destroy();
@@ -106,7 +106,11 @@ function chartOptions(props: ChartProps, width: number): uPlot.Options {
       {
         label: props.time ? 'Time' : 'Block',
         value: (_u, value) =>
-          value === null || value === undefined ? '–' : props.time ? new Date(value * 1000).toLocaleTimeString() : `#${value}`,
+          value === null || value === undefined
+            ? '–'
+            : props.time
+              ? new Date(value * 1000).toLocaleTimeString()
+              : `#${value}`,
       },
       {
         label: props.label,

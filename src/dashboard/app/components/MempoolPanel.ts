@@ -12,24 +12,76 @@ export function MempoolPanel(props: {
 }) {
   const { pending } = props;
   const count = props.count ?? pending.length;
-  return h('section', { class: 'panel mempool-panel' },
-    h('header', { class: 'panel-header' },
+  return h(
+    'section',
+    { class: 'panel mempool-panel' },
+    h(
+      'header',
+      { class: 'panel-header' },
       h('h2', null, 'Mempool'),
       h('span', { class: 'count-badge', 'data-testid': 'mempool-count' }, formatInteger(count)),
-      h('span', { class: 'panel-note' }, count === 1 ? 'transaction waiting' : 'transactions waiting')),
+      h('span', { class: 'panel-note' }, count === 1 ? 'transaction waiting' : 'transactions waiting'),
+    ),
     pending.length === 0
       ? h('p', { class: 'empty' }, 'Empty: every transaction is in a block.')
-      : h('div', { class: 'table-scroll' }, h('table', { class: 'table', 'data-testid': 'mempool-list' },
-          h('thead', null, h('tr', null, h('th', null, 'Id'), h('th', null, 'From → to'), h('th', { class: 'num' }, 'Amount'), h('th', { class: 'num' }, 'Nonce'))),
-          h('tbody', null, pending.map((transaction) =>
-            h('tr', { key: transaction.id },
-              h('td', null, h(HashLink, { value: transaction.id, text: shortHash(transaction.id), onSearch: props.onSearch })),
-              h('td', null, h('span', { class: 'flow' },
-                h(HashLink, { value: transaction.sender, text: shortHash(transaction.sender, 4, 4), onSearch: props.onSearch }),
-                h('span', { class: 'arrow' }, '→'),
-                h(HashLink, { value: transaction.recipient, text: shortHash(transaction.recipient, 4, 4), onSearch: props.onSearch }))),
-              h('td', { class: 'num strong' }, formatInteger(transaction.amount)),
-              h('td', { class: 'num muted' }, String(transaction.nonce))))))),
-    pending.length < count ? h('p', { class: 'panel-foot' }, `showing the first ${pending.length} of ${formatInteger(count)}`) : null,
+      : h(
+          'div',
+          { class: 'table-scroll' },
+          h(
+            'table',
+            { class: 'table', 'data-testid': 'mempool-list' },
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                h('th', null, 'Id'),
+                h('th', null, 'From → to'),
+                h('th', { class: 'num' }, 'Amount'),
+                h('th', { class: 'num' }, 'Nonce'),
+              ),
+            ),
+            h(
+              'tbody',
+              null,
+              pending.map((transaction) =>
+                h(
+                  'tr',
+                  { key: transaction.id },
+                  h(
+                    'td',
+                    null,
+                    h(HashLink, { value: transaction.id, text: shortHash(transaction.id), onSearch: props.onSearch }),
+                  ),
+                  h(
+                    'td',
+                    null,
+                    h(
+                      'span',
+                      { class: 'flow' },
+                      h(HashLink, {
+                        value: transaction.sender,
+                        text: shortHash(transaction.sender, 4, 4),
+                        onSearch: props.onSearch,
+                      }),
+                      h('span', { class: 'arrow' }, '→'),
+                      h(HashLink, {
+                        value: transaction.recipient,
+                        text: shortHash(transaction.recipient, 4, 4),
+                        onSearch: props.onSearch,
+                      }),
+                    ),
+                  ),
+                  h('td', { class: 'num strong' }, formatInteger(transaction.amount)),
+                  h('td', { class: 'num muted' }, String(transaction.nonce)),
+                ),
+              ),
+            ),
+          ),
+        ),
+    pending.length < count
+      ? h('p', { class: 'panel-foot' }, `showing the first ${pending.length} of ${formatInteger(count)}`)
+      : null,
   );
 }
