@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { expect } from 'vitest';
+import { type RunningServer, startServer } from '../../src/api/server.js';
+import type { Node } from '../../src/node/node.js';
 import type { Wallet } from '../../src/wallet/wallet.js';
 import { type createTestNode, postGraphQL } from '../helpers/testNode.js';
 
@@ -205,4 +207,9 @@ export async function subscribeSse(yoga: Yoga, query: string, variables?: Record
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/event-stream');
   return new SseReader(response);
+}
+
+/** A real HTTP server on loopback serving only the API (no GraphiQL, dashboard or metrics). */
+export function startApiServer(node: Node): Promise<RunningServer> {
+  return startServer(node, { host: '127.0.0.1', port: 0, graphiql: false, dashboard: false, metrics: false });
 }

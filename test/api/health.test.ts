@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningServer, startServer } from '../../src/api/server.js';
+import type { RunningServer } from '../../src/api/server.js';
 import type { Chain } from '../../src/chain/chain.js';
 import type { PeerChainStatus } from '../../src/peer/peerApi.js';
 import { buildChain } from '../helpers/chainBuilder.js';
 import { createTestNode } from '../helpers/testNode.js';
 import { FakePeer } from '../peer/fakePeer.js';
+import { startApiServer } from './apiTestKit.js';
 
 /** A peer whose status answer waits until `open()`: the initial sync runs as long as the test wants. */
 class GatedPeer extends FakePeer {
@@ -31,13 +32,7 @@ afterEach(async () => {
 });
 
 async function serve(testNode: ReturnType<typeof createTestNode>): Promise<string> {
-  const server = await startServer(testNode.node, {
-    host: '127.0.0.1',
-    port: 0,
-    graphiql: false,
-    dashboard: false,
-    metrics: false,
-  });
+  const server = await startApiServer(testNode.node);
   servers.push(server);
   return server.url.slice(0, -'/graphql'.length);
 }

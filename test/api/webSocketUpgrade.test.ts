@@ -1,8 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type RunningServer, startServer } from '../../src/api/server.js';
+import type { RunningServer } from '../../src/api/server.js';
 import { createTestNode } from '../helpers/testNode.js';
+import { startApiServer } from './apiTestKit.js';
 
 const running: Array<{ server: RunningServer; close: () => void }> = [];
 afterEach(async () => {
@@ -15,13 +16,7 @@ afterEach(async () => {
 /** A fresh server: ws and graphql-ws are not loaded until its first upgrade (or 2 s later). */
 async function freshServer(label: string): Promise<RunningServer> {
   const testNode = createTestNode({ label });
-  const server = await startServer(testNode.node, {
-    host: '127.0.0.1',
-    port: 0,
-    graphiql: false,
-    dashboard: false,
-    metrics: false,
-  });
+  const server = await startApiServer(testNode.node);
   running.push({ server, close: () => testNode.node.close() });
   return server;
 }

@@ -20,6 +20,15 @@ import { searchProof } from '../../src/mining/searchProof.js';
 const SEED = 20_240_611;
 const KERNELS: readonly ProofKernelName[] = ['wasm-simd', 'wasm-scalar', 'js'];
 const TWO_TO_32 = 2 ** 32;
+/** A header of zeros at difficulty 0: every proof meets it. */
+const ZERO_HEADER = encodeHeader({
+  index: 1,
+  timestamp: 0,
+  previousHash: '00'.repeat(32),
+  merkleRoot: '00'.repeat(32),
+  difficulty: 0,
+  proof: 0,
+});
 
 const hex32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map(bytesToHex);
 const template = (difficulty: fc.Arbitrary<number>): fc.Arbitrary<HeaderTemplate> =>
@@ -91,32 +100,16 @@ describe.each(KERNELS)('createProofSearcher with the %s kernel', (kernel) => {
   });
 
   it('returns the start itself at difficulty 0, and -1 for no tries', () => {
-    const header = encodeHeader({
-      index: 1,
-      timestamp: 0,
-      previousHash: '00'.repeat(32),
-      merkleRoot: '00'.repeat(32),
-      difficulty: 0,
-      proof: 0,
-    });
-    const searcher = createProofSearcher(header, 0, { kernel });
+    const searcher = createProofSearcher(ZERO_HEADER, 0, { kernel });
     for (const from of [0, 1, 3, 255, 257, TWO_TO_32 - 1, TWO_TO_32, MAX_PROOF - 1])
       expect(searcher.search(from, 1)).toBe(from);
     expect(searcher.search(10, 0)).toBe(-1);
   });
 
   it('never tries MAX_PROOF itself, as searchProof.ts', () => {
-    const header = encodeHeader({
-      index: 1,
-      timestamp: 0,
-      previousHash: '00'.repeat(32),
-      merkleRoot: '00'.repeat(32),
-      difficulty: 0,
-      proof: 0,
-    });
-    const searcher = createProofSearcher(header, 0, { kernel });
+    const searcher = createProofSearcher(ZERO_HEADER, 0, { kernel });
     expect(searcher.search(MAX_PROOF, 10)).toBe(-1);
-    expect(createProofSearcher(header, 255, { kernel }).search(MAX_PROOF - 300, 1_000)).toBe(-1);
+    expect(createProofSearcher(ZERO_HEADER, 255, { kernel }).search(MAX_PROOF - 300, 1_000)).toBe(-1);
   });
 });
 

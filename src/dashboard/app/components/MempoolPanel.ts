@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 import { h } from 'preact';
 import type { TransactionSummary } from '../documents.js';
-import { formatInteger, shortHash } from '../format.js';
-import { HashLink } from './HashLink.js';
+import { formatInteger } from '../format.js';
+import { transactionCells, transactionTableHead } from './transactionCells.js';
 
 /** The mempool: how many transactions wait, and the first of them in the order blocks will take them. */
 export function MempoolPanel(props: {
@@ -30,18 +30,7 @@ export function MempoolPanel(props: {
           h(
             'table',
             { class: 'table', 'data-testid': 'mempool-list' },
-            h(
-              'thead',
-              null,
-              h(
-                'tr',
-                null,
-                h('th', null, 'Id'),
-                h('th', null, 'From → to'),
-                h('th', { class: 'num' }, 'Amount'),
-                h('th', { class: 'num' }, 'Nonce'),
-              ),
-            ),
+            transactionTableHead('Nonce'),
             h(
               'tbody',
               null,
@@ -49,30 +38,7 @@ export function MempoolPanel(props: {
                 h(
                   'tr',
                   { key: transaction.id },
-                  h(
-                    'td',
-                    null,
-                    h(HashLink, { value: transaction.id, text: shortHash(transaction.id), onSearch: props.onSearch }),
-                  ),
-                  h(
-                    'td',
-                    null,
-                    h(
-                      'span',
-                      { class: 'flow' },
-                      h(HashLink, {
-                        value: transaction.sender,
-                        text: shortHash(transaction.sender, 4, 4),
-                        onSearch: props.onSearch,
-                      }),
-                      h('span', { class: 'arrow' }, '→'),
-                      h(HashLink, {
-                        value: transaction.recipient,
-                        text: shortHash(transaction.recipient, 4, 4),
-                        onSearch: props.onSearch,
-                      }),
-                    ),
-                  ),
+                  ...transactionCells(transaction, props.onSearch),
                   h('td', { class: 'num strong' }, formatInteger(transaction.amount)),
                   h('td', { class: 'num muted' }, String(transaction.nonce)),
                 ),

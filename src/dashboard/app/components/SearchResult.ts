@@ -4,6 +4,7 @@ import type { AccountDetail, BlockDetail, TransactionDetail, TransactionSummary 
 import { formatAgo, formatCompact, formatInteger, formatTimestamp, shortHash } from '../format.js';
 import type { SearchOutcome } from '../searchChain.js';
 import { HashLink } from './HashLink.js';
+import { transactionCells, transactionTableHead } from './transactionCells.js';
 
 type OnSearch = (text: string) => void;
 
@@ -227,40 +228,17 @@ function TransactionTable(props: {
     h(
       'table',
       { class: 'table' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, 'Id'),
-          h('th', null, 'From → to'),
-          h('th', { class: 'num' }, 'Amount'),
-          h('th', { class: 'num' }, 'Block'),
-        ),
-      ),
+      transactionTableHead('Block'),
       h(
         'tbody',
         null,
         props.transactions.map((transaction) => {
           const sign = perspective === undefined ? '' : transaction.recipient === perspective ? '+' : '−';
+          const sender = transaction.isReward ? null : transaction.sender;
           return h(
             'tr',
             { key: transaction.id },
-            h('td', null, h(HashLink, { value: transaction.id, text: shortHash(transaction.id), onSearch })),
-            h(
-              'td',
-              null,
-              h(
-                'span',
-                { class: 'flow' },
-                transaction.isReward
-                  ? h('span', { class: 'reward-tag' }, 'reward')
-                  : h(HashLink, { value: transaction.sender, text: shortHash(transaction.sender, 4, 4), onSearch }),
-                h('span', { class: 'arrow' }, '→'),
-                h(HashLink, { value: transaction.recipient, text: shortHash(transaction.recipient, 4, 4), onSearch }),
-              ),
-            ),
+            ...transactionCells({ id: transaction.id, sender, recipient: transaction.recipient }, onSearch),
             h(
               'td',
               { class: `num strong ${sign === '+' ? 'gain' : sign === '−' ? 'loss' : ''}` },
