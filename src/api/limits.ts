@@ -21,6 +21,8 @@ export interface ApiLimits {
   readonly maxSubscriptionsPerClient: number;
   /** Most events a subscriber may fall behind before its stream ends with an error. */
   readonly subscriptionBacklog: number;
+  /** Longest a request with `x-min-height` waits for the node to reach that height before NODE_BEHIND, in ms. */
+  readonly minHeightWaitMs: number;
 }
 
 /** Limits no option changes: the schema's descriptions quote them. */
@@ -57,6 +59,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   maxSubscriptionsPerClient: 20,
   /** Within eventBacklogCeiling, so event and block streams end at the same backlog. */
   subscriptionBacklog: FIXED_API_LIMITS.eventBacklogCeiling,
+  minHeightWaitMs: 2_000,
 };
 
 /** The yoga plugins that enforce `limits`: graphql-armor for document shape, a body-size check for bytes. */

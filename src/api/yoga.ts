@@ -2,6 +2,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { GRAPHIQL_HEADERS, renderGraphiQLPage } from '../dashboard/graphiql.js';
 import type { Node } from '../node/node.js';
 import { type ApiContext, bearerToken, type InitialContext, tokenMatches } from './context.js';
+import { freshness } from './freshness.js';
 import { type ApiLimits, DEFAULT_API_LIMITS, limitPlugins } from './limits.js';
 import { requestHygiene } from './requestHygiene.js';
 import { schema } from './schema.js';
@@ -45,7 +46,12 @@ export function createYogaApp(
       clientId: initial.req?.socket?.remoteAddress ?? 'in-process',
       subscriptions,
     }),
-    plugins: [requestHygiene(), graphiqlPageHeaders(), ...limitPlugins(limits)],
+    plugins: [
+      requestHygiene(),
+      graphiqlPageHeaders(),
+      ...limitPlugins(limits),
+      freshness(node, limits.minHeightWaitMs),
+    ],
     // No CORS by default: browsers then refuse cross-origin reads and JSON posts (their preflight fails), so a web
     // page cannot drive a local node. `corsOrigins` opens it to named origins, without credentials.
     cors:

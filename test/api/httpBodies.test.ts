@@ -19,6 +19,9 @@ beforeAll(async () => {
     limits: { maxBodyBytes: 64 * 1024 },
   });
 });
+/** The chain extension every answer carries once the node has mined its one block. */
+const CHAIN_AT_2 = () => ({ height: 2, tipHash: testNode.node.chain.tip.hash });
+
 afterAll(async () => {
   await server.close();
   testNode.node.close();
@@ -56,7 +59,7 @@ describe('request bodies at the HTTP layer', () => {
   it('executes a body sent in several chunks', async () => {
     const { status, body } = await sendChunked(['{"query":', '"{ node { ', 'height } }"}']);
     expect(status).toBe(200);
-    expect(body).toEqual({ data: { node: { height: 2 } } });
+    expect(body).toEqual({ data: { node: { height: 2 } }, extensions: { chain: CHAIN_AT_2() } });
   });
 
   it('answers an empty chunked body with 400 BAD_REQUEST instead of waiting for bytes that never come', async () => {
@@ -130,6 +133,6 @@ describe('request bodies at the HTTP layer', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ node { height } }' }),
     });
-    expect(await response.json()).toEqual({ data: { node: { height: 2 } } });
+    expect(await response.json()).toEqual({ data: { node: { height: 2 } }, extensions: { chain: CHAIN_AT_2() } });
   });
 });

@@ -48,6 +48,7 @@ describe('newBlock over server-sent events', () => {
     const event = await reader.next();
     expect(event).toEqual({
       data: { newBlock: { index: 2, hash: mined.hash, previousHash: mined.previousHash, transactionCount: 1 } },
+      extensions: { chain: { height: 2, tipHash: mined.hash } },
     });
   });
 

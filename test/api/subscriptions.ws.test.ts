@@ -66,13 +66,19 @@ describe('the real server', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ node { height } }' }),
     });
-    expect(await response.json()).toEqual({ data: { node: { height: 1 } } });
+    expect(await response.json()).toEqual({
+      data: { node: { height: 1 } },
+      extensions: { chain: { height: 1, tipHash: testNode.node.chain.tip.hash } },
+    });
   });
 
   it('answers queries over graphql-ws too', async () => {
     const query = client.iterate({ query: '{ node { height address } }' });
     const result = await query.next();
-    expect(result.value).toEqual({ data: { node: { height: 1, address: testNode.node.wallet.address } } });
+    expect(result.value).toEqual({
+      data: { node: { height: 1, address: testNode.node.wallet.address } },
+      extensions: { chain: { height: 1, tipHash: testNode.node.chain.tip.hash } },
+    });
     await query.return?.();
   });
 

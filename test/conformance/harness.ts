@@ -61,6 +61,12 @@ export interface ConformanceCase {
   readonly knownBug?: string;
   /** Free text: what the node was seen doing when the case was recorded, where the behaviour is yoga's choice. */
   readonly observed?: string;
+  /**
+   * Why the request is refused at the HTTP layer, before it is read as GraphQL (unsupported media type, a body over
+   * the limit, unreadable GET parameters): such an answer carries no `extensions.chain`. Every other GraphQL answer
+   * must carry it.
+   */
+  readonly refusedBeforeGraphQL?: string;
 }
 
 const CASE_KEYS = new Set([
@@ -73,6 +79,7 @@ const CASE_KEYS = new Set([
   'match',
   'knownBug',
   'observed',
+  'refusedBeforeGraphQL',
 ]);
 const REQUEST_KEYS = new Set(['method', 'path', 'headers', 'body', 'rawBody', 'stream', 'sse']);
 
@@ -494,6 +501,35 @@ async function readEvents(response: Response, count: number, timeoutMs: number):
 // Checks
 
 /**
+ * Checks that every GraphQL result in a body (a result, a batch, the events of a stream) carries
+ * `extensions.chain { height tipHash }`, and returns the body without it (an `extensions` left empty goes too).
+ */
+export function takeChainExtensions(body: unknown, path: string): { body: unknown; problems: string[] } {
+  const problems: string[] = [];
+  const strip = (value: unknown, at: string): unknown => {
+    if (Array.isArray(value)) return value.map((item, i) => strip(item, `${at}[${i}]`));
+    if (typeof value !== 'object' || value === null) return value;
+    const record = value as Record<string, unknown>;
+    if ('events' in record && Array.isArray(record['events']))
+      return { ...record, events: strip(record['events'], `${at}.events`) };
+    if (!('data' in record) && !('errors' in record)) return value;
+    const extensions = (record['extensions'] ?? {}) as Record<string, unknown>;
+    const chain = extensions['chain'] as { height?: unknown; tipHash?: unknown } | undefined;
+    if (
+      !Number.isInteger(chain?.height) ||
+      typeof chain?.tipHash !== 'string' ||
+      !/^[0-9a-f]{64}$/.test(chain.tipHash)
+    ) {
+      problems.push(`${at}.extensions.chain: expected { height, tipHash }, got ${JSON.stringify(chain)}`);
+    }
+    const { chain: _chain, ...rest } = extensions;
+    const { extensions: _extensions, ...others } = record;
+    return Object.keys(rest).length === 0 ? others : { ...others, extensions: rest };
+  };
+  return { body: strip(body, path), problems };
+}
+
+/**
  * Checks an exchange against a case (its expectations already expanded). Returns the failures, each a line of a
  * readable diff; empty when the case holds.
  */
@@ -512,8 +548,11 @@ export function check(testCase: ConformanceCase, exchange: Exchange): string[] {
         `header ${name}: expected ${isRegex ? `/${String(expected)}/` : JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
       );
   }
+  // Every GraphQL response carries extensions.chain (the node's height and tip); exact bodies are compared without it.
+  const { body: withoutChain, problems } = takeChainExtensions(exchange.body, '$');
+  if (testCase.refusedBeforeGraphQL === undefined) failures.push(...problems);
   if (testCase.responses !== undefined) {
-    const diffs = testCase.responses.map((candidate) => jsonDiff(candidate, exchange.body, '$'));
+    const diffs = testCase.responses.map((candidate) => jsonDiff(candidate, withoutChain, '$'));
     if (diffs.every((d) => d.length > 0)) {
       diffs.forEach((d, i) => {
         failures.push(
@@ -528,7 +567,8 @@ export function check(testCase: ConformanceCase, exchange: Exchange): string[] {
   for (const [key, expected] of Object.entries(testCase.match ?? {})) {
     const op = /[~#?]$/.test(key) ? key.slice(-1) : '=';
     const path = op === '=' ? key : key.slice(0, -1);
-    const found = getPath(exchange.body, path);
+    // Paths into extensions.chain read the whole body; every other path reads it without extensions.chain.
+    const found = getPath(path.includes('extensions.chain') ? exchange.body : withoutChain, path);
     const actual = found.present ? found.value : undefined;
     const shown = found.present ? JSON.stringify(actual) : '(absent)';
     switch (op) {

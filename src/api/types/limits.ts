@@ -28,6 +28,10 @@ LimitsRef.implement({
       description: 'Most events a subscriber may fall behind before its stream ends with an error.',
       resolve: (ctx) => ctx.limits.subscriptionBacklog,
     }),
+    minHeightWaitMs: t.int({
+      description: 'Longest a request with an x-min-height header waits for this node to reach it (then NODE_BEHIND).',
+      resolve: (ctx) => ctx.limits.minHeightWaitMs,
+    }),
     maxPageSize: t.int({
       description: 'Largest page of chain.blocks and account.transactions (an error above it, never truncation).',
       resolve: () => FIXED_API_LIMITS.maxPageSize,
