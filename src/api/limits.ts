@@ -45,6 +45,8 @@ export const FIXED_API_LIMITS = {
   maxEncodedPageChars: 8 * 1024 * 1024,
   /** Most hashes in a commonAncestor locator (the consensus-side constant). */
   maxLocatorLength: MAX_LOCATOR_LENGTH,
+  /** Most confirmations transactionStatus waits for. */
+  maxConfirmations: 1_000,
   /** Most events an event stream buffers, whatever subscriptionBacklog says: its Repeater throws past 1,024. */
   eventBacklogCeiling: 1_000,
 } as const;

@@ -4,6 +4,7 @@ import './scalars.js';
 import './errors.js';
 import './types/block.js';
 import './types/transaction.js';
+import './types/lifecycle.js';
 import './types/account.js';
 import './types/chain.js';
 import './types/node.js';

@@ -30,7 +30,15 @@ export interface DroppedTransaction {
 export const DEFAULT_MEMPOOL_SIZE = 10_000;
 
 /** What may be read from a mempool without changing it (Node.mempool). */
-export const MEMPOOL_READS = ['size', 'get', 'list', 'pendingAccount', 'positionOf', 'selectForBlock'] as const;
+export const MEMPOOL_READS = [
+  'size',
+  'get',
+  'list',
+  'pendingAccount',
+  'positionOf',
+  'selectForBlock',
+  'check',
+] as const;
 
 /** A mempool, read-only. */
 export type MempoolReader = Readonly<Pick<Mempool, (typeof MEMPOOL_READS)[number]>>;
@@ -106,6 +114,37 @@ export class Mempool {
    * `isConfirmed` tells whether an id is already in the best chain. Nothing changes when it is refused.
    */
   add(tx: Transaction, receivedAt: number, isConfirmed: (id: string) => boolean): MempoolAddResult {
+    const checked = this.#check(tx, isConfirmed, this.#ledger);
+    if (!checked.ok) return checked;
+    const pending: PendingTransaction = { id: checked.id, transaction: tx, receivedAt };
+    this.#entries.set(checked.id, pending);
+    // A block may confirm it (or a reorganization drop it) while the write is queued: then forget the stored copy.
+    const durable = this.#store.put(pending).then(() => {
+      if (!this.#entries.has(checked.id)) this.#store.delete([checked.id]);
+    });
+    return { ok: true, pending, durable };
+  }
+
+  /**
+   * What `add` would answer, changing nothing: the same rules in the same order, against a throwaway view of the
+   * pending ledger. On success, `position` is the place the transaction would take in the queue.
+   */
+  check(
+    tx: Transaction,
+    isConfirmed: (id: string) => boolean,
+  ):
+    | { readonly ok: true; readonly id: string; readonly position: number }
+    | { readonly ok: false; readonly rejection: TransactionRejection } {
+    const checked = this.#check(tx, isConfirmed, new LedgerOverlay(this.#ledger));
+    return checked.ok ? { ok: true, id: checked.id, position: this.#entries.size } : checked;
+  }
+
+  /** The acceptance rules, applying `tx` to `ledger` when they hold. */
+  #check(
+    tx: Transaction,
+    isConfirmed: (id: string) => boolean,
+    ledger: LedgerOverlay,
+  ): { readonly ok: true; readonly id: string } | { readonly ok: false; readonly rejection: TransactionRejection } {
     const intrinsic = checkTransferIntrinsic(tx);
     if (intrinsic !== undefined) return { ok: false, rejection: intrinsic };
     const id = transactionId(tx);
@@ -115,17 +154,11 @@ export class Mempool {
     if (this.#entries.size >= this.#maxSize) {
       return { ok: false, rejection: reject('MEMPOOL_FULL', `the mempool holds its maximum of ${this.#maxSize}`) };
     }
-    const problem = this.#ledger.applyTransaction(tx);
+    const problem = ledger.applyTransaction(tx);
     if (problem !== undefined) {
       return { ok: false, rejection: reject(problem.code, `${problem.message} (counting pending transactions)`) };
     }
-    const pending: PendingTransaction = { id, transaction: tx, receivedAt };
-    this.#entries.set(id, pending);
-    // A block may confirm it (or a reorganization drop it) while the write is queued: then forget the stored copy.
-    const durable = this.#store.put(pending).then(() => {
-      if (!this.#entries.has(id)) this.#store.delete([id]);
-    });
-    return { ok: true, pending, durable };
+    return { ok: true, id };
   }
 
   /**

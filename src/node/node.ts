@@ -1,7 +1,7 @@
 import { type AddBlockResult, Chain, type ChainReader } from '../chain/chain.js';
 import type { ChainDb } from '../chain/db/chainDb.js';
 import type { StoredBlock } from '../chain/db/model.js';
-import { Mempool, type MempoolReader, type PendingTransaction } from '../chain/mempool.js';
+import { type DroppedTransaction, Mempool, type MempoolReader, type PendingTransaction } from '../chain/mempool.js';
 import type { ChainParams } from '../chain/params.js';
 import type { TransactionRejection } from '../chain/rejections.js';
 import { signTransaction } from '../chain/transaction.js';
@@ -13,7 +13,7 @@ import type { Wallet } from '../wallet/wallet.js';
 import { BlockProducer } from './blockProducer.js';
 import { EventHub, type EventSource } from './events.js';
 import { Network, type NetworkOptions, type Resolution } from './network.js';
-import type { NodeEvents, NodeLogger } from './nodeEvents.js';
+import type { DroppedTransactionEvent, NodeEvents, NodeLogger } from './nodeEvents.js';
 import { MemoryPeerStore, type PeerStore } from './peerStore.js';
 
 export { PeerUrlError, type Resolution } from './network.js';
@@ -59,6 +59,14 @@ export interface InitialSync {
   readonly resolution: Resolution | null;
 }
 
+/** What the node would answer to a transaction, without queuing it (simulateTransaction). */
+export type TransactionSimulation =
+  | { readonly ok: true; readonly pending: PendingTransaction; readonly expectedBlockIndex: number }
+  | { readonly ok: false; readonly rejection: TransactionRejection };
+
+/** Most recently dropped transactions the node remembers (for transactionStatus). */
+const DROPPED_MEMORY = 1_000;
+
 /** The result of offering a transaction. */
 export type TransactionSubmission =
   | ({ readonly ok: true } & AcceptedTransaction)
@@ -81,6 +89,8 @@ export class Node {
   readonly #producer: BlockProducer;
   readonly #closed = new AbortController();
   #started = false;
+  /** Transactions that left the mempool without a block, newest last, with why (bounded). */
+  readonly #dropped = new Map<string, DroppedTransactionEvent>();
   /** Peers the start-up sync is talking to, while it runs. */
   #initialSyncPeers: number | null = null;
 
@@ -95,9 +105,7 @@ export class Node {
       ...(options.db ? { db: options.db } : {}),
     });
     this.#mempool = new Mempool(this.#chain.ledger(), { maxSize: options.mempoolSize, store: this.#chain.db.pending });
-    for (const lost of this.#mempool.restore(this.#chain.ledger(), (id) => this.#isConfirmed(id))) {
-      this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
-    }
+    this.#recordDropped(this.#mempool.restore(this.#chain.ledger(), (id) => this.#isConfirmed(id)));
     this.#network = new Network(
       {
         chain: this.#chain,
@@ -215,10 +223,28 @@ export class Node {
     const result = this.#mempool.add(tx, this.now(), (id) => this.#isConfirmed(id));
     if (!result.ok) return result;
     // Durable before anyone is told it was accepted: the API awaits `durable` before answering.
+    this.#dropped.delete(result.pending.id);
     this.#events.emit('transactionAccepted', result.pending);
     this.#log('transaction.accepted', { id: result.pending.id, amount: tx.amount });
     const expectedBlockIndex = this.expectedBlockIndex(result.pending.id)!;
     return { ok: true, pending: result.pending, expectedBlockIndex, durable: result.durable };
+  }
+
+  /** What submitTransaction would answer, with nothing queued, relayed or written. */
+  simulateTransaction(tx: Transaction): TransactionSimulation {
+    const checked = this.#mempool.check(tx, (id) => this.#isConfirmed(id));
+    if (!checked.ok) return checked;
+    const perBlock = this.#chain.params.maxTransactionsPerBlock - 1;
+    return {
+      ok: true,
+      pending: { id: checked.id, transaction: tx, receivedAt: this.now() },
+      expectedBlockIndex: this.#chain.height + 1 + Math.floor(checked.position / perBlock),
+    };
+  }
+
+  /** Why a transaction left the mempool without a block, if it did recently (the newest 1,000 are kept). */
+  droppedTransaction(id: string): DroppedTransactionEvent | undefined {
+    return this.#dropped.get(id);
   }
 
   /** Signs a transfer from the node wallet with its next pending nonce and queues it (the tutorial's one step). */
@@ -301,6 +327,18 @@ export class Node {
     this.#closed.abort(new Error('the node is shutting down'));
   }
 
+  /** Logs, remembers and announces transactions the mempool let go. */
+  #recordDropped(dropped: readonly DroppedTransaction[]): void {
+    for (const lost of dropped) {
+      const event = { id: lost.id, code: lost.rejection.code, reason: lost.rejection.message };
+      this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
+      this.#dropped.delete(lost.id);
+      this.#dropped.set(lost.id, event);
+      if (this.#dropped.size > DROPPED_MEMORY) this.#dropped.delete(this.#dropped.keys().next().value!);
+      this.#events.emit('transactionDropped', event);
+    }
+  }
+
   #isConfirmed(id: string): boolean {
     return this.#chain.getTransaction(id) !== undefined;
   }
@@ -308,13 +346,8 @@ export class Node {
   #addBlocks(blocks: readonly Block[], hashes: readonly (string | undefined)[], source: string): AddBlockResult {
     const result = this.#chain.addBlocks(blocks, hashes);
     if (result.status === 'extended' || result.status === 'reorg') {
-      const dropped = this.#mempool.onTipChange(
-        result,
-        this.#chain.ledger(),
-        (id) => this.#isConfirmed(id),
-        this.now(),
-      );
-      for (const lost of dropped) this.#log('transaction.dropped', { id: lost.id, reason: lost.rejection.message });
+      const isConfirmed = (id: string) => this.#isConfirmed(id);
+      this.#recordDropped(this.#mempool.onTipChange(result, this.#chain.ledger(), isConfirmed, this.now()));
       this.#producer.onTipChanged();
       if (result.status === 'reorg') {
         const depth = result.disconnected.length;

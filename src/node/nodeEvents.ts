@@ -18,6 +18,8 @@ export interface NodeEvents extends Record<string, unknown> {
   };
   /** A transaction entered the mempool. */
   transactionAccepted: PendingTransaction;
+  /** A transaction left the mempool without a block (it no longer applies, or the mempool overflowed). */
+  transactionDropped: DroppedTransactionEvent;
   /** A peer was added or its status changed. */
   peerChanged: PeerRecord;
   /** About once a second while a block is being mined. */
@@ -36,6 +38,13 @@ export interface MiningProgress {
   readonly elapsedMs: number;
   /** Index of the block being mined. */
   readonly index: number;
+}
+
+/** A transaction the mempool let go, and why. */
+export interface DroppedTransactionEvent {
+  readonly id: string;
+  readonly code: string;
+  readonly reason: string;
 }
 
 /** A line for the node's log: an event name and its fields. */

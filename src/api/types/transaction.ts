@@ -1,4 +1,4 @@
-import { REWARD_SENDER } from '../../chain/types.js';
+import { REWARD_SENDER, type Transaction } from '../../chain/types.js';
 import { parseAddress, parseHex, withGuard } from '../../guards/guards.js';
 import type { TransactionSubmission } from '../../node/node.js';
 import { builder } from '../builder.js';
@@ -9,11 +9,16 @@ import { FIXED_API_LIMITS } from '../limits.js';
 import { BlockRef, TransactionRef, type TransactionView } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
 
-const TransactionStatus = builder.enumType('TransactionStatus', {
+export const TransactionStatus = builder.enumType('TransactionStatus', {
   description: 'Where a transaction is.',
   values: {
     PENDING: { description: 'Accepted into the mempool, waiting for a block.' },
     CONFIRMED: { description: 'In a block of the best chain.' },
+    DROPPED: {
+      description:
+        'Left the mempool without a block: it no longer applies (e.g. a reorganization spent its coins) or the ' +
+        'mempool overflowed. Only transactionStatus reports it, with the reason.',
+    },
   },
 });
 
@@ -120,6 +125,53 @@ TransactionReceiptRef.implement({
   }),
 });
 
+const TransactionSimulatedRef = builder.objectRef<{ view: TransactionView; expectedBlockIndex: number }>(
+  'TransactionSimulated',
+);
+TransactionSimulatedRef.implement({
+  description:
+    'submitTransaction would accept this transfer now: nothing was queued, relayed or written. The answer holds ' +
+    'while the mempool and the tip stay as they are.',
+  fields: (t) => ({
+    transaction: t.field({
+      type: TransactionRef,
+      description: 'The transfer as it would be queued (its id is final; it is not in the mempool).',
+      resolve: (r) => r.view,
+    }),
+    expectedBlockIndex: t.int({
+      description: "Index of the block it would join when blocks are mined from this node's mempool in order.",
+      resolve: (r) => r.expectedBlockIndex,
+    }),
+  }),
+});
+
+/**
+ * Reads a TransactionInput as submitTransaction and simulateTransaction check it.
+ * @throws {TransactionRejectedError} for the reward sender; {InvalidInputError} naming a malformed field.
+ */
+function readTransactionInput(input: {
+  sender: string;
+  recipient: string;
+  amount: number;
+  nonce: number;
+  signature: string;
+}): Transaction {
+  if (input.sender.trim() === REWARD_SENDER) {
+    throw new TransactionRejectedError('REWARD_NOT_ALLOWED', 'input.sender "0" is reserved for the block reward');
+  }
+  const signature = withGuard(
+    () => parseHex('input.signature', input.signature.trim(), 64),
+    (error) => new InvalidInputError(error.field, `${error.field} ${error.rule} (Ed25519)`),
+  );
+  return {
+    sender: readAddress('input.sender', input.sender),
+    recipient: readAddress('input.recipient', input.recipient),
+    amount: input.amount,
+    nonce: input.nonce,
+    signature,
+  };
+}
+
 /** Turns the node's answer into the mutation's result, or throws the typed refusal. */
 async function toReceipt(
   result: TransactionSubmission,
@@ -136,6 +188,27 @@ async function toReceipt(
 const { defaultPendingTransactions: DEFAULT_PENDING, maxPendingTransactions: MAX_PENDING } = FIXED_API_LIMITS;
 
 builder.queryFields((t) => ({
+  simulateTransaction: t.field({
+    type: TransactionSimulatedRef,
+    description:
+      'What submitTransaction would answer for this signed transfer (every refusal code, and the block it would ' +
+      'join), with nothing queued, relayed or written.',
+    args: { input: t.arg({ type: TransactionInput, required: true, description: 'The signed transfer to try.' }) },
+    errors: {
+      types: [InvalidInputError, TransactionRejectedError],
+      directResult: true,
+      union: { name: 'SimulateTransactionResult', description: 'The transfer would be accepted, or why not.' },
+    },
+    resolve: (_root, { input }, context) => {
+      const result = context.node.simulateTransaction(readTransactionInput(input));
+      if (!result.ok) throw new TransactionRejectedError(result.rejection.code, result.rejection.message);
+      const { pending, expectedBlockIndex } = result;
+      return {
+        view: { id: pending.id, transaction: pending.transaction, block: null, position: null },
+        expectedBlockIndex,
+      };
+    },
+  }),
   transaction: t.field({
     type: TransactionRef,
     nullable: true,
@@ -172,24 +245,7 @@ builder.mutationFields((t) => ({
       directResult: true,
       union: { name: 'SubmitTransactionResult', description: 'The accepted transaction, or why it was refused.' },
     },
-    resolve: (_root, { input }, context) => {
-      if (input.sender.trim() === REWARD_SENDER) {
-        throw new TransactionRejectedError('REWARD_NOT_ALLOWED', 'input.sender "0" is reserved for the block reward');
-      }
-      const signature = withGuard(
-        () => parseHex('input.signature', input.signature.trim(), 64),
-        (error) => new InvalidInputError(error.field, `${error.field} ${error.rule} (Ed25519)`),
-      );
-      return toReceipt(
-        context.node.submitTransaction({
-          sender: readAddress('input.sender', input.sender),
-          recipient: readAddress('input.recipient', input.recipient),
-          amount: input.amount,
-          nonce: input.nonce,
-          signature,
-        }),
-      );
-    },
+    resolve: (_root, { input }, context) => toReceipt(context.node.submitTransaction(readTransactionInput(input))),
   }),
   send: t.field({
     type: TransactionReceiptRef,
