@@ -18,16 +18,19 @@ import {
   ClientPeerChangedDocument,
   ClientPeersDocument,
   ClientPendingNonceDocument,
+  ClientPendingTransactionDocument,
   ClientPendingTransactionsDocument,
   ClientRegisterNodesDocument,
   ClientRemoveNodesDocument,
   ClientResolveDocument,
   ClientSendDocument,
+  ClientSimulateTransactionDocument,
   ClientStartMiningDocument,
   ClientStopMiningDocument,
   ClientSubmitBlockDocument,
   ClientSubmitTransactionDocument,
   ClientTransactionDocument,
+  ClientTransactionStatusDocument,
 } from './documents.js';
 import {
   type NodeClientError,
@@ -36,6 +39,7 @@ import {
   NodeResponseError,
   NodeUnauthorizedError,
   NodeUnreachableError,
+  TransactionDroppedError,
 } from './errors.js';
 import type { BlockAcceptance } from './gql/graphql.js';
 import { type NodeSubscription, openSubscription } from './openSubscription.js';
@@ -56,6 +60,7 @@ import type {
   Resolution,
   Transaction,
   TransactionInput,
+  TransactionStatusUpdate,
 } from './types.js';
 
 /** Options of `createNodeClient`. */
@@ -75,6 +80,19 @@ export interface TransactionAccepted {
   /** The block it will join when blocks are mined from this node's mempool in order. */
   readonly expectedBlockIndex: number;
   readonly transaction: Transaction;
+}
+
+/** A transfer the node accepted and then confirmed: `status` is the last transactionStatus event. */
+export interface TransactionConfirmed extends TransactionAccepted {
+  readonly status: TransactionStatusUpdate;
+}
+
+/** Options of submitAndWait and sendAndWait. */
+export interface WaitOptions {
+  /** Confirmations to wait for (default 1). */
+  readonly confirmations?: number;
+  /** Called with every transactionStatus event (PENDING, each confirmation, a reorganization's PENDING). */
+  readonly onStatus?: (status: TransactionStatusUpdate) => void;
 }
 
 /** A block of the best chain by `index`, or of any branch by `hash`. */
@@ -112,6 +130,15 @@ export interface NodeClient {
 
   /** Queues a transfer signed by the client (public). */
   submitTransaction(input: TransactionInput): Promise<NodeResult<TransactionAccepted>>;
+  /** What submitTransaction would answer (every refusal, the block it would join), with nothing queued. */
+  simulateTransaction(input: TransactionInput): Promise<NodeResult<TransactionAccepted>>;
+  /**
+   * Submits a signed transfer and resolves once it has `confirmations` (default 1). A refusal resolves as one.
+   * @throws {TransactionDroppedError} when the node drops it (e.g. a reorganization spent its coins).
+   */
+  submitAndWait(input: TransactionInput, options?: WaitOptions): Promise<NodeResult<TransactionConfirmed>>;
+  /** `send` (admin: the node signs from its wallet), then waits like submitAndWait. */
+  sendAndWait(recipient: string, amount: number, options?: WaitOptions): Promise<NodeResult<TransactionConfirmed>>;
   /**
    * Signs `amount` coins to `recipient` with `wallet` at the account's `pendingNonce` and submits it. Two calls for
    * one wallet must not overlap (both would read the same nonce; the second is refused with NONCE_MISMATCH).
@@ -151,6 +178,13 @@ export interface NodeClient {
   subscribeChainReorganized(): NodeSubscription<ChainReorganization>;
   /** Each registration or status change of a peer. */
   subscribePeerChanged(): NodeSubscription<Peer>;
+  /** A transaction's state now, then each change, until it has `confirmations` (default 1) or is dropped. */
+  subscribeTransactionStatus(
+    id: string,
+    options?: { readonly confirmations?: number },
+  ): NodeSubscription<TransactionStatusUpdate>;
+  /** Each transfer the mempool accepts; with includeCurrent, the mempool as it is first. */
+  subscribePendingTransactions(options?: { readonly includeCurrent?: boolean }): NodeSubscription<Transaction>;
 }
 
 const DEFAULT_TIMEOUT_MS = 35_000;
@@ -214,6 +248,35 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
       'TransactionAccepted',
     );
 
+  const subscribeTransactionStatus = (id: string, { confirmations }: { readonly confirmations?: number } = {}) =>
+    subscribe(
+      ClientTransactionStatusDocument,
+      { id, ...(confirmations === undefined ? {} : { confirmations }) },
+      'transactionStatus',
+    );
+
+  /** Follows an accepted transfer until it has the confirmations asked for. */
+  const waitFor = async (
+    accepted: NodeResult<TransactionAccepted>,
+    options: WaitOptions,
+  ): Promise<NodeResult<TransactionConfirmed>> => {
+    if (!accepted.ok) return accepted;
+    const confirmations = options.confirmations ?? 1;
+    let last: TransactionStatusUpdate | undefined;
+    for await (const status of subscribeTransactionStatus(accepted.transaction.id, { confirmations })) {
+      last = status;
+      options.onStatus?.(status);
+    }
+    if (last?.status === 'DROPPED') throw new TransactionDroppedError(last.id, last.reason ?? 'no reason given');
+    if (last?.status !== 'CONFIRMED' || last.confirmations < confirmations) {
+      throw new NodeResponseError(url, `transactionStatus ended before ${confirmations} confirmations`);
+    }
+    return { ...accepted, status: last };
+  };
+
+  const send = async (recipient: string, amount: number) =>
+    toNodeResult(url, (await request(ClientSendDocument, { recipient, amount })).send, 'TransactionAccepted');
+
   return {
     url,
     node: async () => (await request(ClientNodeDocument, {})).node,
@@ -248,13 +311,20 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
         .encodedBlocks,
 
     submitTransaction,
+    simulateTransaction: async (input) =>
+      toNodeResult(
+        url,
+        (await request(ClientSimulateTransactionDocument, { input })).simulateTransaction,
+        'TransactionSimulated',
+      ),
+    submitAndWait: async (input, options = {}) => waitFor(await submitTransaction(input), options),
+    sendAndWait: async (recipient, amount, options = {}) => waitFor(await send(recipient, amount), options),
     sendSigned: async (wallet, recipient, amount) => {
       const { account } = await request(ClientPendingNonceDocument, { address: wallet.address });
       const { id: _id, ...input } = signTransfer(wallet, { recipient, amount, nonce: account.pendingNonce });
       return submitTransaction(input);
     },
-    send: async (recipient, amount) =>
-      toNodeResult(url, (await request(ClientSendDocument, { recipient, amount })).send, 'TransactionAccepted'),
+    send,
     mine: async () => toNodeResult(url, (await request(ClientMineDocument, {})).mine, 'MineSuccess'),
     startMining: async () => (await request(ClientStartMiningDocument, {})).startMining,
     stopMining: async () => (await request(ClientStopMiningDocument, {})).stopMining,
@@ -280,6 +350,13 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
       subscribe(ClientNewBlockDocument, afterIndex === undefined ? {} : { afterIndex }, 'newBlock'),
     subscribeMiningProgress: () => subscribe(ClientMiningProgressDocument, {}, 'miningProgress'),
     subscribeChainReorganized: () => subscribe(ClientChainReorganizedDocument, {}, 'chainReorganized'),
+    subscribeTransactionStatus,
+    subscribePendingTransactions: ({ includeCurrent } = {}) =>
+      subscribe(
+        ClientPendingTransactionDocument,
+        includeCurrent === undefined ? {} : { includeCurrent },
+        'pendingTransaction',
+      ),
     subscribePeerChanged: () => subscribe(ClientPeerChangedDocument, {}, 'peerChanged'),
   };
 }

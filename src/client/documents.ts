@@ -452,3 +452,48 @@ export const ClientPeerChangedDocument = graphql(`
     }
   }
 `);
+
+/** What submitTransaction would answer, with nothing queued. */
+export const ClientSimulateTransactionDocument = graphql(`
+  query ClientSimulateTransaction($input: TransactionInput!) {
+    simulateTransaction(input: $input) {
+      __typename
+      ... on TransactionSimulated {
+        expectedBlockIndex
+        transaction {
+          ...TransactionFields
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
+      ... on InvalidInputError {
+        field
+      }
+    }
+  }
+`);
+
+/** A transaction's state now, then each change, until it has `confirmations` or is dropped. */
+export const ClientTransactionStatusDocument = graphql(`
+  subscription ClientTransactionStatus($id: ID!, $confirmations: Int) {
+    transactionStatus(id: $id, confirmations: $confirmations) {
+      id
+      status
+      confirmations
+      blockIndex
+      blockHash
+      reason
+    }
+  }
+`);
+
+/** Each transfer the mempool accepts; with includeCurrent, the mempool first. */
+export const ClientPendingTransactionDocument = graphql(`
+  subscription ClientPendingTransaction($includeCurrent: Boolean) {
+    pendingTransaction(includeCurrent: $includeCurrent) {
+      ...TransactionFields
+    }
+  }
+`);

@@ -116,6 +116,20 @@ export class NodeRefusalError extends Error {
   }
 }
 
+/** submitAndWait / sendAndWait: the node accepted the transfer, then dropped it without a block. */
+export class TransactionDroppedError extends Error {
+  override readonly name = 'TransactionDroppedError';
+
+  constructor(
+    /** The transaction id. */
+    readonly id: string,
+    /** Why the node dropped it (the rule it no longer meets). */
+    readonly reason: string,
+  ) {
+    super(`transaction ${id} was dropped: ${reason}`);
+  }
+}
+
 /** True for every error the client throws for a failed request. */
 export function isNodeClientError(error: unknown): error is NodeClientError {
   return error instanceof NodeClientError;

@@ -24,6 +24,8 @@ export {
   type NodeClient,
   type NodeClientOptions,
   type TransactionAccepted,
+  type TransactionConfirmed,
+  type WaitOptions,
 } from './createNodeClient.js';
 export {
   isNodeClientError,
@@ -35,6 +37,7 @@ export {
   NodeUnauthorizedError,
   NodeUnreachableError,
   SubscriptionOverflowError,
+  TransactionDroppedError,
 } from './errors.js';
 export type { NodeSubscription } from './openSubscription.js';
 export { assertOk, isOk, type NodeRefusal, type NodeResult } from './result.js';

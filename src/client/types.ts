@@ -8,6 +8,7 @@ import type {
   ClientNodeQuery,
   ClientResolveMutation,
   ClientStartMiningMutation,
+  ClientTransactionStatusSubscription,
   PeerFieldsFragment,
   TransactionFieldsFragment,
 } from './gql/graphql.js';
@@ -48,6 +49,8 @@ export type Resolution = ClientResolveMutation['resolve'];
 export type MiningStatus = ClientStartMiningMutation['startMining'];
 /** One report of the block being mined (about once a second). */
 export type MiningProgress = ClientMiningProgressSubscription['miningProgress'];
+/** Where a transaction is: one event of `subscribeTransactionStatus`. */
+export type TransactionStatusUpdate = ClientTransactionStatusSubscription['transactionStatus'];
 /** A switch of the best chain to another branch. */
 export type ChainReorganization = ClientChainReorganizedSubscription['chainReorganized'];
 

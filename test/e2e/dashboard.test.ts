@@ -192,10 +192,11 @@ describe('the live dashboard at / (a real node process, headless Chromium)', () 
     const { node: other } = await askNode<{ node: { address: string } }>(peer.url, NODE);
     const sent = await askNode<{ send: { __typename: string } }>(node.url, SEND, { to: other.address });
     expect(sent.send.__typename).toBe('TransactionAccepted');
-    // The mempool has no subscription: the page polls it every 3 s.
+    // pendingTransaction brings it at once (well inside the 3 s between the page's polls of other things).
     await expect
-      .poll(() => page.getByTestId('mempool-count').textContent(), { timeout: 5_000, interval: 100 })
+      .poll(() => page.getByTestId('mempool-count').textContent(), { timeout: 1_500, interval: 50 })
       .toBe('1');
+    expect(await page.getByTestId('mempool-list').textContent()).toContain(other.address.slice(0, 4));
     await mine();
     await expect
       .poll(() => page.getByTestId('mempool-count').textContent(), { timeout: 5_000, interval: 100 })

@@ -43,6 +43,9 @@ type Documents = {
     "\n  subscription ClientMiningProgress {\n    miningProgress {\n      index\n      difficulty\n      hashrate\n      tries\n      elapsedMs\n    }\n  }\n": typeof types.ClientMiningProgressDocument,
     "\n  subscription ClientChainReorganized {\n    chainReorganized {\n      depth\n      oldTip {\n        ...BlockHeaderFields\n      }\n      newTip {\n        ...BlockHeaderFields\n      }\n      connected {\n        ...BlockHeaderFields\n      }\n      disconnected {\n        ...BlockHeaderFields\n      }\n    }\n  }\n": typeof types.ClientChainReorganizedDocument,
     "\n  subscription ClientPeerChanged {\n    peerChanged {\n      ...PeerFields\n    }\n  }\n": typeof types.ClientPeerChangedDocument,
+    "\n  query ClientSimulateTransaction($input: TransactionInput!) {\n    simulateTransaction(input: $input) {\n      __typename\n      ... on TransactionSimulated {\n        expectedBlockIndex\n        transaction {\n          ...TransactionFields\n        }\n      }\n      ... on Error {\n        code\n        message\n      }\n      ... on InvalidInputError {\n        field\n      }\n    }\n  }\n": typeof types.ClientSimulateTransactionDocument,
+    "\n  subscription ClientTransactionStatus($id: ID!, $confirmations: Int) {\n    transactionStatus(id: $id, confirmations: $confirmations) {\n      id\n      status\n      confirmations\n      blockIndex\n      blockHash\n      reason\n    }\n  }\n": typeof types.ClientTransactionStatusDocument,
+    "\n  subscription ClientPendingTransaction($includeCurrent: Boolean) {\n    pendingTransaction(includeCurrent: $includeCurrent) {\n      ...TransactionFields\n    }\n  }\n": typeof types.ClientPendingTransactionDocument,
 };
 const documents: Documents = {
     "\n  fragment TransactionFields on Transaction {\n    id\n    sender\n    recipient\n    amount\n    nonce\n    signature\n    isReward\n    status\n    blockIndex\n    position\n  }\n": types.TransactionFieldsFragmentDoc,
@@ -74,6 +77,9 @@ const documents: Documents = {
     "\n  subscription ClientMiningProgress {\n    miningProgress {\n      index\n      difficulty\n      hashrate\n      tries\n      elapsedMs\n    }\n  }\n": types.ClientMiningProgressDocument,
     "\n  subscription ClientChainReorganized {\n    chainReorganized {\n      depth\n      oldTip {\n        ...BlockHeaderFields\n      }\n      newTip {\n        ...BlockHeaderFields\n      }\n      connected {\n        ...BlockHeaderFields\n      }\n      disconnected {\n        ...BlockHeaderFields\n      }\n    }\n  }\n": types.ClientChainReorganizedDocument,
     "\n  subscription ClientPeerChanged {\n    peerChanged {\n      ...PeerFields\n    }\n  }\n": types.ClientPeerChangedDocument,
+    "\n  query ClientSimulateTransaction($input: TransactionInput!) {\n    simulateTransaction(input: $input) {\n      __typename\n      ... on TransactionSimulated {\n        expectedBlockIndex\n        transaction {\n          ...TransactionFields\n        }\n      }\n      ... on Error {\n        code\n        message\n      }\n      ... on InvalidInputError {\n        field\n      }\n    }\n  }\n": types.ClientSimulateTransactionDocument,
+    "\n  subscription ClientTransactionStatus($id: ID!, $confirmations: Int) {\n    transactionStatus(id: $id, confirmations: $confirmations) {\n      id\n      status\n      confirmations\n      blockIndex\n      blockHash\n      reason\n    }\n  }\n": types.ClientTransactionStatusDocument,
+    "\n  subscription ClientPendingTransaction($includeCurrent: Boolean) {\n    pendingTransaction(includeCurrent: $includeCurrent) {\n      ...TransactionFields\n    }\n  }\n": types.ClientPendingTransactionDocument,
 };
 
 /**
@@ -206,6 +212,18 @@ export function graphql(source: "\n  subscription ClientChainReorganized {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription ClientPeerChanged {\n    peerChanged {\n      ...PeerFields\n    }\n  }\n"): (typeof documents)["\n  subscription ClientPeerChanged {\n    peerChanged {\n      ...PeerFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ClientSimulateTransaction($input: TransactionInput!) {\n    simulateTransaction(input: $input) {\n      __typename\n      ... on TransactionSimulated {\n        expectedBlockIndex\n        transaction {\n          ...TransactionFields\n        }\n      }\n      ... on Error {\n        code\n        message\n      }\n      ... on InvalidInputError {\n        field\n      }\n    }\n  }\n"): (typeof documents)["\n  query ClientSimulateTransaction($input: TransactionInput!) {\n    simulateTransaction(input: $input) {\n      __typename\n      ... on TransactionSimulated {\n        expectedBlockIndex\n        transaction {\n          ...TransactionFields\n        }\n      }\n      ... on Error {\n        code\n        message\n      }\n      ... on InvalidInputError {\n        field\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ClientTransactionStatus($id: ID!, $confirmations: Int) {\n    transactionStatus(id: $id, confirmations: $confirmations) {\n      id\n      status\n      confirmations\n      blockIndex\n      blockHash\n      reason\n    }\n  }\n"): (typeof documents)["\n  subscription ClientTransactionStatus($id: ID!, $confirmations: Int) {\n    transactionStatus(id: $id, confirmations: $confirmations) {\n      id\n      status\n      confirmations\n      blockIndex\n      blockHash\n      reason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ClientPendingTransaction($includeCurrent: Boolean) {\n    pendingTransaction(includeCurrent: $includeCurrent) {\n      ...TransactionFields\n    }\n  }\n"): (typeof documents)["\n  subscription ClientPendingTransaction($includeCurrent: Boolean) {\n    pendingTransaction(includeCurrent: $includeCurrent) {\n      ...TransactionFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -12,6 +12,8 @@ import { StatTiles } from './components/StatTiles.js';
 import { connectLive, type LiveConnection } from './connectLive.js';
 import { INITIAL_DASHBOARD_STATE, reduceDashboard } from './dashboardState.js';
 import {
+  MEMPOOL_QUERY,
+  type MempoolResult,
   PENDING_SHOWN,
   POLL_QUERY,
   type PollResult,
@@ -24,10 +26,10 @@ import type { NodeEndpoint } from './nodeEndpoint.js';
 import { requestGraphQL } from './requestGraphQL.js';
 import { type SearchOutcome, searchChain } from './searchChain.js';
 
-/** How often the page re-reads what no subscription reports (mining status, hashrate, mempool, peers). */
+/** How often the page re-reads what no subscription reports (mining status, hashrate, peers' heights). */
 const POLL_MS = 3_000;
-/** After a new block, the mempool and mining status are re-read this soon. */
-const POLL_AFTER_BLOCK_MS = 300;
+/** After a new block, the head of the mempool is read again this soon (a block takes transactions out of it). */
+const MEMPOOL_AFTER_BLOCK_MS = 300;
 
 interface SearchState {
   readonly text: string;
@@ -67,7 +69,7 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
       if (polling) return;
       polling = true;
       try {
-        const result = await requestGraphQL<PollResult>(endpoint.http, POLL_QUERY, { pending: PENDING_SHOWN });
+        const result = await requestGraphQL<PollResult>(endpoint.http, POLL_QUERY, {});
         dispatch({ type: 'poll', poll: result, at: Date.now() });
       } catch (error) {
         dispatch({ type: 'problem', message: (error as Error).message });
@@ -75,10 +77,18 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
         polling = false;
       }
     };
+    const readMempool = async (): Promise<void> => {
+      try {
+        const mempool = await requestGraphQL<MempoolResult>(endpoint.http, MEMPOOL_QUERY, { pending: PENDING_SHOWN });
+        dispatch({ type: 'mempool', mempool });
+      } catch (error) {
+        dispatch({ type: 'problem', message: (error as Error).message });
+      }
+    };
     let soon: ReturnType<typeof setTimeout> | undefined;
-    const pollSoon = () => {
+    const readMempoolSoon = () => {
       clearTimeout(soon);
-      soon = setTimeout(() => void poll(), POLL_AFTER_BLOCK_MS);
+      soon = setTimeout(() => void readMempool(), MEMPOOL_AFTER_BLOCK_MS);
     };
     const interval = setInterval(() => {
       if (isLive.current && !document.hidden) void poll();
@@ -91,10 +101,11 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
       connected: loadSnapshot,
       block: (block) => {
         dispatch({ type: 'block', block });
-        pollSoon();
+        readMempoolSoon();
       },
       miningProgress: (progress) => dispatch({ type: 'miningProgress', progress, at: Date.now() }),
       peerChanged: (peer) => dispatch({ type: 'peerChanged', peer }),
+      pendingTransaction: (transaction) => dispatch({ type: 'pendingTransaction', transaction }),
       chainReorganized: (reorganization) => {
         dispatch({ type: 'chainReorganized', reorganization, at: Date.now() });
         // The list may hold blocks that left the best chain below the ones newBlock replaced: reload it whole.

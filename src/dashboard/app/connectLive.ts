@@ -8,7 +8,9 @@ import {
   type MiningProgress,
   NEW_BLOCK_SUBSCRIPTION,
   PEER_CHANGED_SUBSCRIPTION,
+  PENDING_TRANSACTION_SUBSCRIPTION,
   type PeerSummary,
+  type TransactionSummary,
 } from './documents.js';
 
 /** The WebSocket as the page shows it. */
@@ -29,6 +31,7 @@ export interface LiveHandlers {
   miningProgress(progress: MiningProgress): void;
   peerChanged(peer: PeerSummary): void;
   chainReorganized(reorganization: ChainReorganization): void;
+  pendingTransaction(transaction: TransactionSummary): void;
 }
 
 /** A live connection; `retryNow` skips the wait before the next attempt, `close` ends it for good. */
@@ -126,6 +129,9 @@ export function connectLive(wsUrl: string, handlers: LiveHandlers): LiveConnecti
     );
     subscribe<{ peerChanged: PeerSummary }>(PEER_CHANGED_SUBSCRIPTION, {}, (data) =>
       handlers.peerChanged(data.peerChanged),
+    );
+    subscribe<{ pendingTransaction: TransactionSummary }>(PENDING_TRANSACTION_SUBSCRIPTION, {}, (data) =>
+      handlers.pendingTransaction(data.pendingTransaction),
     );
     subscribe<{ chainReorganized: ChainReorganization }>(CHAIN_REORGANIZED_SUBSCRIPTION, {}, (data) =>
       handlers.chainReorganized(data.chainReorganized),

@@ -2,8 +2,10 @@ import type { ConnectionState } from './connectLive.js';
 import {
   type BlockSummary,
   type ChainReorganization,
+  type MempoolResult,
   type MiningProgress,
   type NodeSummary,
+  PENDING_SHOWN,
   type PeerSummary,
   type PollResult,
   RECENT_BLOCKS,
@@ -39,6 +41,8 @@ export type DashboardAction =
   | { readonly type: 'connection'; readonly state: ConnectionState }
   | { readonly type: 'snapshot'; readonly snapshot: SnapshotResult; readonly at: number }
   | { readonly type: 'poll'; readonly poll: PollResult; readonly at: number }
+  | { readonly type: 'mempool'; readonly mempool: MempoolResult }
+  | { readonly type: 'pendingTransaction'; readonly transaction: TransactionSummary }
   | { readonly type: 'block'; readonly block: BlockSummary }
   | { readonly type: 'miningProgress'; readonly progress: MiningProgress; readonly at: number }
   | { readonly type: 'peerChanged'; readonly peer: PeerSummary }
@@ -88,7 +92,6 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
       return {
         ...state,
         node: keepNewestTip(state.node, poll.node),
-        pending: poll.pendingTransactions,
         peers: sortPeers(poll.peers),
         hashrate: progressQuiet
           ? addSample(state.hashrate, { at: action.at, hashrate: poll.node.hashrate })
@@ -96,6 +99,20 @@ export function reduceDashboard(state: DashboardState, action: DashboardAction):
         progress: progressQuiet ? null : state.progress,
         problem: null,
       };
+    }
+    case 'mempool':
+      return {
+        ...state,
+        node: keepNewestTip(state.node, action.mempool.node),
+        pending: action.mempool.pendingTransactions,
+      };
+    case 'pendingTransaction': {
+      const { transaction } = action;
+      if (state.pending.some((known) => known.id === transaction.id)) return state;
+      const node =
+        state.node === null ? null : { ...state.node, pendingTransactionCount: state.node.pendingTransactionCount + 1 };
+      const pending = state.pending.length < PENDING_SHOWN ? [...state.pending, transaction] : state.pending;
+      return { ...state, node, pending };
     }
     case 'block':
       return withBlock(state, action.block);
@@ -135,7 +152,7 @@ function withBlock(state: DashboardState, block: BlockSummary): DashboardState {
     state.node !== null && block.index >= state.node.height
       ? { ...state.node, height: block.index, tip: { hash: block.hash, timestamp: block.timestamp } }
       : state.node;
-  // The mempool is reconciled by the next poll (the block's transactions leave it there).
+  // The mempool is read again after a block (its transactions leave it there).
   return { ...state, blocks, freshHashes, node };
 }
 

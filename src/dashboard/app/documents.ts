@@ -23,11 +23,23 @@ export const SNAPSHOT_QUERY = `query DashboardSnapshot($blocks: Int!, $pending: 
   peers { ${PEER_FIELDS} }
 }`;
 
-/** What changes without a subscription event (mining status, hashrate, the mempool, peers): polled while live. */
-export const POLL_QUERY = `query DashboardPoll($pending: Int!) {
+/** What changes without a subscription event (mining status, hashrate, peers' heights): polled while live. */
+export const POLL_QUERY = `query DashboardPoll {
+  node { ${NODE_FIELDS} }
+  peers { ${PEER_FIELDS} }
+}`;
+
+/**
+ * The head of the mempool, read again once a block took transactions out of it (pendingTransaction adds the new
+ * ones between blocks, so the mempool is never polled).
+ */
+export const MEMPOOL_QUERY = `query DashboardMempool($pending: Int!) {
   node { ${NODE_FIELDS} }
   pendingTransactions(first: $pending) { ${TRANSACTION_SUMMARY} }
-  peers { ${PEER_FIELDS} }
+}`;
+
+export const PENDING_TRANSACTION_SUBSCRIPTION = `subscription DashboardPendingTransaction {
+  pendingTransaction { ${TRANSACTION_SUMMARY} }
 }`;
 
 export const NEW_BLOCK_SUBSCRIPTION = `subscription DashboardNewBlock($afterIndex: Int) {
@@ -67,6 +79,8 @@ export const SEARCH_HEX_QUERY = `query DashboardSearchHex($hex: String!, $id: ID
 export const ALL_DOCUMENTS: readonly string[] = [
   SNAPSHOT_QUERY,
   POLL_QUERY,
+  MEMPOOL_QUERY,
+  PENDING_TRANSACTION_SUBSCRIPTION,
   NEW_BLOCK_SUBSCRIPTION,
   MINING_PROGRESS_SUBSCRIPTION,
   PEER_CHANGED_SUBSCRIPTION,
@@ -146,8 +160,12 @@ export interface SnapshotResult {
 
 export interface PollResult {
   readonly node: NodeSummary;
-  readonly pendingTransactions: readonly TransactionSummary[];
   readonly peers: readonly PeerSummary[];
+}
+
+export interface MempoolResult {
+  readonly node: NodeSummary;
+  readonly pendingTransactions: readonly TransactionSummary[];
 }
 
 export interface BlockDetail extends BlockSummary {

@@ -1,0 +1,83 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createNodeClient, type NodeClient } from '../../src/client/createNodeClient.js';
+import { TransactionDroppedError } from '../../src/client/errors.js';
+import { assertOk } from '../../src/client/result.js';
+import type { TransactionStatusUpdate } from '../../src/client/types.js';
+import { generateWallet, signTransfer } from '../../src/wallet/wallet.js';
+import { buildBranch } from '../helpers/chainBuilder.js';
+import { testWallet } from '../helpers/keys.js';
+import { startTestServer, type TestServer } from './clientTestKit.js';
+
+// The typed client follows a transfer to its confirmation: submitAndWait / sendAndWait, simulateTransaction,
+// and the transactionStatus and pendingTransaction subscriptions.
+
+let served: TestServer;
+let client: NodeClient;
+
+beforeEach(async () => {
+  served = await startTestServer();
+  client = createNodeClient(served.url);
+});
+
+afterEach(async () => {
+  await served.close();
+});
+
+/** Mines a block whenever the mempool holds a transfer, until stopped. */
+function mineWhatArrives(): () => void {
+  const subscription = client.subscribePendingTransactions({ includeCurrent: true });
+  void (async () => {
+    for await (const _pending of subscription) assertOk(await client.mine());
+  })();
+  return () => void subscription.return?.();
+}
+
+describe('waiting for a transfer in the typed client', () => {
+  it('submitAndWait resolves once the transfer has the confirmations asked for, reporting each status', async () => {
+    const alice = generateWallet();
+    for (let i = 0; i < 2; i++) assertOk(await client.mine());
+    assertOk(await client.send(alice.address, 2));
+    assertOk(await client.mine());
+    const { id, ...signed } = signTransfer(alice, { recipient: generateWallet().address, amount: 1, nonce: 0 });
+    const simulated = await client.simulateTransaction(signed);
+    assertOk(simulated);
+    expect(simulated.transaction.id).toBe(id);
+    expect(await client.pendingTransactions()).toEqual([]);
+
+    const seen: TransactionStatusUpdate[] = [];
+    const stop = mineWhatArrives();
+    const waiting = client.submitAndWait(signed, { confirmations: 2, onStatus: (status) => seen.push(status) });
+    // The second confirmation needs one more block on top of the one that holds the transfer.
+    const confirmedOnce = async () => {
+      while (!seen.some((status) => status.status === 'CONFIRMED')) await new Promise((r) => setTimeout(r, 5));
+      assertOk(await client.mine());
+    };
+    const [result] = await Promise.all([waiting, confirmedOnce()]);
+    stop();
+    assertOk(result);
+    expect(result.transaction.id).toBe(id);
+    expect(result.status).toMatchObject({ status: 'CONFIRMED', confirmations: 2 });
+    expect(seen.map((status) => `${status.status}:${status.confirmations}`)).toEqual([
+      'PENDING:0',
+      'CONFIRMED:1',
+      'CONFIRMED:2',
+    ]);
+  });
+
+  it('sendAndWait answers a refusal as a refusal, without waiting', async () => {
+    const refused = await client.sendAndWait(generateWallet().address, 5);
+    expect(refused).toMatchObject({ ok: false, code: 'INSUFFICIENT_BALANCE' });
+  });
+
+  it('sendAndWait throws TransactionDroppedError when a reorganization leaves the transfer unable to apply', async () => {
+    const forkPoint = served.node.chain.tip;
+    assertOk(await client.mine());
+    const waiting = client.sendAndWait(generateWallet().address, 1);
+    // A longer branch from before the node's only coin: the transfer can no longer be paid.
+    while (served.node.mempool.size === 0) await new Promise((r) => setTimeout(r, 5));
+    for (const block of buildBranch(forkPoint, 3, { miner: testWallet('rival') })) served.node.submitBlock(block);
+    const error = await waiting.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TransactionDroppedError);
+    expect((error as TransactionDroppedError).reason).toMatch(/balance/);
+  });
+});
