@@ -48,4 +48,18 @@ describe('the schema documents itself (what GraphiQL users read)', () => {
     expect(query.block!.args.map((arg) => arg.name).sort()).toEqual(['hash', 'index']);
     expect(subscription.newBlock!.args.map((arg) => arg.name)).toEqual(['afterIndex']);
   });
+
+  it('keeps the public names of entity ids (normalized caches) and of the sync status', () => {
+    for (const name of ['Block', 'Account', 'Peer', 'Transaction']) {
+      const type = schema.getType(name);
+      expect(isObjectType(type) && String(type.getFields()['id']?.type)).toBe('ID!');
+    }
+    expect(String(schema.getQueryType()!.getFields()['syncStatus']?.type)).toBe('SyncStatus!');
+    expect(String(schema.getSubscriptionType()!.getFields()['syncStatus']?.type)).toBe('SyncStatus!');
+    const status = schema.getType('SyncStatus');
+    expect(
+      isObjectType(status) &&
+        Object.fromEntries(Object.values(status.getFields()).map((f) => [f.name, String(f.type)])),
+    ).toEqual({ behind: 'Int!', bestPeerHeight: 'Int', height: 'Int!', peersAhead: 'Int!', syncing: 'Boolean!' });
+  });
 });

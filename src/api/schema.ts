@@ -9,6 +9,7 @@ import './types/account.js';
 import './types/chain.js';
 import './types/node.js';
 import './types/peer.js';
+import './types/sync.js';
 import './types/limits.js';
 
 /** The GraphQL schema, built once from the Pothos types. */

@@ -14,4 +14,6 @@ export interface NetworkHost {
   addBlocks(blocks: readonly Block[], source: string): AddBlockResult;
   /** True when a transaction id is in the mempool. */
   isPending(id: string): boolean;
+  /** Called when the first sync from a peer starts or the last running one ends (SyncScheduler.syncing changed). */
+  syncingChanged(): void;
 }

@@ -15,9 +15,11 @@ import { EventHub, type EventSource } from './events.js';
 import { Network, type NetworkOptions, type Resolution } from './network.js';
 import type { DroppedTransactionEvent, NodeEvents, NodeLogger } from './nodeEvents.js';
 import { MemoryPeerStore, type PeerStore } from './peerStore.js';
+import { computeSyncStatus, type SyncStatus, sameSyncStatus } from './syncStatus.js';
 
 export { PeerUrlError, type Resolution } from './network.js';
 export type { NodeEvents, NodeLogger } from './nodeEvents.js';
+export type { SyncStatus } from './syncStatus.js';
 
 /** Everything a node is built from; the composition root (the CLI, a test) supplies it. */
 export interface NodeOptions {
@@ -93,6 +95,8 @@ export class Node {
   readonly #dropped = new Map<string, DroppedTransactionEvent>();
   /** Peers the start-up sync is talking to, while it runs. */
   #initialSyncPeers: number | null = null;
+  /** The sync status last announced as syncStatusChanged. */
+  #syncStatus: SyncStatus;
 
   constructor(options: NodeOptions) {
     this.#options = options;
@@ -115,6 +119,7 @@ export class Node {
         log: this.#log,
         addBlocks: (blocks, source) => this.#addBlocks(blocks, [], source),
         isPending: (id) => this.#mempool.get(id) !== undefined,
+        syncingChanged: () => this.#refreshSyncStatus(),
       },
       { ...options.network, connectPeer: options.connectPeer, peerStore: options.peerStore ?? new MemoryPeerStore() },
     );
@@ -128,6 +133,8 @@ export class Node {
       now: () => this.now(),
       addMined: (block) => this.#addBlocks([block], [], 'mined'),
     });
+    this.#syncStatus = this.syncStatus;
+    this.#events.on('peerChanged', () => this.#refreshSyncStatus());
   }
 
   /** What happens to the node (blocks, reorganizations, transfers, peers, mining), to listen to. */
@@ -201,6 +208,14 @@ export class Node {
       return { ready: false, reason: `the initial sync with ${peers} peer${peers === 1 ? '' : 's'} is running` };
     }
     return { ready: true };
+  }
+
+  /**
+   * How far the node is from its reachable peers (their reported heights) and whether a sync from a peer runs now.
+   * Each change is announced once as `syncStatusChanged`.
+   */
+  get syncStatus(): SyncStatus {
+    return computeSyncStatus(this.#chain.height, this.#network.peers.list(), this.#network.sync.syncing);
   }
 
   /** The node's clock. */
@@ -309,7 +324,9 @@ export class Node {
    * @throws {PeerUrlError} naming a malformed URL; nothing is removed then.
    */
   removeNodes(urls: readonly string[]): { removed: string[]; peers: PeerRecord[] } {
-    return this.#network.registry.remove(urls);
+    const result = this.#network.registry.remove(urls);
+    this.#refreshSyncStatus();
+    return result;
   }
 
   /**
@@ -337,6 +354,14 @@ export class Node {
       if (this.#dropped.size > DROPPED_MEMORY) this.#dropped.delete(this.#dropped.keys().next().value!);
       this.#events.emit('transactionDropped', event);
     }
+  }
+
+  /** Announces the sync status when it differs from the one announced last. */
+  #refreshSyncStatus(): void {
+    const status = this.syncStatus;
+    if (sameSyncStatus(status, this.#syncStatus)) return;
+    this.#syncStatus = status;
+    this.#events.emit('syncStatusChanged', status);
   }
 
   #isConfirmed(id: string): boolean {
@@ -370,6 +395,7 @@ export class Node {
         this.#events.emit('blockConnected', stored);
       }
       this.#events.emit('tipChanged', { tip: result.tip, connected: result.connected });
+      this.#refreshSyncStatus();
     } else if (result.status === 'invalid') {
       this.#log('block.rejected', { source, code: result.rejection.code, message: result.rejection.message });
     }

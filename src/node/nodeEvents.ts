@@ -1,6 +1,7 @@
 import type { StoredBlock } from '../chain/db/model.js';
 import type { PendingTransaction } from '../chain/mempool.js';
 import type { PeerRecord } from '../peer/peerSet.js';
+import type { SyncStatus } from './syncStatus.js';
 
 /** Events a node publishes (subscriptions, logs and gossip listen to them). */
 export interface NodeEvents extends Record<string, unknown> {
@@ -24,6 +25,8 @@ export interface NodeEvents extends Record<string, unknown> {
   peerChanged: PeerRecord;
   /** About once a second while a block is being mined. */
   miningProgress: MiningProgress;
+  /** Node.syncStatus changed (our tip, a peer's status or height, a sync starting or ending); only on a change. */
+  syncStatusChanged: SyncStatus;
 }
 
 /** How the block being mined is coming along. */

@@ -25,7 +25,7 @@ export interface SyncSchedulerOptions {
  */
 export class SyncScheduler {
   readonly #contacts: PeerContacts;
-  readonly #host: Pick<NetworkHost, 'chain' | 'address' | 'now' | 'log' | 'addBlocks'>;
+  readonly #host: Pick<NetworkHost, 'chain' | 'address' | 'now' | 'log' | 'addBlocks' | 'syncingChanged'>;
   readonly #options: SyncSchedulerOptions;
   /** Peers a sync is running for; a request during one makes it run once more afterwards. */
   readonly #syncing = new Map<string, Promise<SyncOutcome>>();
@@ -34,12 +34,17 @@ export class SyncScheduler {
 
   constructor(
     contacts: PeerContacts,
-    host: Pick<NetworkHost, 'chain' | 'address' | 'now' | 'log' | 'addBlocks'>,
+    host: Pick<NetworkHost, 'chain' | 'address' | 'now' | 'log' | 'addBlocks' | 'syncingChanged'>,
     options: SyncSchedulerOptions,
   ) {
     this.#contacts = contacts;
     this.#host = host;
     this.#options = options;
+  }
+
+  /** True while a sync from at least one peer runs. */
+  get syncing(): boolean {
+    return this.#syncing.size > 0;
   }
 
   /** Starts the automatic resync timer (unless its period is 0). */
@@ -84,8 +89,12 @@ export class SyncScheduler {
         outcome = await this.#sync(url);
       } while (this.#rerun.has(url));
       return outcome;
-    })().finally(() => this.#syncing.delete(url));
+    })().finally(() => {
+      this.#syncing.delete(url);
+      if (this.#syncing.size === 0) this.#host.syncingChanged();
+    });
     this.#syncing.set(url, sync);
+    if (this.#syncing.size === 1) this.#host.syncingChanged();
     return sync;
   }
 

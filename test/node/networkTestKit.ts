@@ -6,7 +6,7 @@ import { buildChain } from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { FakePeer, type FakePeerBehaviour } from '../peer/fakePeer.js';
 
-/** A NetworkHost over a bare test chain (no Node), recording peerChanged events and log lines. */
+/** A NetworkHost over a bare test chain (no Node), recording peerChanged events, log lines and sync activity. */
 export function stubHost(options: { isPending?: (id: string) => boolean } = {}) {
   const clock = createFixedClock();
   const { chain } = buildChain(0, { clock });
@@ -14,6 +14,8 @@ export function stubHost(options: { isPending?: (id: string) => boolean } = {}) 
   const changes: PeerRecord[] = [];
   events.on('peerChanged', (peer) => changes.push(peer));
   const logs: string[] = [];
+  /** How often the host was told that SyncScheduler.syncing changed. */
+  const syncingChanges = { count: 0 };
   const host: NetworkHost = {
     chain,
     address: 'e'.repeat(64),
@@ -22,8 +24,11 @@ export function stubHost(options: { isPending?: (id: string) => boolean } = {}) 
     log: (event) => logs.push(event),
     addBlocks: (blocks) => chain.addBlocks(blocks),
     isPending: options.isPending ?? (() => false),
+    syncingChanged: () => {
+      syncingChanges.count++;
+    },
   };
-  return { host, clock, changes, logs };
+  return { host, clock, changes, logs, syncingChanges };
 }
 
 /** A connectPeer that serves every URL from a FakePeer of a fresh chain (same genesis as stubHost's). */

@@ -11,6 +11,12 @@ const { defaultAccountTransactions: DEFAULT_FIRST, maxPageSize: MAX_FIRST } = FI
 AccountRef.implement({
   description: 'An address in the account model: its balance and nonce at the tip, and what is pending for it.',
   fields: (t) => ({
+    id: t.id({
+      description:
+        'The address in lowercase (equal to `address`, however it was queried): the identity normalized caches ' +
+        'key the account by. Not prefixed: caches key by `__typename` + `id`.',
+      resolve: (a) => a.address,
+    }),
     address: t.exposeString('address', { description: 'The address: a hex Ed25519 public key.' }),
     balance: t.field({
       type: SafeIntScalar,

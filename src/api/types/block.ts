@@ -15,6 +15,13 @@ BlockRef.implement({
     'A block: a header (index, timestamp, previous hash, merkle root, difficulty, proof) and its transactions, ' +
     'the first of which is always the mining reward. Its hash is SHA-256 of the 85-byte header (docs/PROTOCOL.md).',
   fields: (t) => ({
+    id: t.id({
+      description:
+        'The block hash (equal to `hash`): the identity normalized caches (urql Graphcache, Apollo InMemoryCache) ' +
+        'key the block by. Not prefixed: caches key by `__typename` + `id`, so equal ids of different types never ' +
+        'collide.',
+      resolve: (b) => b.hash,
+    }),
     index: t.int({ description: 'Height of the block; the genesis block is 1.', resolve: (b) => b.block.header.index }),
     hash: t.exposeString('hash', { description: 'SHA-256 of the encoded header, 64 hex characters.' }),
     previousHash: t.string({

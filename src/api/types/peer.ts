@@ -21,6 +21,12 @@ const PeerStatusEnum = builder.enumType('PeerStatus', {
 PeerRef.implement({
   description: "Another node this one talks to (the tutorial's registered nodes).",
   fields: (t) => ({
+    id: t.id({
+      description:
+        'Its normalized URL (equal to `url`): the identity normalized caches key the peer by. Not prefixed: caches ' +
+        'key by `__typename` + `id`.',
+      resolve: (p) => p.url,
+    }),
     url: t.exposeString('url', { description: 'Its GraphQL endpoint, normalized to http(s)://host:port/graphql.' }),
     status: t.field({ type: PeerStatusEnum, description: 'How it answered last time.', resolve: (p) => p.status }),
     height: t.int({
