@@ -29,6 +29,8 @@ import {
   ClientStopMiningDocument,
   ClientSubmitBlockDocument,
   ClientSubmitTransactionDocument,
+  ClientSyncStatusChangesDocument,
+  ClientSyncStatusDocument,
   ClientTransactionDocument,
   ClientTransactionStatusDocument,
 } from './documents.js';
@@ -58,6 +60,7 @@ import type {
   NodeInfo,
   Peer,
   Resolution,
+  SyncStatus,
   Transaction,
   TransactionInput,
   TransactionStatusUpdate,
@@ -178,6 +181,10 @@ export interface NodeClient {
   subscribeChainReorganized(): NodeSubscription<ChainReorganization>;
   /** Each registration or status change of a peer. */
   subscribePeerChanged(): NodeSubscription<Peer>;
+  /** Whether the node is syncing and how far behind its best reachable peer it is. */
+  syncStatus(): Promise<SyncStatus>;
+  /** The sync status now, then each change. */
+  subscribeSyncStatus(): NodeSubscription<SyncStatus>;
   /** A transaction's state now, then each change, until it has `confirmations` (default 1) or is dropped. */
   subscribeTransactionStatus(
     id: string,
@@ -350,6 +357,8 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
       subscribe(ClientNewBlockDocument, afterIndex === undefined ? {} : { afterIndex }, 'newBlock'),
     subscribeMiningProgress: () => subscribe(ClientMiningProgressDocument, {}, 'miningProgress'),
     subscribeChainReorganized: () => subscribe(ClientChainReorganizedDocument, {}, 'chainReorganized'),
+    syncStatus: async () => (await request(ClientSyncStatusDocument, {})).syncStatus,
+    subscribeSyncStatus: () => subscribe(ClientSyncStatusChangesDocument, {}, 'syncStatus'),
     subscribeTransactionStatus,
     subscribePendingTransactions: ({ includeCurrent } = {}) =>
       subscribe(

@@ -497,3 +497,29 @@ export const ClientPendingTransactionDocument = graphql(`
     }
   }
 `);
+
+/** Whether the node is syncing and how far behind its best peer it is. */
+export const ClientSyncStatusDocument = graphql(`
+  query ClientSyncStatus {
+    syncStatus {
+      syncing
+      height
+      bestPeerHeight
+      behind
+      peersAhead
+    }
+  }
+`);
+
+/** The sync status now, then each change. */
+export const ClientSyncStatusChangesDocument = graphql(`
+  subscription ClientSyncStatusChanges {
+    syncStatus {
+      syncing
+      height
+      bestPeerHeight
+      behind
+      peersAhead
+    }
+  }
+`);

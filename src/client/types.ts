@@ -8,6 +8,7 @@ import type {
   ClientNodeQuery,
   ClientResolveMutation,
   ClientStartMiningMutation,
+  ClientSyncStatusQuery,
   ClientTransactionStatusSubscription,
   PeerFieldsFragment,
   TransactionFieldsFragment,
@@ -49,6 +50,8 @@ export type Resolution = ClientResolveMutation['resolve'];
 export type MiningStatus = ClientStartMiningMutation['startMining'];
 /** One report of the block being mined (about once a second). */
 export type MiningProgress = ClientMiningProgressSubscription['miningProgress'];
+/** Whether the node is syncing and how far behind its best reachable peer it is. */
+export type SyncStatus = ClientSyncStatusQuery['syncStatus'];
 /** Where a transaction is: one event of `subscribeTransactionStatus`. */
 export type TransactionStatusUpdate = ClientTransactionStatusSubscription['transactionStatus'];
 /** A switch of the best chain to another branch. */

@@ -81,3 +81,20 @@ describe('waiting for a transfer in the typed client', () => {
     expect((error as TransactionDroppedError).reason).toMatch(/balance/);
   });
 });
+
+describe('sync status in the typed client', () => {
+  it('reads it, and subscribes to its changes starting with the current one', async () => {
+    expect(await client.syncStatus()).toEqual({
+      syncing: false,
+      height: 1,
+      bestPeerHeight: null,
+      behind: 0,
+      peersAhead: 0,
+    });
+    const changes = client.subscribeSyncStatus();
+    expect((await changes.next()).value).toMatchObject({ height: 1, behind: 0 });
+    assertOk(await client.mine());
+    expect((await changes.next()).value).toMatchObject({ height: 2, syncing: false });
+    await changes.return?.();
+  });
+});
