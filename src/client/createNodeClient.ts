@@ -76,6 +76,18 @@ export interface NodeClientOptions {
   readonly fetch?: typeof fetch;
   /** A WebSocket class for subscriptions (default: the `ws` package's, for Node). */
   readonly webSocketImpl?: unknown;
+  /**
+   * Read your writes across load-balanced nodes: every request carries `x-min-height` with the highest chain height
+   * this client has seen in an answer (`extensions.chain`) or a confirmation, so no node answers from an older state
+   * (a node that cannot catch up in time answers NODE_BEHIND, thrown as a NodeGraphQLError).
+   */
+  readonly readYourWrites?: boolean;
+}
+
+/** The chain state an answer was read from (`extensions.chain`). */
+export interface ChainFreshness {
+  readonly height: number;
+  readonly tipHash: string;
 }
 
 /** What a transfer that the node accepted into its mempool looks like. */
@@ -185,6 +197,8 @@ export interface NodeClient {
   syncStatus(): Promise<SyncStatus>;
   /** The sync status now, then each change. */
   subscribeSyncStatus(): NodeSubscription<SyncStatus>;
+  /** The newest chain state an answer to this client came from (`extensions.chain`), or null before any. */
+  lastSeenChain(): ChainFreshness | null;
   /** A transaction's state now, then each change, until it has `confirmations` (default 1) or is dropped. */
   subscribeTransactionStatus(
     id: string,
@@ -211,9 +225,24 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
   }
   // An empty token (an unset variable passed through) means none.
   const adminToken = options.adminToken === '' ? undefined : options.adminToken;
+  let lastSeen: ChainFreshness | null = null;
+  /** The highest height this client knows the chain reached (answers and confirmations). */
+  let heightSeen = 0;
+  const saw = (chain: unknown) => {
+    const { height, tipHash } = (chain ?? {}) as Partial<ChainFreshness>;
+    if (typeof height !== 'number' || typeof tipHash !== 'string') return;
+    if (lastSeen === null || height >= lastSeen.height) lastSeen = { height, tipHash };
+    heightSeen = Math.max(heightSeen, height);
+  };
   const graphQLClient = new GraphQLClient(url, {
-    ...(adminToken === undefined ? {} : { headers: { authorization: `Bearer ${adminToken}` } }),
+    headers: () => ({
+      ...(adminToken === undefined ? {} : { authorization: `Bearer ${adminToken}` }),
+      ...(options.readYourWrites === true && heightSeen > 0 ? { 'x-min-height': String(heightSeen) } : {}),
+    }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    responseMiddleware: (response) => {
+      if ('extensions' in response) saw((response.extensions as { chain?: unknown } | undefined)?.chain);
+    },
   });
 
   async function request<Result, Variables extends Record<string, unknown>>(
@@ -278,6 +307,8 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
     if (last?.status !== 'CONFIRMED' || last.confirmations < confirmations) {
       throw new NodeResponseError(url, `transactionStatus ended before ${confirmations} confirmations`);
     }
+    // The node had reached the confirming block's height plus its confirmations: later reads must see that much.
+    heightSeen = Math.max(heightSeen, (last.blockIndex ?? 0) + last.confirmations - 1);
     return { ...accepted, status: last };
   };
 
@@ -357,6 +388,7 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
       subscribe(ClientNewBlockDocument, afterIndex === undefined ? {} : { afterIndex }, 'newBlock'),
     subscribeMiningProgress: () => subscribe(ClientMiningProgressDocument, {}, 'miningProgress'),
     subscribeChainReorganized: () => subscribe(ClientChainReorganizedDocument, {}, 'chainReorganized'),
+    lastSeenChain: () => lastSeen,
     syncStatus: async () => (await request(ClientSyncStatusDocument, {})).syncStatus,
     subscribeSyncStatus: () => subscribe(ClientSyncStatusChangesDocument, {}, 'syncStatus'),
     subscribeTransactionStatus,

@@ -20,6 +20,7 @@ export {
 export { blockInputOf } from './blockInputOf.js';
 export {
   type BlockSelector,
+  type ChainFreshness,
   createNodeClient,
   type NodeClient,
   type NodeClientOptions,

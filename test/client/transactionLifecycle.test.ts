@@ -98,3 +98,44 @@ describe('sync status in the typed client', () => {
     await changes.return?.();
   });
 });
+
+describe('read your writes across nodes (readYourWrites)', () => {
+  it('sends x-min-height with the highest height seen, so a node behind answers NODE_BEHIND until it catches up', async () => {
+    const behind = await startTestServer({ label: 'behind', limits: { minHeightWaitMs: 50 } });
+    try {
+      // A "balancer": writes go to the served node, reads to `behind`.
+      let target = served.url;
+      const sent: Array<string | null> = [];
+      const balanced = createNodeClient(served.url, {
+        readYourWrites: true,
+        fetch: (input, init) => {
+          sent.push(new Headers(init?.headers).get('x-min-height'));
+          return fetch(String(input).replace(served.url, target), init);
+        },
+      });
+      expect((await balanced.node()).height).toBe(1);
+      expect(balanced.lastSeenChain()).toEqual({ height: 1, tipHash: served.node.chain.tip.hash });
+      const mined = await balanced.mine();
+      assertOk(mined);
+      expect(balanced.lastSeenChain()?.height).toBe(2);
+      target = behind.url;
+      const error = await balanced.node().catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ name: 'NodeGraphQLError', code: 'NODE_BEHIND' });
+      // Once the block reaches the other node, the same read succeeds there.
+      behind.node.submitBlock(served.node.chain.tip.block);
+      expect((await balanced.node()).height).toBe(2);
+      expect(sent).toEqual([null, '1', '2', '2']);
+      // Without the option nothing is sent.
+      const plain = createNodeClient(behind.url, {
+        fetch: (input, init) => {
+          expect(new Headers(init?.headers).get('x-min-height')).toBeNull();
+          return fetch(input, init);
+        },
+      });
+      expect((await plain.node()).height).toBe(2);
+      expect((await plain.node()).height).toBe(2);
+    } finally {
+      await behind.close();
+    }
+  });
+});
