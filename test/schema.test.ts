@@ -49,6 +49,36 @@ describe('the schema documents itself (what GraphiQL users read)', () => {
     expect(subscription.newBlock!.args.map((arg) => arg.name)).toEqual(['afterIndex']);
   });
 
+  it('keeps the public names of the transaction lifecycle (issue 14)', () => {
+    const subscription = schema.getSubscriptionType()!.getFields();
+    const status = subscription['transactionStatus']!;
+    expect(
+      status.args
+        .map((arg) => `${arg.name}: ${arg.type}${arg.defaultValue === undefined ? '' : ` = ${arg.defaultValue}`}`)
+        .sort(),
+    ).toEqual(['confirmations: Int = 1', 'id: ID!']);
+    const update = schema.getType(String(status.type).replace('!', ''));
+    expect(isObjectType(update) && Object.keys(update.getFields()).sort()).toEqual([
+      'blockHash',
+      'blockIndex',
+      'confirmations',
+      'id',
+      'reason',
+      'status',
+    ]);
+    const lifecycle = schema.getType('TransactionStatus');
+    expect(
+      isEnumType(lifecycle) &&
+        lifecycle
+          .getValues()
+          .map((value) => value.name)
+          .sort(),
+    ).toEqual(['CONFIRMED', 'DROPPED', 'PENDING']);
+    expect(subscription['pendingTransaction']!.args.map((arg) => arg.name)).toEqual(['includeCurrent']);
+    const simulate = schema.getQueryType()!.getFields()['simulateTransaction']!;
+    expect(simulate.args.map((arg) => `${arg.name}: ${arg.type}`)).toEqual(['input: TransactionInput!']);
+  });
+
   it('keeps the public names of entity ids (normalized caches) and of the sync status', () => {
     for (const name of ['Block', 'Account', 'Peer', 'Transaction']) {
       const type = schema.getType(name);
