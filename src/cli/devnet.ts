@@ -224,8 +224,18 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
     writeFileSync(configPath, config);
     // -db: foreground, logs on stderr; it stops on SIGTERM (hard stop: open subscriptions are cut, as the nodes').
     const child = spawn(haproxy, ['-f', configPath, '-db'], { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<void>((done) => child.once('exit', () => done()));
-    child.once('error', (error) => process.stderr.write(`devnet: haproxy could not run: ${error.message}\n`));
+    const exited = new Promise<void>((done) => {
+      child.once('exit', () => done());
+      // It never ran (no 'exit' follows): drop it from the children the devnet waits for.
+      child.once('error', (error) => {
+        process.stderr.write(`devnet: haproxy could not run: ${error.message}\n`);
+        children.splice(children.indexOf(child), 1);
+        failed = true;
+        stopAll('the balancer could not run');
+        exitWhenAllDown();
+        done();
+      });
+    });
     relayLines(child, '[haproxy] ');
     children.push(child);
     child.once('exit', (code, signal) => {
