@@ -1,39 +1,15 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GraphQLClient } from 'graphql-request';
 import { describe, expect, it } from 'vitest';
 import { BUILT_MAIN } from '../helpers/builtEntry.js';
+import { freePorts } from '../helpers/freePorts.js';
 import { waitFor } from '../helpers/waitFor.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** A base port with `count` free consecutive ports after it (checked by binding them). */
-async function freePorts(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const servers = [];
-    try {
-      for (let i = 0; i < count; i++) {
-        const server = createServer();
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(base + i, '127.0.0.1', resolve);
-        });
-        servers.push(server);
-      }
-      return base;
-    } catch {
-      // taken: try another range
-    } finally {
-      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-    }
-  }
-  throw new Error('no free port range');
-}
 
 describe('npm run devnet', () => {
   it('starts N nodes in a mesh, prints their URLs, and stops them all on SIGINT', async () => {
