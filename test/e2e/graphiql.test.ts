@@ -158,7 +158,10 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
         else await page.waitForTimeout(50);
       }
     }
-    expect(shown).toMatch(/^\{"data":\{"newBlock":\{"index":\d+,"hash":"[0-9a-f]{64}"\}\}\}$/);
+    // The payload carries the state it was sent from (extensions.chain), as every answer does.
+    expect(shown).toMatch(
+      /^\{"data":\{"newBlock":\{"index":\d+,"hash":"[0-9a-f]{64}"\}\},"extensions":\{"chain":\{"height":\d+,"tipHash":"[0-9a-f]{64}"\}\}\}$/,
+    );
     expect(webSockets).toContain(`${origin.replace('http', 'ws')}/graphql`);
   });
 
@@ -167,7 +170,11 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
     await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
     await typeOperation(page, 'Height', 'query Height { node { height } }');
     await page.getByRole('button', { name: /^Execute query/ }).click();
-    await expect.poll(() => resultText(page)).toMatch(/^\{"data":\{"node":\{"height":\d+\}\}\}$/);
+    await expect
+      .poll(() => resultText(page))
+      .toMatch(
+        /^\{"data":\{"node":\{"height":(\d+)\}\},"extensions":\{"chain":\{"height":\1,"tipHash":"[0-9a-f]{64}"\}\}\}$/,
+      );
   });
 
   it('had no page error, no Content-Security-Policy violation and no request to another host', () => {
