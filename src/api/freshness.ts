@@ -94,36 +94,28 @@ async function minHeightRefusal(
  * before it runs, or is answered NODE_BEHIND with the node's height.
  */
 export function freshness(node: Node, waitMs: number): Plugin {
-  const stamp = ({ result, setResult }: { result: ExecutionResult; setResult: (r: ExecutionResult) => void }) =>
-    setResult(withChainExtension(node, result));
+  type Stampable = { result: ExecutionResult; setResult: (result: ExecutionResult) => void };
+  const stamp = ({ result, setResult }: Stampable) => setResult(withChainExtension(node, result));
+  /** Stamps a result, or each payload of a stream. */
+  const stampResult = (payload: { result: unknown }) => {
+    if (Symbol.asyncIterator in (payload.result as object)) return { onNext: stamp };
+    stamp(payload as Stampable);
+    return undefined;
+  };
+  /** Waits for x-min-height; true when the operation was answered with a refusal instead. */
+  const refused = async (args: { contextValue: unknown }, stop: (result: ExecutionResult) => void) => {
+    const refusal = await minHeightRefusal(node, args.contextValue as FreshnessContext, waitMs);
+    if (refusal !== undefined) stop(refusal);
+    return refusal !== undefined;
+  };
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const refusal = await minHeightRefusal(node, args.contextValue as FreshnessContext, waitMs);
-      if (refusal !== undefined) {
-        setResultAndStopExecution(refusal);
-        return;
-      }
-      return {
-        onExecuteDone(payload) {
-          if (Symbol.asyncIterator in payload.result) return { onNext: stamp };
-          stamp(payload as { result: ExecutionResult; setResult: (r: ExecutionResult) => void });
-          return undefined;
-        },
-      };
+      if (await refused(args, setResultAndStopExecution)) return;
+      return { onExecuteDone: stampResult };
     },
     async onSubscribe({ args, setResultAndStopExecution }) {
-      const refusal = await minHeightRefusal(node, args.contextValue as FreshnessContext, waitMs);
-      if (refusal !== undefined) {
-        setResultAndStopExecution(refusal);
-        return;
-      }
-      return {
-        onSubscribeResult(payload) {
-          if (Symbol.asyncIterator in payload.result) return { onNext: stamp };
-          stamp(payload as { result: ExecutionResult; setResult: (r: ExecutionResult) => void });
-          return undefined;
-        },
-      };
+      if (await refused(args, setResultAndStopExecution)) return;
+      return { onSubscribeResult: stampResult };
     },
     // Errors found before execution (syntax, validation, limits) are answered without it: stamp those too.
     onResultProcess({ result, setResult }) {

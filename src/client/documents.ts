@@ -7,6 +7,17 @@ import { graphql } from './gql/gql.js';
  * discriminated `{ ok: true, ... } | { ok: false, code, message, field? }`.
  */
 
+/** A refusal of a mutation (the schema's Error interface), with the argument an InvalidInputError names. */
+export const RefusalFieldsFragmentDocument = graphql(`
+  fragment RefusalFields on Error {
+    code
+    message
+    ... on InvalidInputError {
+      field
+    }
+  }
+`);
+
 /** A transaction, pending or confirmed, without its block. */
 export const TransactionFieldsFragmentDocument = graphql(`
   fragment TransactionFields on Transaction {
@@ -238,13 +249,7 @@ export const ClientSendDocument = graphql(`
           ...TransactionFields
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
+      ...RefusalFields
     }
   }
 `);
@@ -260,13 +265,7 @@ export const ClientSubmitTransactionDocument = graphql(`
           ...TransactionFields
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
+      ...RefusalFields
     }
   }
 `);
@@ -281,10 +280,7 @@ export const ClientMineDocument = graphql(`
           ...BlockFields
         }
       }
-      ... on Error {
-        code
-        message
-      }
+      ...RefusalFields
     }
   }
 `);
@@ -322,13 +318,7 @@ export const ClientRegisterNodesDocument = graphql(`
           ...PeerFields
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
+      ...RefusalFields
     }
   }
 `);
@@ -344,13 +334,7 @@ export const ClientRemoveNodesDocument = graphql(`
           ...PeerFields
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
+      ...RefusalFields
     }
   }
 `);
@@ -390,13 +374,7 @@ export const ClientSubmitBlockDocument = graphql(`
           ...BlockHeaderFields
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
+      ...RefusalFields
     }
   }
 `);
@@ -464,13 +442,7 @@ export const ClientSimulateTransactionDocument = graphql(`
           ...TransactionFields
         }
       }
-      ... on Error {
-        code
-        message
-      }
-      ... on InvalidInputError {
-        field
-      }
+      ...RefusalFields
     }
   }
 `);

@@ -130,8 +130,11 @@ describe('partition and heal', () => {
     const half1 = await clientOf(b!).request<any>(MINE);
     expect(half1.mine.block.transactions.map((tx: any) => tx.id)).toContain(spendId);
     await waitFor('half 1 agrees', () => allTipsEqual([a!, b!], half1.mine.block.hash), 10_000);
-    await clientOf(c!).request(MINE);
-    await clientOf(d!).request(MINE);
+    // Each block reaches the other node of the half before it mines on it, so half 2 is one chain of three.
+    const c1 = await clientOf(c!).request<any>(MINE);
+    await waitFor("C's block on D", () => allTipsEqual([c!, d!], c1.mine.block.hash), 10_000);
+    const d1 = await clientOf(d!).request<any>(MINE);
+    await waitFor("D's block on C", () => allTipsEqual([c!, d!], d1.mine.block.hash), 10_000);
     const half2 = await clientOf(c!).request<any>(MINE);
     await waitFor('half 2 agrees', () => allTipsEqual([c!, d!], half2.mine.block.hash), 10_000);
     expect((await status(a!)).node.tip.hash).toBe(half1.mine.block.hash);
