@@ -47,6 +47,8 @@ export async function loadOrCreateNodeKey(dataDir: string): Promise<{ wallet: Wa
     }
     return { wallet, created: false };
   } catch (error) {
-    throw new NodeKeyError(`${path} is not a valid node key: ${(error as Error).message}`);
+    // The parser quotes the file's bytes: control characters (a newline) would break the one-line error.
+    const reason = (error as Error).message.replace(/[\u0000-\u001f\u007f]/g, '?');
+    throw new NodeKeyError(`${path} is not a valid node key: ${reason}`);
   }
 }
