@@ -8,6 +8,7 @@ import { requestPath } from '../dashboard/staticAsset.js';
 import type { Node } from '../node/node.js';
 import type { ApiContext } from './context.js';
 import { createHealthRoute } from './health.js';
+import { createHostCheck, defaultAllowedHosts, hostRefusalBody } from './hostCheck.js';
 import { bodyTooLargeJson, DEFAULT_API_LIMITS } from './limits.js';
 import { loadLater } from './loadLater.js';
 import { createNodeMetrics } from './metrics.js';
@@ -42,6 +43,11 @@ export async function startServer(
     metrics?: boolean;
     /** Serve the live dashboard at / (default true). */
     dashboard?: boolean;
+    /**
+     * Host names (Host header, port ignored) the node answers to; `*` allows any. Default: the loopback names and
+     * the bound address. Anything else gets 403 HOST_NOT_ALLOWED, over HTTP and WebSocket upgrades alike.
+     */
+    allowedHosts?: readonly string[];
   } & YogaOptions,
 ): Promise<RunningServer> {
   const yoga = createYogaApp(node, { ...options, bodiesReadByServer: true });
@@ -55,13 +61,28 @@ export async function startServer(
     ...(options.graphiql === false ? [] : [createGraphiQLRoute()]),
     ...(options.dashboard === false ? [] : [createDashboardRoute()]),
   ];
+  const refuseHost = createHostCheck(options.allowedHosts ?? defaultAllowedHosts(options.host, null));
   const server: Server = createServer((req, res) => {
+    const hostProblem = refuseHost(req);
+    if (hostProblem !== undefined) {
+      res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(hostRefusalBody(hostProblem));
+      return;
+    }
     for (const route of routes) if (route(req, res)) return;
     metrics?.timeRequest(req, res);
     graphql(req, res);
   });
   const webSockets = lazyWebSockets(yoga, maxBodyBytes);
-  server.on('upgrade', webSockets.onUpgrade);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const hostProblem = refuseHost(req);
+    if (hostProblem === undefined) return webSockets.onUpgrade(req, socket, head);
+    const body = hostRefusalBody(hostProblem);
+    socket.end(
+      'HTTP/1.1 403 Forbidden\r\ncontent-type: application/json; charset=utf-8\r\nconnection: close\r\n' +
+        `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
   // One query through the whole pipeline before the port opens: it loads what yoga and its plugins import lazily and
   // fills the parse and validation caches' code paths, so the first clients do not queue behind that work.
   await (

@@ -4,6 +4,7 @@
  * on SIGINT/SIGTERM. The flags are a public contract (README "Flags").
  */
 import { readFileSync } from 'node:fs';
+import { defaultAllowedHosts } from '../api/hostCheck.js';
 import { startServer } from '../api/server.js';
 import { GenesisMismatchError, StoreInconsistentError } from '../chain/chain.js';
 import { ChainDb } from '../chain/db/chainDb.js';
@@ -78,6 +79,7 @@ async function startNode(argv: readonly string[]): Promise<void> {
     port: config.port,
     limits: config.limits,
     corsOrigins: config.corsOrigins,
+    allowedHosts: config.allowedHosts ?? defaultAllowedHosts(config.host, config.publicUrl),
     ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
   });
   node.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
@@ -93,6 +95,7 @@ async function startNode(argv: readonly string[]): Promise<void> {
     tip: node.chain.tip.hash,
     minerThreads: config.minerThreads,
     adminToken: config.adminToken === null ? 'none' : 'set',
+    allowedHosts: (config.allowedHosts ?? defaultAllowedHosts(config.host, config.publicUrl)).join(','),
     pending: node.mempool.size,
     peers: node.peers.size,
     // performance.now() counts from the start of the process: this is what a restart costs before the API answers.

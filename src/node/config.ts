@@ -27,6 +27,8 @@ export interface NodeConfig {
   readonly peerAllowList: readonly string[];
   /** Browser origins allowed to call the API (CORS); empty: none. */
   readonly corsOrigins: readonly string[];
+  /** Host names the node answers to (`*`: any); null: the default (loopback names, bound host, public URL host). */
+  readonly allowedHosts: readonly string[] | null;
   /** API limits given on the command line (the rest keep their defaults). */
   readonly limits: {
     readonly requestTimeoutMs?: number;
@@ -59,6 +61,8 @@ export const USAGE = `Usage: npm start -- [flags]
                        --host is not a loopback address
   --peer-allow <list>  only these peers may be registered: host or host:port, comma-separated
   --cors-origin <list> browser origins allowed to call the API (e.g. http://localhost:5173); none by default
+  --allowed-hosts <list> host names (Host header) the node answers to, comma-separated, or * for any (default:
+                       localhost, 127.0.0.1, [::1], the --host address and the --public-url host)
   --request-timeout <ms>, --max-body-bytes <n>, --max-depth <n>, --max-aliases <n>, --max-tokens <n>,
   --max-subscriptions <n>, --min-height-wait <ms>   API limits (see the limits query)
   --help               show this text`;
@@ -84,6 +88,7 @@ function parseFlags(argv: readonly string[]) {
         'admin-token': { type: 'string' },
         'peer-allow': { type: 'string' },
         'cors-origin': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
         'request-timeout': { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'max-depth': { type: 'string' },
@@ -155,10 +160,26 @@ export function parseConfig(
       throw new ConfigError(`--cors-origin entries must be http(s)://host[:port], got "${origin}"`);
     }
   }
+  const allowedHosts =
+    values['allowed-hosts'] === undefined
+      ? null
+      : values['allowed-hosts']
+          .split(',')
+          .map((entry) => entry.trim().toLowerCase())
+          .filter((entry) => entry !== '');
+  for (const entry of allowedHosts ?? []) {
+    if (entry !== '*' && !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(entry)) {
+      throw new ConfigError(`--allowed-hosts entries must be host names or addresses (no port), or *, got "${entry}"`);
+    }
+  }
+  if (allowedHosts !== null && allowedHosts.length === 0) {
+    throw new ConfigError('--allowed-hosts must name at least one host (or * for any)');
+  }
   return {
     adminToken,
     peerAllowList,
     corsOrigins,
+    allowedHosts,
     limits: Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)),
     port,
     host,

@@ -67,6 +67,8 @@ export interface ConformanceCase {
    * must carry it.
    */
   readonly refusedBeforeGraphQL?: string;
+  /** Why the case needs the real HTTP server (e.g. its Host check): it is run over HTTP only, not in process. */
+  readonly onlyOverHttp?: string;
 }
 
 const CASE_KEYS = new Set([
@@ -80,6 +82,7 @@ const CASE_KEYS = new Set([
   'knownBug',
   'observed',
   'refusedBeforeGraphQL',
+  'onlyOverHttp',
 ]);
 const REQUEST_KEYS = new Set(['method', 'path', 'headers', 'body', 'rawBody', 'stream', 'sse']);
 

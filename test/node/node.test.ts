@@ -6,7 +6,7 @@ import type { HeaderTemplate } from '../../src/chain/block.js';
 import type { BlockHeader } from '../../src/chain/types.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
 import type { Miner } from '../../src/mining/miner.js';
-import { ConfigError, parseConfig } from '../../src/node/config.js';
+import { ConfigError, type NodeConfig, parseConfig } from '../../src/node/config.js';
 import { Node } from '../../src/node/node.js';
 import { loadOrCreateNodeKey, NodeKeyError } from '../../src/node/nodeKey.js';
 import { mineBlock } from '../helpers/chainBuilder.js';
@@ -184,6 +184,7 @@ describe('command line', () => {
       adminToken: null,
       peerAllowList: [],
       corsOrigins: [],
+      allowedHosts: null,
       limits: {},
     });
     expect(
@@ -231,6 +232,7 @@ describe('command line', () => {
       adminToken: 'a-long-enough-token',
       peerAllowList: ['a:1', 'b'],
       corsOrigins: ['http://localhost:5173'],
+      allowedHosts: null,
       limits: { requestTimeoutMs: 5000, maxDepth: 8 },
     });
   });
@@ -238,6 +240,12 @@ describe('command line', () => {
   it('takes the admin token from NODE_ADMIN_TOKEN, which allows binding to every interface', () => {
     const config = parseConfig(['--host', '0.0.0.0'], { NODE_ADMIN_TOKEN: 'token-from-the-environment' });
     expect(config).toMatchObject({ host: '0.0.0.0', adminToken: 'token-from-the-environment' });
+  });
+
+  it('reads --allowed-hosts as lower-case host names, or * for any', () => {
+    const hostsOf = (argv: string[]) => (parseConfig(argv) as NodeConfig).allowedHosts;
+    expect(hostsOf(['--allowed-hosts', 'Node.Example, 10.0.0.5,[::1]'])).toEqual(['node.example', '10.0.0.5', '[::1]']);
+    expect(hostsOf(['--allowed-hosts', '*'])).toEqual(['*']);
   });
 
   it.each([
@@ -250,6 +258,8 @@ describe('command line', () => {
     [['--host', '0.0.0.0'], /--host 0.0.0.0 is not a loopback address.*--admin-token/],
     [['--admin-token', 'short'], /at least 16 characters/],
     [['--max-depth', '2'], /--max-depth must be an integer from 4/],
+    [['--allowed-hosts', 'example.com:80'], /--allowed-hosts entries must be host names or addresses \(no port\)/],
+    [['--allowed-hosts', ' , '], /--allowed-hosts must name at least one host/],
   ])('refuses %j naming the flag and the rule', (argv, message) => {
     expect(() => parseConfig(argv as string[])).toThrow(ConfigError);
     expect(() => parseConfig(argv as string[])).toThrow(message);
