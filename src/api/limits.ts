@@ -1,5 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { MAX_LOCATOR_LENGTH } from '../chain/locator.js';
 
@@ -65,9 +65,13 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
 };
 
 /** The yoga plugins that enforce `limits`: graphql-armor for document shape, a body-size check for bytes. */
-export function limitPlugins(limits: ApiLimits): Plugin[] {
+export function limitPlugins(limits: ApiLimits, options: { readonly introspection?: boolean } = {}): Plugin[] {
+  const introspection = options.introspection ?? true;
   return [
+    ...(introspection ? [] : [withoutIntrospection()]),
     EnvelopArmorPlugin({
+      // "Did you mean …?" reveals the schema as introspection does: shown only where introspection is.
+      blockFieldSuggestion: { enabled: !introspection },
       maxDepth: { n: limits.maxDepth, onReject: [coded('MAX_DEPTH_EXCEEDED', 'maxDepth')] },
       maxAliases: { n: limits.maxAliases, onReject: [coded('MAX_ALIASES_EXCEEDED', 'maxAliases')] },
       maxTokens: { n: limits.maxTokens, onReject: [coded('MAX_TOKENS_EXCEEDED', 'maxTokens')] },
@@ -77,6 +81,15 @@ export function limitPlugins(limits: ApiLimits): Plugin[] {
     bodySizeLimit(limits.maxBodyBytes),
     requestTimeout(limits.requestTimeoutMs),
   ];
+}
+
+/** Refuses `__schema` and `__type` at validation (graphql's NoSchemaIntrospectionCustomRule); `__typename` stays. */
+function withoutIntrospection(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
 }
 
 /**

@@ -12,6 +12,8 @@ import { SubscriptionRegistry } from './subscriptionRegistry.js';
 export interface YogaOptions {
   /** Show GraphiQL at the endpoint (default true). */
   readonly graphiql?: boolean;
+  /** Answer introspection (`__schema`, `__type`) and suggest field names in errors (default true). */
+  readonly introspection?: boolean;
   /** Request limits (default DEFAULT_API_LIMITS). */
   readonly limits?: Partial<ApiLimits>;
   /** When set, admin mutations need `Authorization: Bearer <adminToken>`; without it everything is open. */
@@ -49,7 +51,7 @@ export function createYogaApp(
     plugins: [
       requestHygiene(),
       graphiqlPageHeaders(),
-      ...limitPlugins(limits),
+      ...limitPlugins(limits, { introspection: options.introspection ?? true }),
       freshness(node, limits.minHeightWaitMs),
     ],
     // No CORS by default: browsers then refuse cross-origin reads and JSON posts (their preflight fails), so a web

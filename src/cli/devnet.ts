@@ -182,7 +182,7 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
     });
     const started = new Promise<void>((resolve, reject) => {
       relayLines(child, `[${port}] `, (line) => {
-        if (line.startsWith('GraphiQL: ')) resolve();
+        if (line.startsWith('GraphiQL: ') || line.startsWith('GraphQL: ')) resolve();
       });
       child.once('exit', (code) => reject(new Error(`node on port ${port} exited with code ${code}`)));
     });

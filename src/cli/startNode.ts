@@ -79,6 +79,8 @@ async function startNode(argv: readonly string[]): Promise<void> {
     port: config.port,
     limits: config.limits,
     corsOrigins: config.corsOrigins,
+    graphiql: config.graphiql,
+    introspection: config.introspection,
     allowedHosts: config.allowedHosts ?? defaultAllowedHosts(config.host, config.publicUrl),
     ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
   });
@@ -101,8 +103,12 @@ async function startNode(argv: readonly string[]): Promise<void> {
     // performance.now() counts from the start of the process: this is what a restart costs before the API answers.
     startupMs: Math.round(performance.now()),
   });
-  log('graphiql', { url: server.url });
-  process.stdout.write(`GraphiQL: ${server.url}\n`);
+  log('graphiql', { url: server.url, on: config.graphiql, introspection: config.introspection });
+  process.stdout.write(
+    config.graphiql
+      ? `GraphiQL: ${server.url}\n`
+      : `GraphQL: ${server.url} (GraphiQL is off: --no-graphiql, or a non-loopback --host; --graphiql turns it on)\n`,
+  );
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

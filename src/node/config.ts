@@ -27,6 +27,10 @@ export interface NodeConfig {
   readonly peerAllowList: readonly string[];
   /** Browser origins allowed to call the API (CORS); empty: none. */
   readonly corsOrigins: readonly string[];
+  /** Serve GraphiQL at /graphql (default: on for loopback binds, off otherwise). */
+  readonly graphiql: boolean;
+  /** Answer introspection and suggest field names (default: on for loopback binds, off otherwise). */
+  readonly introspection: boolean;
   /** Host names the node answers to (`*`: any); null: the default (loopback names, bound host, public URL host). */
   readonly allowedHosts: readonly string[] | null;
   /** API limits given on the command line (the rest keep their defaults). */
@@ -61,6 +65,8 @@ export const USAGE = `Usage: npm start -- [flags]
                        --host is not a loopback address
   --peer-allow <list>  only these peers may be registered: host or host:port, comma-separated
   --cors-origin <list> browser origins allowed to call the API (e.g. http://localhost:5173); none by default
+  --graphiql, --no-graphiql  serve GraphiQL at /graphql or not (default: on for a loopback --host, off otherwise)
+  --introspection on|off     answer introspection and suggest field names in errors (default as GraphiQL)
   --allowed-hosts <list> host names (Host header) the node answers to, comma-separated, or * for any (default:
                        localhost, 127.0.0.1, [::1], the --host address and the --public-url host)
   --request-timeout <ms>, --max-body-bytes <n>, --max-depth <n>, --max-aliases <n>, --max-tokens <n>,
@@ -89,6 +95,9 @@ function parseFlags(argv: readonly string[]) {
         'peer-allow': { type: 'string' },
         'cors-origin': { type: 'string' },
         'allowed-hosts': { type: 'string' },
+        graphiql: { type: 'boolean' },
+        'no-graphiql': { type: 'boolean' },
+        introspection: { type: 'string' },
         'request-timeout': { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'max-depth': { type: 'string' },
@@ -175,11 +184,22 @@ export function parseConfig(
   if (allowedHosts !== null && allowedHosts.length === 0) {
     throw new ConfigError('--allowed-hosts must name at least one host (or * for any)');
   }
+  if (values.graphiql === true && values['no-graphiql'] === true) {
+    throw new ConfigError('--graphiql and --no-graphiql contradict each other: give one');
+  }
+  const graphiql = values.graphiql === true ? true : values['no-graphiql'] === true ? false : isLoopback(host);
+  const introspectionFlag = values.introspection?.trim().toLowerCase();
+  if (introspectionFlag !== undefined && introspectionFlag !== 'on' && introspectionFlag !== 'off') {
+    throw new ConfigError(`--introspection must be on or off, got "${values.introspection}"`);
+  }
+  const introspection = introspectionFlag === undefined ? isLoopback(host) : introspectionFlag === 'on';
   return {
     adminToken,
     peerAllowList,
     corsOrigins,
     allowedHosts,
+    graphiql,
+    introspection,
     limits: Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)),
     port,
     host,

@@ -48,7 +48,7 @@ export async function startNodeProcess(
       reject(new Error(`node did not start within ${startTimeoutMs} ms:\n${text}`));
     }, startTimeoutMs);
     const check = () => {
-      const match = /GraphiQL: (http:\/\/\S+)/.exec(text);
+      const match = /Graph(?:i)?QL: (http:\/\/\S+)/.exec(text);
       if (match !== null) {
         clearTimeout(timer);
         resolve(match[1]!);

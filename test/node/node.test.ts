@@ -185,6 +185,8 @@ describe('command line', () => {
       peerAllowList: [],
       corsOrigins: [],
       allowedHosts: null,
+      graphiql: true,
+      introspection: true,
       limits: {},
     });
     expect(
@@ -233,6 +235,8 @@ describe('command line', () => {
       peerAllowList: ['a:1', 'b'],
       corsOrigins: ['http://localhost:5173'],
       allowedHosts: null,
+      graphiql: false,
+      introspection: false,
       limits: { requestTimeoutMs: 5000, maxDepth: 8 },
     });
   });
@@ -240,6 +244,18 @@ describe('command line', () => {
   it('takes the admin token from NODE_ADMIN_TOKEN, which allows binding to every interface', () => {
     const config = parseConfig(['--host', '0.0.0.0'], { NODE_ADMIN_TOKEN: 'token-from-the-environment' });
     expect(config).toMatchObject({ host: '0.0.0.0', adminToken: 'token-from-the-environment' });
+  });
+
+  it('turns GraphiQL and introspection on for loopback binds and off otherwise, unless told', () => {
+    const pick = (argv: string[]) => {
+      const config = parseConfig(argv) as NodeConfig;
+      return { graphiql: config.graphiql, introspection: config.introspection };
+    };
+    const exposed = ['--host', '0.0.0.0', '--admin-token', 'a-long-enough-token'];
+    expect(pick([])).toEqual({ graphiql: true, introspection: true });
+    expect(pick(exposed)).toEqual({ graphiql: false, introspection: false });
+    expect(pick([...exposed, '--graphiql', '--introspection', 'on'])).toEqual({ graphiql: true, introspection: true });
+    expect(pick(['--no-graphiql', '--introspection', 'OFF'])).toEqual({ graphiql: false, introspection: false });
   });
 
   it('reads --allowed-hosts as lower-case host names, or * for any', () => {
@@ -260,6 +276,8 @@ describe('command line', () => {
     [['--max-depth', '2'], /--max-depth must be an integer from 4/],
     [['--allowed-hosts', 'example.com:80'], /--allowed-hosts entries must be host names or addresses \(no port\)/],
     [['--allowed-hosts', ' , '], /--allowed-hosts must name at least one host/],
+    [['--introspection', 'maybe'], /--introspection must be on or off, got "maybe"/],
+    [['--graphiql', '--no-graphiql'], /--graphiql and --no-graphiql contradict each other/],
   ])('refuses %j naming the flag and the rule', (argv, message) => {
     expect(() => parseConfig(argv as string[])).toThrow(ConfigError);
     expect(() => parseConfig(argv as string[])).toThrow(message);
