@@ -48,7 +48,7 @@ export async function loadOrCreateNodeKey(dataDir: string): Promise<{ wallet: Wa
     return { wallet, created: false };
   } catch (error) {
     // The parser quotes the file's bytes: control characters (a newline) would break the one-line error.
-    const reason = (error as Error).message.replace(/[\u0000-\u001f\u007f]/g, '?');
+    const reason = [...(error as Error).message].map((char) => (char < ' ' || char === '\u007f' ? '?' : char)).join('');
     throw new NodeKeyError(`${path} is not a valid node key: ${reason}`);
   }
 }
