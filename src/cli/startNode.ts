@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { startServer } from '../api/server.js';
+import { loadTrustedDocuments } from '../api/trustedDocuments.js';
 import { GenesisMismatchError, StoreInconsistentError } from '../chain/chain.js';
 import { ChainDb } from '../chain/db/chainDb.js';
 import { verifyChain } from '../chain/verifyChain.js';
@@ -79,6 +80,7 @@ async function startNode(argv: readonly string[]): Promise<void> {
     limits: config.limits,
     corsOrigins: config.corsOrigins,
     ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
+    ...(config.trustedDocuments ? { trustedDocuments: await loadTrustedDocuments() } : {}),
   });
   node.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
   const initialSync = node.start(config.peers);
@@ -93,13 +95,15 @@ async function startNode(argv: readonly string[]): Promise<void> {
     tip: node.chain.tip.hash,
     minerThreads: config.minerThreads,
     adminToken: config.adminToken === null ? 'none' : 'set',
+    trustedDocuments: config.trustedDocuments ? 'only' : 'off',
     pending: node.mempool.size,
     peers: node.peers.size,
     // performance.now() counts from the start of the process: this is what a restart costs before the API answers.
     startupMs: Math.round(performance.now()),
   });
-  log('graphiql', { url: server.url });
-  process.stdout.write(`GraphiQL: ${server.url}\n`);
+  log('graphiql', { url: server.url, ...(config.trustedDocuments ? { editor: 'off' } : {}) });
+  // With --trusted-documents the address serves a page that says why there is no editor (and the API, as always).
+  process.stdout.write(`GraphiQL: ${server.url}${config.trustedDocuments ? ' (off: trusted documents only)' : ''}\n`);
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

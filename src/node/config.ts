@@ -27,6 +27,8 @@ export interface NodeConfig {
   readonly peerAllowList: readonly string[];
   /** Browser origins allowed to call the API (CORS); empty: none. */
   readonly corsOrigins: readonly string[];
+  /** Run only the trusted documents of the node's manifests (the typed client's, the peers' and the dashboard's). */
+  readonly trustedDocuments: boolean;
   /** API limits given on the command line (the rest keep their defaults). */
   readonly limits: {
     readonly requestTimeoutMs?: number;
@@ -59,6 +61,8 @@ export const USAGE = `Usage: npm start -- [flags]
                        --host is not a loopback address
   --peer-allow <list>  only these peers may be registered: host or host:port, comma-separated
   --cors-origin <list> browser origins allowed to call the API (e.g. http://localhost:5173); none by default
+  --trusted-documents  run only the operations of the node's manifests (the typed client and CLI, the peers, the
+                       dashboard), sent whole or by id; others get PERSISTED_QUERY_ONLY, and GraphiQL is off
   --request-timeout <ms>, --max-body-bytes <n>, --max-depth <n>, --max-aliases <n>, --max-tokens <n>,
   --max-subscriptions <n>, --min-height-wait <ms>   API limits (see the limits query)
   --help               show this text`;
@@ -84,6 +88,7 @@ function parseFlags(argv: readonly string[]) {
         'admin-token': { type: 'string' },
         'peer-allow': { type: 'string' },
         'cors-origin': { type: 'string' },
+        'trusted-documents': { type: 'boolean' },
         'request-timeout': { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'max-depth': { type: 'string' },
@@ -159,6 +164,7 @@ export function parseConfig(
     adminToken,
     peerAllowList,
     corsOrigins,
+    trustedDocuments: values['trusted-documents'] === true,
     limits: Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)),
     port,
     host,

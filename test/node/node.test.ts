@@ -184,6 +184,7 @@ describe('command line', () => {
       adminToken: null,
       peerAllowList: [],
       corsOrigins: [],
+      trustedDocuments: false,
       limits: {},
     });
     expect(
@@ -216,6 +217,7 @@ describe('command line', () => {
         '8',
         '--cors-origin',
         'http://localhost:5173',
+        '--trusted-documents',
       ]),
     ).toEqual({
       port: 4001,
@@ -231,6 +233,7 @@ describe('command line', () => {
       adminToken: 'a-long-enough-token',
       peerAllowList: ['a:1', 'b'],
       corsOrigins: ['http://localhost:5173'],
+      trustedDocuments: true,
       limits: { requestTimeoutMs: 5000, maxDepth: 8 },
     });
   });
