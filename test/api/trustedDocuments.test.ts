@@ -7,6 +7,7 @@ import { type RunningServer, startServer } from '../../src/api/server.js';
 import {
   documentId,
   loadTrustedDocuments,
+  manifestOf,
   PERSISTED_QUERY_ONLY,
   TrustedDocuments,
 } from '../../src/api/trustedDocuments.js';
@@ -81,6 +82,14 @@ describe('the manifests', () => {
     expect(Object.keys(files[3]!)).toHaveLength(ALL_DOCUMENTS.length);
     expect(trusted.size).toBe(files.reduce((sum, file) => sum + Object.keys(file).length, 0));
     expect(trusted.ids().every((id) => /^sha256:[0-9a-f]{64}$/.test(id))).toBe(true);
+  });
+
+  it("written by scripts/persistedDocuments.ts are what the dashboard's and the relay's documents make now", () => {
+    // What `npm run check:documents` checks: a document changed without its manifest fails here too.
+    expect(manifest('src/dashboard/app/persisted-documents.json')).toEqual(manifestOf(ALL_DOCUMENTS));
+    expect(manifest('src/peer/relay-persisted-documents.json')).toEqual(manifestOf(RELAY_DOCUMENTS));
+    const changed = ALL_DOCUMENTS.map((text, i) => (i === 0 ? text.replace('height', 'height version') : text));
+    expect(manifestOf(changed)).not.toEqual(manifest('src/dashboard/app/persisted-documents.json'));
   });
 
   it('refuses a manifest whose id is not the id of its text', () => {
