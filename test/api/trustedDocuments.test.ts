@@ -81,6 +81,8 @@ describe('the manifests', () => {
     expect(Object.keys(files[2]!)).toHaveLength(RELAY_DOCUMENTS.length);
     expect(Object.keys(files[3]!)).toHaveLength(ALL_DOCUMENTS.length);
     expect(trusted.size).toBe(files.reduce((sum, file) => sum + Object.keys(file).length, 0));
+    // Each id is the id of its text (the node does not recompute them when it loads them).
+    expect(new TrustedDocuments(files).size).toBe(trusted.size);
     expect(trusted.ids().every((id) => /^sha256:[0-9a-f]{64}$/.test(id))).toBe(true);
   });
 
