@@ -11,6 +11,8 @@ export interface ApiContext {
   readonly isAdmin: boolean;
   /** True when admin mutations need a token on this node. */
   readonly adminTokenRequired: boolean;
+  /** True when the node runs only its trusted documents (`--trusted-documents`). */
+  readonly trustedDocumentsOnly: boolean;
   /** Who is asking, for per-client limits: the remote address, or "in-process". */
   readonly clientId: string;
   readonly subscriptions: SubscriptionRegistry;

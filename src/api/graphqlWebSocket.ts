@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { ApiContext } from './context.js';
+import type { TrustedOperations } from './trustedDocuments.js';
 
 interface EnvelopedRoot {
   execute: (args: ExecutionArgs) => OperationResult;
@@ -24,18 +25,28 @@ export interface GraphQLWebSocketServer {
 /**
  * graphql-ws over `ws`, with yoga's plugins (limits, auth, hygiene) applied to every operation: yoga's enveloped
  * execute/subscribe travel in rootValue, set in onSubscribe. The HTTP server loads this module at the first WebSocket
- * upgrade (server.ts), so a node that never serves one never loads ws or graphql-ws.
+ * upgrade (server.ts), so a node that never serves one never loads ws or graphql-ws. With `trusted` (a node started
+ * with `--trusted-documents`), each operation is admitted or refused as over HTTP before it is parsed: a refusal is
+ * the error message of that operation (PERSISTED_QUERY_ONLY), and the socket stays open. An operation named by its id
+ * alone sends `query: ""` (graphql-ws needs a string) with `documentId` or `extensions.persistedQuery.sha256Hash`.
  */
 export function createGraphQLWebSocketServer(
   yoga: YogaServerInstance<Record<string, never>, ApiContext>,
   maxPayloadBytes: number,
+  trusted?: TrustedOperations,
 ): GraphQLWebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxPayloadBytes });
   const graphqlWs = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (context, _id, params) => {
+      onSubscribe: async (context, _id, given) => {
+        let params = given;
+        if (trusted !== undefined) {
+          const admission = trusted.documents.admit(given, trusted.maxTokens);
+          if (!admission.ok) return [admission.error];
+          params = { ...given, ...admission.params, query: admission.params.query as string };
+        }
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...context,
           req: context.extra.request,

@@ -1,17 +1,20 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { print } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { createGraphiQLRoute } from '../dashboard/graphiql.js';
 import { createDashboardRoute } from '../dashboard/route.js';
 import { requestPath } from '../dashboard/staticAsset.js';
 import type { Node } from '../node/node.js';
+import { PeerStatusDocument } from '../peer/documents.js';
 import type { ApiContext } from './context.js';
 import { createHealthRoute } from './health.js';
 import { createHostCheck, defaultAllowedHosts, hostRefusalBody } from './hostCheck.js';
 import { bodyTooLargeJson, DEFAULT_API_LIMITS } from './limits.js';
 import { loadLater } from './loadLater.js';
 import { createNodeMetrics } from './metrics.js';
+import type { TrustedOperations } from './trustedDocuments.js';
 import { createYogaApp, type YogaOptions } from './yoga.js';
 
 /**
@@ -58,7 +61,8 @@ export async function startServer(
     createHealthRoute(node),
     ...(metrics === null ? [] : [metrics.route]),
     ...(options.routes ?? []),
-    ...(options.graphiql === false ? [] : [createGraphiQLRoute()]),
+    // With trusted documents only, the GraphiQL address says why there is no editor, and its files are not served.
+    ...(options.graphiql === false || options.trustedDocuments !== undefined ? [] : [createGraphiQLRoute()]),
     ...(options.dashboard === false ? [] : [createDashboardRoute()]),
   ];
   const refuseHost = createHostCheck(options.allowedHosts ?? defaultAllowedHosts(options.host, null));
@@ -73,7 +77,7 @@ export async function startServer(
     metrics?.timeRequest(req, res);
     graphql(req, res);
   });
-  const webSockets = lazyWebSockets(yoga, maxBodyBytes);
+  const webSockets = lazyWebSockets(yoga, maxBodyBytes, trustedOperations(options));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const hostProblem = refuseHost(req);
     if (hostProblem === undefined) return webSockets.onUpgrade(req, socket, head);
@@ -84,12 +88,13 @@ export async function startServer(
     );
   });
   // One query through the whole pipeline before the port opens: it loads what yoga and its plugins import lazily and
-  // fills the parse and validation caches' code paths, so the first clients do not queue behind that work.
+  // fills the parse and validation caches' code paths, so the first clients do not queue behind that work. It is the
+  // first question of the peer protocol, a trusted document, so a node with trusted documents only runs it too.
   await (
     await yoga.fetch('http://warm-up/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: '{"query":"{ node { height tip { hash } } }"}',
+      body: JSON.stringify({ query: print(PeerStatusDocument) }),
     })
   ).text();
   await new Promise<void>((resolve, reject) => {
@@ -209,6 +214,11 @@ function refuseBody(
   res.end(body, () => req.destroy());
 }
 
+function trustedOperations(options: YogaOptions): TrustedOperations | undefined {
+  if (options.trustedDocuments === undefined) return undefined;
+  return { documents: options.trustedDocuments, maxTokens: { ...DEFAULT_API_LIMITS, ...options.limits }.maxTokens };
+}
+
 /** When ws and graphql-ws are loaded if no WebSocket has asked for them yet: after the start, off its path. */
 const PRELOAD_WEBSOCKETS_AFTER_MS = 2_000;
 
@@ -221,10 +231,11 @@ const PRELOAD_WEBSOCKETS_AFTER_MS = 2_000;
 function lazyWebSockets(
   yoga: YogaServerInstance<Record<string, never>, ApiContext>,
   maxPayloadBytes: number,
+  trusted: TrustedOperations | undefined,
 ): { onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void; close: () => Promise<void> } {
   let closed = false;
   const webSockets = loadLater(
-    async () => (await import('./graphqlWebSocket.js')).createGraphQLWebSocketServer(yoga, maxPayloadBytes),
+    async () => (await import('./graphqlWebSocket.js')).createGraphQLWebSocketServer(yoga, maxPayloadBytes, trusted),
     PRELOAD_WEBSOCKETS_AFTER_MS,
   );
   const refuse = (socket: Duplex, status: string) => {

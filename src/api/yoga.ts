@@ -1,5 +1,5 @@
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { GRAPHIQL_HEADERS, renderGraphiQLPage } from '../dashboard/graphiql.js';
+import { GRAPHIQL_HEADERS, renderGraphiQLPage, renderTrustedDocumentsOnlyPage } from '../dashboard/graphiql.js';
 import type { Node } from '../node/node.js';
 import { type ApiContext, bearerToken, type InitialContext, tokenMatches } from './context.js';
 import { freshness } from './freshness.js';
@@ -7,6 +7,7 @@ import { type ApiLimits, DEFAULT_API_LIMITS, limitPlugins } from './limits.js';
 import { requestHygiene } from './requestHygiene.js';
 import { schema } from './schema.js';
 import { SubscriptionRegistry } from './subscriptionRegistry.js';
+import { type TrustedDocuments, trustedDocumentsOnly } from './trustedDocuments.js';
 
 /** Options of the GraphQL app. */
 export interface YogaOptions {
@@ -25,6 +26,12 @@ export interface YogaOptions {
    * server.ts): yoga then skips its own streamed byte counting. In-process `yoga.fetch` callers leave this unset.
    */
   readonly bodiesReadByServer?: boolean;
+  /**
+   * Run only these trusted documents (`--trusted-documents`, loaded with loadTrustedDocuments): any other operation
+   * is refused with PERSISTED_QUERY_ONLY before it runs, and the GraphiQL address serves a page that says why
+   * instead of the editor.
+   */
+  readonly trustedDocuments?: TrustedDocuments;
 }
 
 /**
@@ -45,12 +52,17 @@ export function createYogaApp(
       limits,
       isAdmin: options.adminToken === undefined || tokenMatches(options.adminToken, bearerToken(initial)),
       adminTokenRequired: options.adminToken !== undefined,
+      trustedDocumentsOnly: options.trustedDocuments !== undefined,
       clientId: initial.req?.socket?.remoteAddress ?? 'in-process',
       subscriptions,
     }),
     plugins: [
       requestHygiene(),
       graphiqlPageHeaders(),
+      // Before the limits: an operation that is not trusted is refused before anything else reads it.
+      ...(options.trustedDocuments === undefined
+        ? []
+        : [trustedDocumentsOnly(options.trustedDocuments, limits.maxTokens)]),
       ...limitPlugins(limits, { introspection: options.introspection ?? true }),
       freshness(node, limits.minHeightWaitMs),
     ],
@@ -65,7 +77,8 @@ export function createYogaApp(
     // Unexpected errors are masked (yoga's default); domain failures are typed results in the schema.
     maskedErrors: true,
     // GraphiQL from this node's own files (src/dashboard/graphiql.ts), never from a CDN; the HTTP server serves them.
-    renderGraphiQL: renderGraphiQLPage,
+    // With trusted documents only, an editor that runs whatever is typed has nothing to offer: a page says why.
+    renderGraphiQL: options.trustedDocuments === undefined ? renderGraphiQLPage : renderTrustedDocumentsOnlyPage,
     graphiql:
       options.graphiql === false
         ? false

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { defaultAllowedHosts } from '../api/hostCheck.js';
 import { startServer } from '../api/server.js';
+import { loadTrustedDocuments } from '../api/trustedDocuments.js';
 import { GenesisMismatchError, StoreInconsistentError } from '../chain/chain.js';
 import { ChainDb } from '../chain/db/chainDb.js';
 import { verifyChain } from '../chain/verifyChain.js';
@@ -83,6 +84,7 @@ async function startNode(argv: readonly string[]): Promise<void> {
     introspection: config.introspection,
     allowedHosts: config.allowedHosts ?? defaultAllowedHosts(config.host, config.publicUrl),
     ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
+    ...(config.trustedDocuments ? { trustedDocuments: await loadTrustedDocuments() } : {}),
   });
   node.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
   const initialSync = node.start(config.peers);
@@ -98,16 +100,25 @@ async function startNode(argv: readonly string[]): Promise<void> {
     minerThreads: config.minerThreads,
     adminToken: config.adminToken === null ? 'none' : 'set',
     allowedHosts: (config.allowedHosts ?? defaultAllowedHosts(config.host, config.publicUrl)).join(','),
+    trustedDocuments: config.trustedDocuments ? 'only' : 'off',
     pending: node.mempool.size,
     peers: node.peers.size,
     // performance.now() counts from the start of the process: this is what a restart costs before the API answers.
     startupMs: Math.round(performance.now()),
   });
-  log('graphiql', { url: server.url, on: config.graphiql, introspection: config.introspection });
+  log('graphiql', {
+    url: server.url,
+    on: config.graphiql && !config.trustedDocuments,
+    introspection: config.introspection,
+    ...(config.trustedDocuments ? { editor: 'off' } : {}),
+  });
+  // With --trusted-documents the address serves a page that says why there is no editor (and the API, as always).
   process.stdout.write(
-    config.graphiql
-      ? `GraphiQL: ${server.url}\n`
-      : `GraphQL: ${server.url} (GraphiQL is off: --no-graphiql, or a non-loopback --host; --graphiql turns it on)\n`,
+    config.trustedDocuments
+      ? `GraphiQL: ${server.url} (off: trusted documents only)\n`
+      : config.graphiql
+        ? `GraphiQL: ${server.url}\n`
+        : `GraphQL: ${server.url} (GraphiQL is off: --no-graphiql, or a non-loopback --host; --graphiql turns it on)\n`,
   );
 
   let stopping = false;

@@ -216,6 +216,7 @@ export const ClientLimitsDocument = graphql(`
       maxTokens
       requestTimeoutMs
       subscriptionBacklog
+      trustedDocumentsOnly
     }
   }
 `);

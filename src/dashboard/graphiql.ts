@@ -112,6 +112,36 @@ export function renderGraphiQLPage(options: GraphiQLPageOptions): string {
 `;
 }
 
+/**
+ * What the GraphiQL address serves on a node started with `--trusted-documents` (yoga's `renderGraphiQL` hook there):
+ * a page without script that says why there is no editor. The node runs only the documents of its manifests, so an
+ * editor that sends whatever is typed would only collect PERSISTED_QUERY_ONLY refusals; the editor's files are not
+ * served either.
+ */
+export function renderTrustedDocumentsOnlyPage(options: GraphiQLPageOptions): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title ?? 'GraphiQL')}: trusted documents only</title>
+<style>body { font: 16px/1.5 system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; padding: 0 1rem; }
+code { font-size: 0.95em; }</style>
+</head>
+<body>
+<h1 id="trusted-documents-only">GraphiQL is off: this node runs trusted documents only</h1>
+<p>This node was started with <code>--trusted-documents</code>. It runs only the operations whose document is in its
+manifests: those of the typed client and the <code>node-cli</code> commands, of the peer protocol and of the
+dashboard. Any other operation, such as one typed in GraphiQL, is refused with <code>PERSISTED_QUERY_ONLY</code>, so
+the editor is not served.</p>
+<p>The API still answers at this address, over HTTP and graphql-ws, for a document of the manifests sent whole or by
+its id (<code>documentId: "sha256:&lt;hex&gt;"</code>). The live dashboard is at <a href="/">/</a>. To explore the
+API, use GraphiQL on a node started without <code>--trusted-documents</code>.</p>
+</body>
+</html>
+`;
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

@@ -33,6 +33,8 @@ export interface NodeConfig {
   readonly introspection: boolean;
   /** Host names the node answers to (`*`: any); null: the default (loopback names, bound host, public URL host). */
   readonly allowedHosts: readonly string[] | null;
+  /** Run only the trusted documents of the node's manifests (the typed client's, the peers' and the dashboard's). */
+  readonly trustedDocuments: boolean;
   /** API limits given on the command line (the rest keep their defaults). */
   readonly limits: {
     readonly requestTimeoutMs?: number;
@@ -69,6 +71,8 @@ export const USAGE = `Usage: npm start -- [flags]
   --introspection on|off     answer introspection and suggest field names in errors (default as GraphiQL)
   --allowed-hosts <list> host names (Host header) the node answers to, comma-separated, or * for any (default:
                        localhost, 127.0.0.1, [::1], the --host address and the --public-url host)
+  --trusted-documents  run only the operations of the node's manifests (the typed client and CLI, the peers, the
+                       dashboard), sent whole or by id; others get PERSISTED_QUERY_ONLY, and GraphiQL is off
   --request-timeout <ms>, --max-body-bytes <n>, --max-depth <n>, --max-aliases <n>, --max-tokens <n>,
   --max-subscriptions <n>, --min-height-wait <ms>   API limits (see the limits query)
   --help               show this text`;
@@ -98,6 +102,7 @@ function parseFlags(argv: readonly string[]) {
         graphiql: { type: 'boolean' },
         'no-graphiql': { type: 'boolean' },
         introspection: { type: 'string' },
+        'trusted-documents': { type: 'boolean' },
         'request-timeout': { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'max-depth': { type: 'string' },
@@ -200,6 +205,7 @@ export function parseConfig(
     allowedHosts,
     graphiql,
     introspection,
+    trustedDocuments: values['trusted-documents'] === true,
     limits: Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)),
     port,
     host,

@@ -19,6 +19,7 @@ import {
   type PushOutcome,
   RELAY_BATCH,
 } from './peerApi.js';
+import { relayTransactionsDocument } from './relayDocuments.js';
 import { classifyRequestFailure } from './requestFailure.js';
 
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -107,14 +108,10 @@ export class PeerClient implements PeerApi {
     }
     if (txs.length <= 1) return Promise.all(txs.map((tx) => this.submitTransaction(tx)));
     // One mutation with an aliased field per transfer: t0: submitTransaction(input: $t0) …
-    const definitions = txs.map((_, i) => `$t${i}: TransactionInput!`).join(', ');
-    const fields = txs
-      .map((_, i) => `t${i}: submitTransaction(input: $t${i}) { __typename ... on Error { code } }`)
-      .join(' ');
     const variables = Object.fromEntries(txs.map((tx, i) => [`t${i}`, toTransactionInput(tx)]));
     type RelayAnswer = Record<string, { __typename?: unknown; code?: unknown } | undefined>;
     const data = await this.#request<RelayAnswer, Record<string, unknown>>(
-      `mutation PeerRelayTransactions(${definitions}) { ${fields} }`,
+      relayTransactionsDocument(txs.length),
       variables,
     );
     return txs.map((_, i) => {

@@ -98,7 +98,7 @@ describe('limits', () => {
     nodes.push(testNode);
     const { data } = await gql(
       testNode.yoga,
-      '{ limits { maxDepth maxAliases maxTokens maxBodyBytes requestTimeoutMs maxSubscriptionsPerClient subscriptionBacklog maxPageSize maxEncodedBlocksPage maxLocatorLength adminTokenRequired } }',
+      '{ limits { maxDepth maxAliases maxTokens maxBodyBytes requestTimeoutMs maxSubscriptionsPerClient subscriptionBacklog maxPageSize maxEncodedBlocksPage maxLocatorLength adminTokenRequired trustedDocumentsOnly } }',
     );
     expect(data.limits).toEqual({
       maxDepth: 12,
@@ -112,6 +112,7 @@ describe('limits', () => {
       maxEncodedBlocksPage: 1000,
       maxLocatorLength: 64,
       adminTokenRequired: false,
+      trustedDocumentsOnly: false,
     });
   });
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiLimits } from '../../src/api/limits.js';
 import { type RunningServer, startServer } from '../../src/api/server.js';
+import type { TrustedDocuments } from '../../src/api/trustedDocuments.js';
 import type { HeaderTemplate } from '../../src/chain/block.js';
 import type { BlockHeader } from '../../src/chain/types.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
@@ -19,9 +20,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts a served test node. `label` picks its wallet; `adminToken` and `limits` configure the API. */
+/**
+ * Starts a served test node. `label` picks its wallet; `adminToken`, `limits` and `trustedDocuments` (the node runs
+ * only those, as with `--trusted-documents`) configure the API.
+ */
 export async function startTestServer(
-  options: { label?: string; adminToken?: string; limits?: Partial<ApiLimits>; miner?: Miner } = {},
+  options: {
+    label?: string;
+    adminToken?: string;
+    limits?: Partial<ApiLimits>;
+    miner?: Miner;
+    trustedDocuments?: TrustedDocuments;
+  } = {},
 ): Promise<TestServer> {
   const { node } = createTestNode({
     label: options.label ?? 'client-node',
@@ -33,6 +43,7 @@ export async function startTestServer(
     port: 0,
     ...(options.adminToken === undefined ? {} : { adminToken: options.adminToken }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.trustedDocuments === undefined ? {} : { trustedDocuments: options.trustedDocuments }),
   });
   return {
     node,

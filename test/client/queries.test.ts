@@ -141,6 +141,7 @@ describe('queries of the typed client', () => {
     const limits = await client.limits();
     expect(limits).toMatchObject({
       adminTokenRequired: false,
+      trustedDocumentsOnly: false,
       maxPageSize: 100,
       maxDepth: 12,
       maxBodyBytes: 2 * 1024 * 1024,

@@ -2,8 +2,11 @@ import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/api/server.js';
+import { loadTrustedDocuments, type TrustedDocuments } from '../../src/api/trustedDocuments.js';
+import { createYogaApp, type YogaOptions } from '../../src/api/yoga.js';
 import {
   buildFixture,
+  type CaseNode,
   type CaseRequest,
   type ConformanceCase,
   check,
@@ -60,14 +63,33 @@ function requestWithHost(url: string, init: RequestInit): Promise<Response> {
   });
 }
 
+let trustedDocuments: Promise<TrustedDocuments> | undefined;
+
+/** The app options of a case's own node (`"node"` in the case); undefined for the default node. */
+async function appOptions(node: CaseNode | undefined): Promise<YogaOptions | undefined> {
+  if (node === undefined) return undefined;
+  if (node.trustedDocuments !== true) return { graphiql: node.graphiql === true };
+  trustedDocuments ??= loadTrustedDocuments();
+  return { graphiql: node.graphiql === true, trustedDocuments: await trustedDocuments };
+}
+
 /** How a case reaches the node: returns the fetch to use and a cleanup. */
-const TRANSPORTS: Record<string, (fixture: Fixture) => Promise<{ fetchApp: FetchApp; close: () => Promise<void> }>> = {
-  'in process': async (fixture) => ({
-    fetchApp: fixture.testNode.yoga.fetch as FetchApp,
+const TRANSPORTS: Record<
+  string,
+  (fixture: Fixture, options: YogaOptions | undefined) => Promise<{ fetchApp: FetchApp; close: () => Promise<void> }>
+> = {
+  'in process': async (fixture, options) => ({
+    fetchApp: (options === undefined ? fixture.testNode.yoga : createYogaApp(fixture.testNode.node, options))
+      .fetch as FetchApp,
     close: async () => undefined,
   }),
-  'over HTTP': async (fixture) => {
-    const server = await startServer(fixture.testNode.node, { host: '127.0.0.1', port: 0, graphiql: false });
+  'over HTTP': async (fixture, options) => {
+    const server = await startServer(fixture.testNode.node, {
+      host: '127.0.0.1',
+      port: 0,
+      graphiql: false,
+      ...options,
+    });
     const base = server.url.slice(0, -'/graphql'.length);
     return {
       // fetch sets Host itself; a case that sends its own Host header goes through node:http instead.
@@ -89,7 +111,7 @@ describe.each(Object.keys(TRANSPORTS))('GraphQL conformance (%s)', (transport) =
     const name = `${testCase.knownBug === undefined ? '' : '[known bug] '}${file}: ${testCase.description}`;
     it.skipIf(testCase.onlyOverHttp !== undefined && transport !== 'over HTTP')(name, async () => {
       const fixture = await buildFixture();
-      const { fetchApp, close } = await TRANSPORTS[transport]!(fixture);
+      const { fetchApp, close } = await TRANSPORTS[transport]!(fixture, await appOptions(testCase.node));
       try {
         expect(fixture.values, 'the fixed chain must be the same on every build').toEqual(reference);
         for (const [i, step] of (testCase.setup ?? []).entries()) {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Kind, parse } from 'graphql';
 import { blockHash } from '../../src/chain/block.js';
 import type { StoredBlock } from '../../src/chain/db/model.js';
 import { expectedDifficulty } from '../../src/chain/difficulty.js';
@@ -69,7 +70,18 @@ export interface ConformanceCase {
   readonly refusedBeforeGraphQL?: string;
   /** Why the case needs the real HTTP server (e.g. its Host check): it is run over HTTP only, not in process. */
   readonly onlyOverHttp?: string;
+  /** How the node serves this case, when not as every other: e.g. `{"trustedDocuments": true}`. */
+  readonly node?: CaseNode;
 }
+
+/** A case's own node options (the default node has neither). */
+export interface CaseNode {
+  /** Start it with `--trusted-documents`: it runs only the documents of its manifests. */
+  readonly trustedDocuments?: boolean;
+  /** Serve GraphiQL's address (off by default in this suite). */
+  readonly graphiql?: boolean;
+}
+const NODE_KEYS = new Set(['trustedDocuments', 'graphiql']);
 
 const CASE_KEYS = new Set([
   'description',
@@ -83,6 +95,7 @@ const CASE_KEYS = new Set([
   'observed',
   'refusedBeforeGraphQL',
   'onlyOverHttp',
+  'node',
 ]);
 const REQUEST_KEYS = new Set(['method', 'path', 'headers', 'body', 'rawBody', 'stream', 'sse']);
 
@@ -140,6 +153,13 @@ function checkCase(file: string, value: unknown): ConformanceCase {
   if ('knownBug' in c && (typeof c.knownBug !== 'string' || c.knownBug.trim() === ''))
     fail('"knownBug" must say what is wrong');
   if ('headers' in c && !isObject(c.headers)) fail('"headers" must be an object');
+  if ('node' in c) {
+    if (!isObject(c.node)) fail('"node" must be an object');
+    for (const [key, option] of Object.entries(c.node as Record<string, unknown>)) {
+      if (!NODE_KEYS.has(key)) fail(`unknown node option "${key}"`);
+      if (typeof option !== 'boolean') fail(`node.${key} must be true or false`);
+    }
+  }
   return value as ConformanceCase;
 }
 
@@ -295,6 +315,12 @@ export function expand(value: unknown, fixture: Fixture): unknown {
       return mineBlockInput(args.$mineBlock, fixture).block;
     case '$blockHash':
       return mineBlockInput(args.$blockHash, fixture).hash;
+    case '$document':
+      return trustedDocument(args.$document).text;
+    case '$documentId':
+      return trustedDocument(args.$documentId).id;
+    case '$documentHash':
+      return trustedDocument(args.$documentHash).id.slice('sha256:'.length);
     default:
       throw new Error(`unknown generator ${generator}`);
   }
@@ -322,6 +348,32 @@ function repeat(args: Record<string, unknown>): string {
   const times = asCount(args.times, '$repeat.times');
   const parts = Array.from({ length: times }, (_, i) => (args.$repeat as string).replaceAll('{i}', String(i)));
   return `${(args.prefix as string | undefined) ?? ''}${parts.join((args.separator as string | undefined) ?? '')}${(args.suffix as string | undefined) ?? ''}`;
+}
+
+/** The manifests of trusted documents the node ships (src/api/trustedDocuments.ts), read once. */
+const MANIFESTS = [
+  'src/client/gql/persisted-documents.json',
+  'src/peer/gql/persisted-documents.json',
+  'src/peer/relay-persisted-documents.json',
+  'src/dashboard/app/persisted-documents.json',
+];
+let trustedByOperation: ReadonlyMap<string, { id: string; text: string }> | undefined;
+
+/** `{"$document": "ClientNode"}` and friends: the trusted document of that operation, its id and its text. */
+function trustedDocument(operationName: unknown): { id: string; text: string } {
+  trustedByOperation ??= new Map(
+    MANIFESTS.flatMap((path) =>
+      Object.entries(
+        JSON.parse(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')) as Record<string, string>,
+      ).map(([id, text]) => {
+        const operation = parse(text).definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+        return [operation?.name?.value ?? '', { id, text }] as const;
+      }),
+    ),
+  );
+  const found = typeof operationName === 'string' ? trustedByOperation.get(operationName) : undefined;
+  if (found === undefined) throw new Error(`no trusted document has the operation ${JSON.stringify(operationName)}`);
+  return found;
 }
 
 function asCount(value: unknown, what: string): number {

@@ -187,6 +187,7 @@ describe('command line', () => {
       allowedHosts: null,
       graphiql: true,
       introspection: true,
+      trustedDocuments: false,
       limits: {},
     });
     expect(
@@ -219,6 +220,7 @@ describe('command line', () => {
         '8',
         '--cors-origin',
         'http://localhost:5173',
+        '--trusted-documents',
       ]),
     ).toEqual({
       port: 4001,
@@ -237,6 +239,7 @@ describe('command line', () => {
       allowedHosts: null,
       graphiql: false,
       introspection: false,
+      trustedDocuments: true,
       limits: { requestTimeoutMs: 5000, maxDepth: 8 },
     });
   });

@@ -50,6 +50,15 @@ LimitsRef.implement({
         'need a bearer token.',
       resolve: (ctx) => ctx.adminTokenRequired,
     }),
+    trustedDocumentsOnly: t.boolean({
+      description:
+        'True when this node runs only its trusted documents (started with --trusted-documents): operations whose ' +
+        'document is in its manifests (the typed client, the peer protocol and the dashboard), sent whole (white ' +
+        'space and field order do not matter) or by id (documentId "sha256:<hex>", or ' +
+        'extensions.persistedQuery.sha256Hash). Any other operation is refused before it runs with the code ' +
+        'PERSISTED_QUERY_ONLY, and GraphiQL is off.',
+      resolve: (ctx) => ctx.trustedDocumentsOnly,
+    }),
   }),
 });
 
