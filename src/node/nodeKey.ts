@@ -48,6 +48,7 @@ export async function loadOrCreateNodeKey(dataDir: string): Promise<{ wallet: Wa
     return { wallet, created: false };
   } catch (error) {
     // The parser quotes the file's bytes: control characters (a newline) would break the one-line error.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
     const reason = (error as Error).message.replace(/[\u0000-\u001f\u007f]/g, '?');
     throw new NodeKeyError(`${path} is not a valid node key: ${reason}`);
   }

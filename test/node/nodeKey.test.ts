@@ -30,6 +30,7 @@ describe('the node key file', () => {
     expect(error).toBeInstanceOf(NodeKeyError);
     expect((error as Error).message).toContain(join(dir, NODE_KEY_FILE));
     expect((error as Error).message).toMatch(/is not a valid node key/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the message must hold none of the file's control bytes
     expect((error as Error).message).not.toMatch(/[\n\r\t\u0001]/);
   });
 });
