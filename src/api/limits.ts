@@ -41,8 +41,11 @@ export const FIXED_API_LIMITS = {
   defaultEncodedBlocks: 500,
   /** Largest `first` of chain.encodedBlocks. */
   maxEncodedBlocksPage: 1_000,
-  /** Most base64 characters one chain.encodedBlocks page carries (it always carries at least one block). */
-  maxEncodedPageChars: 8 * 1024 * 1024,
+  /**
+   * Most base64 characters one chain.encodedBlocks page carries (it always carries at least one block): about 20 full
+   * blocks, so a sync page fits the default cost limit with its answer under 8 MB (test/api/costMeasurement.test.ts).
+   */
+  maxEncodedPageChars: 4_000_000,
   /** Most hashes in a commonAncestor locator (the consensus-side constant). */
   maxLocatorLength: MAX_LOCATOR_LENGTH,
   /** Most confirmations transactionStatus waits for. */
