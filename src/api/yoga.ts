@@ -2,6 +2,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { GRAPHIQL_HEADERS, renderGraphiQLPage } from '../dashboard/graphiql.js';
 import type { Node } from '../node/node.js';
 import { type ApiContext, bearerToken, type InitialContext, tokenMatches } from './context.js';
+import { costLimit } from './cost.js';
 import { freshness } from './freshness.js';
 import { type ApiLimits, DEFAULT_API_LIMITS, limitPlugins } from './limits.js';
 import { requestHygiene } from './requestHygiene.js';
@@ -51,6 +52,9 @@ export function createYogaApp(
       graphiqlPageHeaders(),
       ...limitPlugins(limits),
       freshness(node, limits.minHeightWaitMs),
+      // After freshness, so a cost refusal is stamped with extensions.chain over graphql-ws too (HTTP answers are
+      // stamped either way); an x-min-height wait therefore comes first. Nothing resolves before the estimate.
+      costLimit(limits.maxCost),
     ],
     // No CORS by default: browsers then refuse cross-origin reads and JSON posts (their preflight fails), so a web
     // page cannot drive a local node. `corsOrigins` opens it to named origins, without credentials.

@@ -34,6 +34,7 @@ export interface NodeConfig {
     readonly maxDepth?: number;
     readonly maxAliases?: number;
     readonly maxTokens?: number;
+    readonly maxCost?: number;
     readonly maxSubscriptionsPerClient?: number;
     readonly minHeightWaitMs?: number;
   };
@@ -60,7 +61,7 @@ export const USAGE = `Usage: npm start -- [flags]
   --peer-allow <list>  only these peers may be registered: host or host:port, comma-separated
   --cors-origin <list> browser origins allowed to call the API (e.g. http://localhost:5173); none by default
   --request-timeout <ms>, --max-body-bytes <n>, --max-depth <n>, --max-aliases <n>, --max-tokens <n>,
-  --max-subscriptions <n>, --min-height-wait <ms>   API limits (see the limits query)
+  --max-cost <n>, --max-subscriptions <n>, --min-height-wait <ms>   API limits (see the limits query)
   --help               show this text`;
 
 /** The command line as node:util reads it. @throws {ConfigError} for an unknown flag or a missing value. */
@@ -89,6 +90,7 @@ function parseFlags(argv: readonly string[]) {
         'max-depth': { type: 'string' },
         'max-aliases': { type: 'string' },
         'max-tokens': { type: 'string' },
+        'max-cost': { type: 'string' },
         'max-subscriptions': { type: 'string' },
         'min-height-wait': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -139,6 +141,7 @@ export function parseConfig(
     maxDepth: optional('--max-depth', values['max-depth'], 4, 100),
     maxAliases: optional('--max-aliases', values['max-aliases'], 1, 1_000),
     maxTokens: optional('--max-tokens', values['max-tokens'], 100, 1_000_000),
+    maxCost: optional('--max-cost', values['max-cost'], 100, 1_000_000_000),
     maxSubscriptionsPerClient: optional('--max-subscriptions', values['max-subscriptions'], 1, 10_000),
     minHeightWaitMs: optional('--min-height-wait', values['min-height-wait'], 0, 60_000),
   };

@@ -48,7 +48,8 @@ describe('newBlock over server-sent events', () => {
     const event = await reader.next();
     expect(event).toEqual({
       data: { newBlock: { index: 2, hash: mined.hash, previousHash: mined.previousHash, transactionCount: 1 } },
-      extensions: { chain: { height: 2, tipHash: mined.hash } },
+      // The event's cost: newBlock (1, and a block read to replay) and its four fields.
+      extensions: { chain: { height: 2, tipHash: mined.hash }, cost: { estimated: 205, limit: 50_000 } },
     });
   });
 
