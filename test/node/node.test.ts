@@ -214,6 +214,8 @@ describe('command line', () => {
         '5000',
         '--max-depth',
         '8',
+        '--max-cost',
+        '200000',
         '--cors-origin',
         'http://localhost:5173',
       ]),
@@ -231,7 +233,7 @@ describe('command line', () => {
       adminToken: 'a-long-enough-token',
       peerAllowList: ['a:1', 'b'],
       corsOrigins: ['http://localhost:5173'],
-      limits: { requestTimeoutMs: 5000, maxDepth: 8 },
+      limits: { requestTimeoutMs: 5000, maxDepth: 8, maxCost: 200_000 },
     });
   });
 
@@ -250,6 +252,7 @@ describe('command line', () => {
     [['--host', '0.0.0.0'], /--host 0.0.0.0 is not a loopback address.*--admin-token/],
     [['--admin-token', 'short'], /at least 16 characters/],
     [['--max-depth', '2'], /--max-depth must be an integer from 4/],
+    [['--max-cost', '10'], /--max-cost must be an integer from 100 to 1000000000/],
   ])('refuses %j naming the flag and the rule', (argv, message) => {
     expect(() => parseConfig(argv as string[])).toThrow(ConfigError);
     expect(() => parseConfig(argv as string[])).toThrow(message);
