@@ -97,7 +97,8 @@ function graphiqlPageHeaders(): Plugin {
   };
 }
 
-const DEFAULT_QUERY = `# The tutorial, as GraphQL. Run one operation at a time (▶ lets you pick).
+/** GraphiQL's starting operations (test/api/documentCosts.test.ts keeps them within the default cost limit). */
+export const DEFAULT_QUERY = `# The tutorial, as GraphQL. Run one operation at a time (▶ lets you pick).
 
 query Node {
   node { address height genesisHash difficulty mining peerCount pendingTransactionCount }

@@ -23,6 +23,16 @@ import { classifyRequestFailure } from './requestFailure.js';
 
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** The relay of `count` transfers in one mutation, an aliased field each: t0: submitTransaction(input: $t0) … */
+export function relayDocument(count: number): string {
+  const definitions = Array.from({ length: count }, (_, i) => `$t${i}: TransactionInput!`).join(', ');
+  const fields = Array.from(
+    { length: count },
+    (_, i) => `t${i}: submitTransaction(input: $t${i}) { __typename ... on Error { code } }`,
+  ).join(' ');
+  return `mutation PeerRelayTransactions(${definitions}) { ${fields} }`;
+}
+
 /** Bounds of every request to a peer. */
 export interface PeerClientOptions {
   /** Milliseconds one request (connect, answer and body) may take. */
@@ -106,17 +116,9 @@ export class PeerClient implements PeerApi {
       throw new RangeError(`at most ${RELAY_BATCH} transactions per relay request, got ${txs.length}`);
     }
     if (txs.length <= 1) return Promise.all(txs.map((tx) => this.submitTransaction(tx)));
-    // One mutation with an aliased field per transfer: t0: submitTransaction(input: $t0) …
-    const definitions = txs.map((_, i) => `$t${i}: TransactionInput!`).join(', ');
-    const fields = txs
-      .map((_, i) => `t${i}: submitTransaction(input: $t${i}) { __typename ... on Error { code } }`)
-      .join(' ');
     const variables = Object.fromEntries(txs.map((tx, i) => [`t${i}`, toTransactionInput(tx)]));
     type RelayAnswer = Record<string, { __typename?: unknown; code?: unknown } | undefined>;
-    const data = await this.#request<RelayAnswer, Record<string, unknown>>(
-      `mutation PeerRelayTransactions(${definitions}) { ${fields} }`,
-      variables,
-    );
+    const data = await this.#request<RelayAnswer, Record<string, unknown>>(relayDocument(txs.length), variables);
     return txs.map((_, i) => {
       const result = data[`t${i}`];
       const outcome = result?.code ?? result?.__typename;
