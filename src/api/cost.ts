@@ -15,18 +15,24 @@ import type { Plugin } from 'graphql-yoga';
  * return. `costLimit` estimates each operation with those costs before anything resolves, refuses one over the limit
  * with QUERY_TOO_COMPLEX, and reports the estimate on every answer as `extensions.cost`.
  *
- * One unit stands for at most about 20 µs of work and 160 bytes of answer on a 2-core machine (measured in
- * test/api/costMeasurement.test.ts), so the default limit of 50,000 keeps any allowed query under 1 s and 8 MB:
+ * One unit stands for at most about 20 µs of work and 160 bytes of answer on a 2-core machine, so the default limit
+ * of 50,000 keeps any allowed operation under 1 s and 8 MB (test/api/costMeasurement.test.ts measures the costliest):
  * - a field (a scalar, an object, a list) costs 1, and each item of a list 1 more;
- * - reading a block from storage costs BLOCK_READ (a cold read decodes up to 1,000 transactions: 1–2 ms here);
- * - checking an Ed25519 signature costs SIGNATURE_CHECK (100–150 µs here);
+ * - reading a block from storage costs BLOCK_READ;
+ * - checking a transfer (its signature first) costs SIGNATURE_CHECK;
  * - base64 block encodings cost 1 per ENCODED_CHARS_PER_UNIT characters they can carry.
  */
 
-/** Cost of reading one block from storage (decoding its transactions when it is not cached). */
-export const BLOCK_READ = 200;
-/** Cost of verifying one transaction signature. */
-export const SIGNATURE_CHECK = 20;
+/**
+ * Cost of reading one block from storage: a block the cache does not hold is decoded whole, up to 1,000 transactions,
+ * whatever the query selects (1.5–3 ms here, up to 5 ms when other processes share the two cores).
+ */
+export const BLOCK_READ = 400;
+/**
+ * Cost of checking one transfer: its Ed25519 signature (100–150 µs here) and the rest of its validation, e.g. in a
+ * submitted block (a block of 1,000 takes about 330 ms to validate here).
+ */
+export const SIGNATURE_CHECK = 30;
 /** Characters of base64 block encoding (chain.encodedBlocks) that cost one unit. */
 export const ENCODED_CHARS_PER_UNIT = 128;
 /**

@@ -129,7 +129,7 @@ describe('estimates', () => {
     ).join(' ');
     const perAlias = 1 + 1 + 100 * (1 + BLOCK_READ) + 100 * (1 + 1 + (1 + MAX_TRANSACTIONS + MAX_TRANSACTIONS * 5));
     expect(costOf(`{ ${aliases} }`)).toBe(20 * perAlias);
-    expect(20 * perAlias).toBe(12_408_040);
+    expect(20 * perAlias).toBe(12_808_040);
   });
 
   it('price chain.encodedBlocks by the characters a page can carry', () => {
@@ -201,9 +201,9 @@ describe('the cost limit', () => {
     const body = (await response.json()) as any;
     expect(body.data).toBeUndefined();
     expect(body.errors).toHaveLength(1);
-    expect(body.errors[0].message).toMatch(/estimated cost of 12408040 is over the limit of 50000 \(maxCost\)/);
+    expect(body.errors[0].message).toMatch(/estimated cost of 12808040 is over the limit of 50000 \(maxCost\)/);
     expect(body.errors[0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
-    expect(body.extensions.cost).toEqual({ estimated: 12_408_040, limit: 50_000 });
+    expect(body.extensions.cost).toEqual({ estimated: 12_808_040, limit: 50_000 });
     expect(body.extensions.chain.height).toBe(3);
   });
 

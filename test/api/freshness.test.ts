@@ -1,6 +1,7 @@
 import { createClient } from 'graphql-ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { BLOCK_READ } from '../../src/api/cost.js';
 import { type RunningServer, startServer } from '../../src/api/server.js';
 import { createYogaApp } from '../../src/api/yoga.js';
 import { createTestNode } from '../helpers/testNode.js';
@@ -116,7 +117,10 @@ describe('x-min-height', () => {
       .map((line) => JSON.parse(line.slice(6)));
     expect(events[0]).toEqual({
       data: { newBlock: { index: 1 } },
-      extensions: { chain: { height: 2, tipHash: node.chain.tip.hash }, cost: { estimated: 202, limit: 50_000 } },
+      extensions: {
+        chain: { height: 2, tipHash: node.chain.tip.hash },
+        cost: { estimated: 2 + BLOCK_READ, limit: 50_000 },
+      },
     });
   });
 
