@@ -143,6 +143,7 @@ describe('queries of the typed client', () => {
       adminTokenRequired: false,
       maxPageSize: 100,
       maxDepth: 12,
+      maxCost: 50_000,
       maxBodyBytes: 2 * 1024 * 1024,
     });
   });
