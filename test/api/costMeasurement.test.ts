@@ -120,7 +120,7 @@ const CANDIDATES: readonly Candidate[] = [
     oneMore: () => ({ query: `{ ${history(0)} ${history(1, 24)} }` }),
   },
   {
-    name: `2 blocks submitted (${1_000 + SECOND_BLOCK_TRANSACTIONS} transactions to check, signature cache cleared)`,
+    name: `2 blocks submitted (${(1_000 + SECOND_BLOCK_TRANSACTIONS).toLocaleString('en-US')} transactions to check, signature cache cleared)`,
     node: 'warm',
     request: (run) => ({
       query: submitBlocks(2),
@@ -177,9 +177,11 @@ afterAll(async () => {
   if (results.length > 0) {
     const rows = results.map(
       ({ name, cost, ms, bytes }) =>
-        `| ${name} | ${cost.toLocaleString('en-US')} | ${Math.round(ms)} ms | ${(bytes / 1e6).toFixed(2)} MB |`,
+        `| ${name} | ${cost.toLocaleString('en-US')} | ${Math.round(ms)} ms | ${
+          bytes < 100_000 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(2)} MB`
+        } |`,
     );
-    console.log(['| operation | cost | time (best of 3) | answer |', '|---|---|---|---|', ...rows].join('\n'));
+    console.log(['', '| operation | cost | time (best of 3) | answer |', '|---|---|---|---|', ...rows].join('\n'));
   }
 });
 
