@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
  * Files whose assertions bound how long something takes (the node's event-loop stalls, worker stop latency): they run
  * last and one at a time, after the parallel files, so no other test file competes with them for the two cores.
  */
-const TIMING = ['test/e2e/adversarialPeers.test.ts', 'test/mining/workerMiner.test.ts'];
+const TIMING = [
+  'test/e2e/adversarialPeers.test.ts',
+  'test/mining/workerMiner.test.ts',
+  // The costliest operations the default maxCost allows must answer in under 1 s.
+  'test/api/costMeasurement.test.ts',
+];
 
 export default defineConfig({
   // graphql 16 ships CJS (main) and ESM (module). Node loads the CJS build for Pothos and yoga; make tests load the

@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
@@ -18,9 +19,12 @@ export const builder = new SchemaBuilder<{
     BigInt: { Input: bigint; Output: bigint };
   };
 }>({
-  // Order as verified in STACK.md: errors before relay and simple-objects.
-  plugins: [ErrorsPlugin, RelayPlugin, SimpleObjectsPlugin],
+  // Order as verified in STACK.md: errors before relay and simple-objects. Complexity only records each field's cost
+  // (its `complexity` option) in the schema: the cost plugin of ./cost.ts checks operations before they run.
+  plugins: [ErrorsPlugin, RelayPlugin, SimpleObjectsPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
+  // A field costs 1 unless it says otherwise. Every list field declares its own bound (test/api/cost.test.ts checks).
+  complexity: { defaultComplexity: 1, disabled: true },
   errors: { defaultTypes: [] },
   relay: {
     clientMutationId: 'omit',
@@ -28,7 +32,12 @@ export const builder = new SchemaBuilder<{
     // `node` is this API's own query (the node's status), so Relay's global `node`/`nodes` fields are left out.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
-    edgesFieldOptions: { nullable: false, description: 'The items of this page, each with its cursor.' },
+    edgesFieldOptions: {
+      nullable: false,
+      description: 'The items of this page, each with its cursor.',
+      // The connection field multiplies its whole selection by the page size (see Chain.blocks): edges count once.
+      complexity: { field: 1, multiplier: 1 },
+    },
     nodeFieldOptions: { nullable: false, description: 'The item.' },
     cursorFieldOptions: { description: 'Opaque position of this item; pass it as `after` or `before`.' },
     pageInfoFieldOptions: { description: 'Where this page sits, for fetching the next or previous one.' },

@@ -13,6 +13,11 @@ export interface ApiLimits {
   readonly maxAliases: number;
   /** Most lexical tokens in one document. */
   readonly maxTokens: number;
+  /**
+   * Largest estimated cost of one operation (the cost model: ./cost.ts): a costlier one is refused with
+   * QUERY_TOO_COMPLEX before anything runs.
+   */
+  readonly maxCost: number;
   /** Largest request body in bytes (a maximal block as JSON is about 0.5 MB). */
   readonly maxBodyBytes: number;
   /** Longest a query or mutation may run before it is answered with REQUEST_TIMEOUT, in ms. */
@@ -41,8 +46,11 @@ export const FIXED_API_LIMITS = {
   defaultEncodedBlocks: 500,
   /** Largest `first` of chain.encodedBlocks. */
   maxEncodedBlocksPage: 1_000,
-  /** Most base64 characters one chain.encodedBlocks page carries (it always carries at least one block). */
-  maxEncodedPageChars: 8 * 1024 * 1024,
+  /**
+   * Most base64 characters one chain.encodedBlocks page carries (it always carries at least one block): about 20 full
+   * blocks, so a sync page fits the default cost limit with its answer under 8 MB (test/api/costMeasurement.test.ts).
+   */
+  maxEncodedPageChars: 4_000_000,
   /** Most hashes in a commonAncestor locator (the consensus-side constant). */
   maxLocatorLength: MAX_LOCATOR_LENGTH,
   /** Most confirmations transactionStatus waits for. */
@@ -56,6 +64,12 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   maxDepth: 12,
   maxAliases: 20,
   maxTokens: 4_000,
+  /**
+   * The measured default (test/api/costMeasurement.test.ts): the costliest operations it allows answer in under 1 s
+   * and 5 MB here, and every document of the client, the peer protocol, the dashboard and GraphiQL fits (the largest,
+   * a page of 100 block headers, costs 42,119; a peer's sync page 32,252; a pushed full block 30,404).
+   */
+  maxCost: 50_000,
   maxBodyBytes: 2 * 1024 * 1024,
   requestTimeoutMs: 30_000,
   maxSubscriptionsPerClient: 20,
@@ -64,7 +78,10 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   minHeightWaitMs: 2_000,
 };
 
-/** The yoga plugins that enforce `limits`: graphql-armor for document shape, a body-size check for bytes. */
+/**
+ * The yoga plugins that enforce `limits`: graphql-armor for document shape, a body-size check for bytes, a timer.
+ * The cost limit (maxCost) is ./cost.ts's plugin, which yoga.ts places after the freshness plugin.
+ */
 export function limitPlugins(limits: ApiLimits, options: { readonly introspection?: boolean } = {}): Plugin[] {
   const introspection = options.introspection ?? true;
   return [
@@ -75,7 +92,7 @@ export function limitPlugins(limits: ApiLimits, options: { readonly introspectio
       maxDepth: { n: limits.maxDepth, onReject: [coded('MAX_DEPTH_EXCEEDED', 'maxDepth')] },
       maxAliases: { n: limits.maxAliases, onReject: [coded('MAX_ALIASES_EXCEEDED', 'maxAliases')] },
       maxTokens: { n: limits.maxTokens, onReject: [coded('MAX_TOKENS_EXCEEDED', 'maxTokens')] },
-      // Cost analysis adds little over depth, alias and token caps for this schema; pages are capped in resolvers.
+      // armor's cost limit weighs a document's shape and never multiplies by a list's page argument: ./cost.ts does.
       costLimit: { enabled: false },
     }) as Plugin,
     bodySizeLimit(limits.maxBodyBytes),

@@ -2,6 +2,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { GRAPHIQL_HEADERS, renderGraphiQLPage, renderTrustedDocumentsOnlyPage } from '../dashboard/graphiql.js';
 import type { Node } from '../node/node.js';
 import { type ApiContext, bearerToken, type InitialContext, tokenMatches } from './context.js';
+import { costLimit } from './cost.js';
 import { freshness } from './freshness.js';
 import { type ApiLimits, DEFAULT_API_LIMITS, limitPlugins } from './limits.js';
 import { requestHygiene } from './requestHygiene.js';
@@ -65,6 +66,9 @@ export function createYogaApp(
         : [trustedDocumentsOnly(options.trustedDocuments, limits.maxTokens)]),
       ...limitPlugins(limits, { introspection: options.introspection ?? true }),
       freshness(node, limits.minHeightWaitMs),
+      // After freshness, so a cost refusal is stamped with extensions.chain over graphql-ws too (HTTP answers are
+      // stamped either way); an x-min-height wait therefore comes first. Nothing resolves before the estimate.
+      costLimit(limits.maxCost),
     ],
     // No CORS by default: browsers then refuse cross-origin reads and JSON posts (their preflight fails), so a web
     // page cannot drive a local node. `corsOrigins` opens it to named origins, without credentials.
@@ -108,7 +112,8 @@ function graphiqlPageHeaders(): Plugin {
   };
 }
 
-const DEFAULT_QUERY = `# The tutorial, as GraphQL. Run one operation at a time (▶ lets you pick).
+/** GraphiQL's starting operations (test/api/documentCosts.test.ts keeps them within the default cost limit). */
+export const DEFAULT_QUERY = `# The tutorial, as GraphQL. Run one operation at a time (▶ lets you pick).
 
 query Node {
   node { address height genesisHash difficulty mining peerCount pendingTransactionCount }

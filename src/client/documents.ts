@@ -208,6 +208,7 @@ export const ClientLimitsDocument = graphql(`
       adminTokenRequired
       maxAliases
       maxBodyBytes
+      maxCost
       maxDepth
       maxEncodedBlocksPage
       maxLocatorLength

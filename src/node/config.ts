@@ -42,6 +42,7 @@ export interface NodeConfig {
     readonly maxDepth?: number;
     readonly maxAliases?: number;
     readonly maxTokens?: number;
+    readonly maxCost?: number;
     readonly maxSubscriptionsPerClient?: number;
     readonly minHeightWaitMs?: number;
   };
@@ -74,7 +75,7 @@ export const USAGE = `Usage: npm start -- [flags]
   --trusted-documents  run only the operations of the node's manifests (the typed client and CLI, the peers, the
                        dashboard), sent whole or by id; others get PERSISTED_QUERY_ONLY, and GraphiQL is off
   --request-timeout <ms>, --max-body-bytes <n>, --max-depth <n>, --max-aliases <n>, --max-tokens <n>,
-  --max-subscriptions <n>, --min-height-wait <ms>   API limits (see the limits query)
+  --max-cost <n>, --max-subscriptions <n>, --min-height-wait <ms>   API limits (see the limits query)
   --help               show this text`;
 
 /** The command line as node:util reads it. @throws {ConfigError} for an unknown flag or a missing value. */
@@ -108,6 +109,7 @@ function parseFlags(argv: readonly string[]) {
         'max-depth': { type: 'string' },
         'max-aliases': { type: 'string' },
         'max-tokens': { type: 'string' },
+        'max-cost': { type: 'string' },
         'max-subscriptions': { type: 'string' },
         'min-height-wait': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -158,6 +160,7 @@ export function parseConfig(
     maxDepth: optional('--max-depth', values['max-depth'], 4, 100),
     maxAliases: optional('--max-aliases', values['max-aliases'], 1, 1_000),
     maxTokens: optional('--max-tokens', values['max-tokens'], 100, 1_000_000),
+    maxCost: optional('--max-cost', values['max-cost'], 100, 1_000_000_000),
     maxSubscriptionsPerClient: optional('--max-subscriptions', values['max-subscriptions'], 1, 10_000),
     minHeightWaitMs: optional('--min-height-wait', values['min-height-wait'], 0, 60_000),
   };

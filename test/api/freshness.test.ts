@@ -1,6 +1,7 @@
 import { createClient } from 'graphql-ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { BLOCK_READ } from '../../src/api/cost.js';
 import { type RunningServer, startServer } from '../../src/api/server.js';
 import { createYogaApp } from '../../src/api/yoga.js';
 import { createTestNode } from '../helpers/testNode.js';
@@ -37,7 +38,7 @@ describe('extensions.chain', () => {
     const genesis = node.chain.tip.hash;
     expect(await (await post(HEIGHT)).json()).toEqual({
       data: { node: { height: 1 } },
-      extensions: { chain: { height: 1, tipHash: genesis } },
+      extensions: { chain: { height: 1, tipHash: genesis }, cost: { estimated: 2, limit: 50_000 } },
     });
     const mined = await (await post('mutation { mine { __typename } }')).json();
     expect(mined.extensions.chain).toEqual({ height: 2, tipHash: node.chain.tip.hash });
@@ -45,6 +46,7 @@ describe('extensions.chain', () => {
     const refused = await (await post('{ nope }')).json();
     expect(refused.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(refused.extensions.chain).toEqual({ height: 2, tipHash: node.chain.tip.hash });
+    expect(refused.extensions.cost).toEqual({ estimated: null, limit: 50_000 });
   });
 });
 
@@ -115,7 +117,10 @@ describe('x-min-height', () => {
       .map((line) => JSON.parse(line.slice(6)));
     expect(events[0]).toEqual({
       data: { newBlock: { index: 1 } },
-      extensions: { chain: { height: 2, tipHash: node.chain.tip.hash } },
+      extensions: {
+        chain: { height: 2, tipHash: node.chain.tip.hash },
+        cost: { estimated: 2 + BLOCK_READ, limit: 50_000 },
+      },
     });
   });
 
@@ -141,7 +146,10 @@ describe('x-min-height', () => {
     await testNode.node.mine();
     expect((await pending).value).toEqual({
       data: { node: { height: 2 } },
-      extensions: { chain: { height: 2, tipHash: testNode.node.chain.tip.hash } },
+      extensions: {
+        chain: { height: 2, tipHash: testNode.node.chain.tip.hash },
+        cost: { estimated: 2, limit: 50_000 },
+      },
     });
     await viaParams.dispose();
     const plain = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });

@@ -98,12 +98,13 @@ describe('limits', () => {
     nodes.push(testNode);
     const { data } = await gql(
       testNode.yoga,
-      '{ limits { maxDepth maxAliases maxTokens maxBodyBytes requestTimeoutMs maxSubscriptionsPerClient subscriptionBacklog maxPageSize maxEncodedBlocksPage maxLocatorLength adminTokenRequired trustedDocumentsOnly } }',
+      '{ limits { maxDepth maxAliases maxTokens maxCost maxBodyBytes requestTimeoutMs maxSubscriptionsPerClient subscriptionBacklog maxPageSize maxEncodedBlocksPage maxLocatorLength adminTokenRequired trustedDocumentsOnly } }',
     );
     expect(data.limits).toEqual({
       maxDepth: 12,
       maxAliases: 20,
       maxTokens: 4000,
+      maxCost: 50_000,
       maxBodyBytes: 2 * 1024 * 1024,
       requestTimeoutMs: 30_000,
       maxSubscriptionsPerClient: 20,

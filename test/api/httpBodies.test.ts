@@ -23,6 +23,8 @@ beforeAll(async () => {
 });
 /** The chain extension every answer carries once the node has mined its one block. */
 const CHAIN_AT_2 = () => ({ height: 2, tipHash: testNode.node.chain.tip.hash });
+/** extensions.cost of `{ node { height } }`: two fields. */
+const COST_OF_HEIGHT = { estimated: 2, limit: 50_000 };
 
 afterAll(async () => {
   await server.close();
@@ -61,7 +63,7 @@ describe('request bodies at the HTTP layer', () => {
   it('executes a body sent in several chunks', async () => {
     const { status, body } = await sendChunked(['{"query":', '"{ node { ', 'height } }"}']);
     expect(status).toBe(200);
-    expect(body).toEqual({ data: { node: { height: 2 } }, extensions: { chain: CHAIN_AT_2() } });
+    expect(body).toEqual({ data: { node: { height: 2 } }, extensions: { chain: CHAIN_AT_2(), cost: COST_OF_HEIGHT } });
   });
 
   it('answers an empty chunked body with 400 BAD_REQUEST instead of waiting for bytes that never come', async () => {
@@ -135,6 +137,9 @@ describe('request bodies at the HTTP layer', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ node { height } }' }),
     });
-    expect(await response.json()).toEqual({ data: { node: { height: 2 } }, extensions: { chain: CHAIN_AT_2() } });
+    expect(await response.json()).toEqual({
+      data: { node: { height: 2 } },
+      extensions: { chain: CHAIN_AT_2(), cost: COST_OF_HEIGHT },
+    });
   });
 });

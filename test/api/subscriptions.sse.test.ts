@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BLOCK_READ } from '../../src/api/cost.js';
 import { createTestNode } from '../helpers/testNode.js';
 import { gqlData, mineBlocks, mineViaApi, SseReader, subscribeSse, type TestNode, waitUntil } from './apiTestKit.js';
 
@@ -48,7 +49,8 @@ describe('newBlock over server-sent events', () => {
     const event = await reader.next();
     expect(event).toEqual({
       data: { newBlock: { index: 2, hash: mined.hash, previousHash: mined.previousHash, transactionCount: 1 } },
-      extensions: { chain: { height: 2, tipHash: mined.hash } },
+      // The event's cost: newBlock (1, and a block read to replay) and its four fields.
+      extensions: { chain: { height: 2, tipHash: mined.hash }, cost: { estimated: 5 + BLOCK_READ, limit: 50_000 } },
     });
   });
 

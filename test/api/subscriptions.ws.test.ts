@@ -68,7 +68,10 @@ describe('the real server', () => {
     });
     expect(await response.json()).toEqual({
       data: { node: { height: 1 } },
-      extensions: { chain: { height: 1, tipHash: testNode.node.chain.tip.hash } },
+      extensions: {
+        chain: { height: 1, tipHash: testNode.node.chain.tip.hash },
+        cost: { estimated: 2, limit: 50_000 },
+      },
     });
   });
 
@@ -77,7 +80,10 @@ describe('the real server', () => {
     const result = await query.next();
     expect(result.value).toEqual({
       data: { node: { height: 1, address: testNode.node.wallet.address } },
-      extensions: { chain: { height: 1, tipHash: testNode.node.chain.tip.hash } },
+      extensions: {
+        chain: { height: 1, tipHash: testNode.node.chain.tip.hash },
+        cost: { estimated: 3, limit: 50_000 },
+      },
     });
     await query.return?.();
   });

@@ -144,6 +144,7 @@ describe('queries of the typed client', () => {
       trustedDocumentsOnly: false,
       maxPageSize: 100,
       maxDepth: 12,
+      maxCost: 50_000,
       maxBodyBytes: 2 * 1024 * 1024,
     });
   });

@@ -64,8 +64,8 @@ export interface ConformanceCase {
   readonly observed?: string;
   /**
    * Why the request is refused at the HTTP layer, before it is read as GraphQL (unsupported media type, a body over
-   * the limit, unreadable GET parameters): such an answer carries no `extensions.chain`. Every other GraphQL answer
-   * must carry it.
+   * the limit, unreadable GET parameters): such an answer carries no `extensions.chain` or `extensions.cost`. Every
+   * other GraphQL answer must carry both.
    */
   readonly refusedBeforeGraphQL?: string;
   /** Why the case needs the real HTTP server (e.g. its Host check): it is run over HTTP only, not in process. */
@@ -555,11 +555,15 @@ async function readEvents(response: Response, count: number, timeoutMs: number):
 // ---------------------------------------------------------------------------------------------------------------
 // Checks
 
+/** The extensions every GraphQL answer carries, which exact `responses` are compared without. */
+const STAMPED_EXTENSIONS = ['chain', 'cost'] as const;
+
 /**
  * Checks that every GraphQL result in a body (a result, a batch, the events of a stream) carries
- * `extensions.chain { height tipHash }`, and returns the body without it (an `extensions` left empty goes too).
+ * `extensions.chain { height tipHash }` and `extensions.cost { estimated limit }` (estimated null when the answer came
+ * before an estimate), and returns the body without them (an `extensions` left empty goes too).
  */
-export function takeChainExtensions(body: unknown, path: string): { body: unknown; problems: string[] } {
+export function takeStampedExtensions(body: unknown, path: string): { body: unknown; problems: string[] } {
   const problems: string[] = [];
   const strip = (value: unknown, at: string): unknown => {
     if (Array.isArray(value)) return value.map((item, i) => strip(item, `${at}[${i}]`));
@@ -577,7 +581,17 @@ export function takeChainExtensions(body: unknown, path: string): { body: unknow
     ) {
       problems.push(`${at}.extensions.chain: expected { height, tipHash }, got ${JSON.stringify(chain)}`);
     }
-    const { chain: _chain, ...rest } = extensions;
+    const cost = extensions['cost'] as { estimated?: unknown; limit?: unknown } | undefined;
+    if (
+      !(cost?.estimated === null || (Number.isInteger(cost?.estimated) && (cost?.estimated as number) > 0)) ||
+      !Number.isInteger(cost?.limit) ||
+      Object.keys(cost ?? {}).length !== 2
+    ) {
+      problems.push(`${at}.extensions.cost: expected { estimated, limit }, got ${JSON.stringify(cost)}`);
+    }
+    const rest = Object.fromEntries(
+      Object.entries(extensions).filter(([key]) => !(STAMPED_EXTENSIONS as readonly string[]).includes(key)),
+    );
     const { extensions: _extensions, ...others } = record;
     return Object.keys(rest).length === 0 ? others : { ...others, extensions: rest };
   };
@@ -603,11 +617,12 @@ export function check(testCase: ConformanceCase, exchange: Exchange): string[] {
         `header ${name}: expected ${isRegex ? `/${String(expected)}/` : JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
       );
   }
-  // Every GraphQL response carries extensions.chain (the node's height and tip); exact bodies are compared without it.
-  const { body: withoutChain, problems } = takeChainExtensions(exchange.body, '$');
+  // Every GraphQL response carries extensions.chain (the node's height and tip) and extensions.cost (the estimate and
+  // the limit); exact bodies are compared without them.
+  const { body: withoutStamps, problems } = takeStampedExtensions(exchange.body, '$');
   if (testCase.refusedBeforeGraphQL === undefined) failures.push(...problems);
   if (testCase.responses !== undefined) {
-    const diffs = testCase.responses.map((candidate) => jsonDiff(candidate, withoutChain, '$'));
+    const diffs = testCase.responses.map((candidate) => jsonDiff(candidate, withoutStamps, '$'));
     if (diffs.every((d) => d.length > 0)) {
       diffs.forEach((d, i) => {
         failures.push(
@@ -622,8 +637,9 @@ export function check(testCase: ConformanceCase, exchange: Exchange): string[] {
   for (const [key, expected] of Object.entries(testCase.match ?? {})) {
     const op = /[~#?]$/.test(key) ? key.slice(-1) : '=';
     const path = op === '=' ? key : key.slice(0, -1);
-    // Paths into extensions.chain read the whole body; every other path reads it without extensions.chain.
-    const found = getPath(path.includes('extensions.chain') ? exchange.body : withoutChain, path);
+    // Paths into extensions.chain or extensions.cost read the whole body; every other path reads it without them.
+    const stamped = STAMPED_EXTENSIONS.some((name) => path.includes(`extensions.${name}`));
+    const found = getPath(stamped ? exchange.body : withoutStamps, path);
     const actual = found.present ? found.value : undefined;
     const shown = found.present ? JSON.stringify(actual) : '(absent)';
     switch (op) {

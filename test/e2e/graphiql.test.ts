@@ -158,9 +158,9 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
         else await page.waitForTimeout(50);
       }
     }
-    // The payload carries the state it was sent from (extensions.chain), as every answer does.
+    // The payload carries the state it was sent from (extensions.chain) and its cost, as every answer does.
     expect(shown).toMatch(
-      /^\{"data":\{"newBlock":\{"index":\d+,"hash":"[0-9a-f]{64}"\}\},"extensions":\{"chain":\{"height":\d+,"tipHash":"[0-9a-f]{64}"\}\}\}$/,
+      /^\{"data":\{"newBlock":\{"index":\d+,"hash":"[0-9a-f]{64}"\}\},"extensions":\{"chain":\{"height":\d+,"tipHash":"[0-9a-f]{64}"\},"cost":\{"estimated":\d+,"limit":50000\}\}\}$/,
     );
     expect(webSockets).toContain(`${origin.replace('http', 'ws')}/graphql`);
   });
@@ -173,7 +173,7 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
     await expect
       .poll(() => resultText(page))
       .toMatch(
-        /^\{"data":\{"node":\{"height":(\d+)\}\},"extensions":\{"chain":\{"height":\1,"tipHash":"[0-9a-f]{64}"\}\}\}$/,
+        /^\{"data":\{"node":\{"height":(\d+)\}\},"extensions":\{"chain":\{"height":\1,"tipHash":"[0-9a-f]{64}"\},"cost":\{"estimated":2,"limit":50000\}\}\}$/,
       );
   });
 

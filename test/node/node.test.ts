@@ -218,6 +218,8 @@ describe('command line', () => {
         '5000',
         '--max-depth',
         '8',
+        '--max-cost',
+        '200000',
         '--cors-origin',
         'http://localhost:5173',
         '--trusted-documents',
@@ -240,7 +242,7 @@ describe('command line', () => {
       graphiql: false,
       introspection: false,
       trustedDocuments: true,
-      limits: { requestTimeoutMs: 5000, maxDepth: 8 },
+      limits: { requestTimeoutMs: 5000, maxDepth: 8, maxCost: 200_000 },
     });
   });
 
@@ -281,6 +283,7 @@ describe('command line', () => {
     [['--allowed-hosts', ' , '], /--allowed-hosts must name at least one host/],
     [['--introspection', 'maybe'], /--introspection must be on or off, got "maybe"/],
     [['--graphiql', '--no-graphiql'], /--graphiql and --no-graphiql contradict each other/],
+    [['--max-cost', '10'], /--max-cost must be an integer from 100 to 1000000000/],
   ])('refuses %j naming the flag and the rule', (argv, message) => {
     expect(() => parseConfig(argv as string[])).toThrow(ConfigError);
     expect(() => parseConfig(argv as string[])).toThrow(message);

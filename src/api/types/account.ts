@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { BLOCK_READ, listCost, pageItems } from '../cost.js';
 import { InvalidInputError } from '../errors.js';
 import { badQueryInput } from '../inputErrors.js';
 import { FIXED_API_LIMITS } from '../limits.js';
@@ -48,6 +49,8 @@ AccountRef.implement({
         'Best-chain transactions sent or received, newest first: the `first` before history position `before` ' +
         '(default: the newest). For the next page pass `before: <transactionCount - already fetched>`. ' +
         'Index lookups, however long the history.',
+      // Each transaction is read with its block.
+      complexity: (args) => listCost(pageItems(args.first, DEFAULT_FIRST, MAX_FIRST), BLOCK_READ),
       args: {
         first: t.arg.int({
           defaultValue: DEFAULT_FIRST,

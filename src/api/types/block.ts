@@ -4,6 +4,7 @@ import { parseHex, withGuard } from '../../guards/guards.js';
 import type { NodeEvents } from '../../node/nodeEvents.js';
 import { newBlockStream } from '../blockStream.js';
 import { builder } from '../builder.js';
+import { BLOCK_READ, listCost, REORGANIZATION_BLOCKS, SIGNATURE_CHECK } from '../cost.js';
 import { BlockRejectedError, InvalidInputError } from '../errors.js';
 import { subscribeToNodeEvent } from '../eventStream.js';
 import { badQueryInput } from '../inputErrors.js';
@@ -49,6 +50,7 @@ BlockRef.implement({
     transactions: t.field({
       type: [TransactionRef],
       description: 'Transactions in block order; the first is the reward from sender "0".',
+      complexity: (_args, context) => listCost(context.node.chain.params.maxTransactionsPerBlock),
       resolve: (b) =>
         b.block.transactions.map((transaction, position) => ({
           id: b.transactionIds[position]!,
@@ -80,6 +82,7 @@ BlockRef.implement({
       type: BlockRef,
       nullable: true,
       description: 'The parent block; null for genesis.',
+      complexity: 1 + BLOCK_READ,
       resolve: (b, _args, context) => context.node.chain.getBlock(b.block.header.previousHash) ?? null,
     }),
   }),
@@ -90,6 +93,7 @@ builder.queryField('block', (t) =>
     type: BlockRef,
     nullable: true,
     description: 'One block by best-chain `index` or by `hash` (any branch): give exactly one. Null when not found.',
+    complexity: 1 + BLOCK_READ,
     args: {
       index: t.arg.int({ description: 'Best-chain height, from 1.' }),
       hash: t.arg.string({ description: 'Block hash, 64 hex characters.' }),
@@ -199,6 +203,11 @@ builder.mutationField('submitBlock', (t) =>
   t.field({
     type: SubmitBlockSuccess,
     description: 'How peers push blocks. The block is validated in full; a refusal names the consensus rule.',
+    // Storing the block, and a signature check per transaction (the resolver refuses more than the maximum first).
+    complexity: (args, context) =>
+      1 +
+      BLOCK_READ +
+      Math.min(args.block.transactions.length, context.node.chain.params.maxTransactionsPerBlock) * SIGNATURE_CHECK,
     args: {
       block: t.arg({ type: BlockInput, required: true, description: 'The complete block.' }),
       hash: t.arg.string({ description: 'The hash the sender claims; must match the header when given.' }),
@@ -254,6 +263,8 @@ builder.subscriptionField('newBlock', (t) =>
     description:
       'Each block that joins the best chain (mined here or adopted from a peer). With `afterIndex`, first replays ' +
       'the best-chain blocks after that index, so a client that reconnects misses nothing.',
+    // Per event: a replayed block is read from storage.
+    complexity: 1 + BLOCK_READ,
     args: { afterIndex: t.arg.int({ description: 'Replay best-chain blocks with a greater index first.' }) },
     subscribe: (_root, args, ctx) =>
       ctx.subscriptions.open(ctx.clientId, () =>
@@ -273,11 +284,13 @@ ChainReorganization.implement({
     disconnected: t.field({
       type: [BlockRef],
       description: 'Blocks that left the best chain, old tip first; their transactions went back to the mempool.',
+      complexity: listCost(REORGANIZATION_BLOCKS),
       resolve: (r) => r.disconnected,
     }),
     connected: t.field({
       type: [BlockRef],
       description: 'Blocks that joined, lowest first.',
+      complexity: listCost(REORGANIZATION_BLOCKS),
       resolve: (r) => r.connected,
     }),
   }),

@@ -1,6 +1,7 @@
 import type { StoredBlock } from '../../chain/db/model.js';
-import { encodeBlock } from '../../chain/encoding.js';
+import { encodeBlock, encodedBlockSize } from '../../chain/encoding.js';
 import { builder } from '../builder.js';
+import { BLOCK_READ, ENCODED_CHARS_PER_UNIT, listCost, pageItems } from '../cost.js';
 import { badQueryInput } from '../inputErrors.js';
 import { FIXED_API_LIMITS } from '../limits.js';
 import { BlockRef, ChainRef } from '../refs.js';
@@ -51,6 +52,21 @@ export function selectBlockPage(height: number, args: PageArgs): { from: number;
   return { from, to };
 }
 
+/** Blocks a chain.blocks page holds at most: `first` or `last` (the smaller when both), else the default. */
+function blockPageItems(args: PageArgs): number {
+  const sizes = [args.first, args.last].filter((size): size is number => size !== null && size !== undefined);
+  return pageItems(sizes.length === 0 ? null : Math.min(...sizes), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+}
+
+/**
+ * Most base64 characters a chain.encodedBlocks page of `first` blocks carries: `first` of the largest blocks, and
+ * never more than the page cap, unless its one block alone is larger.
+ */
+function encodedPageChars(first: number, maxTransactionsPerBlock: number): number {
+  const largestBlock = 4 * Math.ceil(encodedBlockSize(maxTransactionsPerBlock) / 3);
+  return Math.min(first * largestBlock, Math.max(MAX_ENCODED_PAGE_CHARS, largestBlock));
+}
+
 ChainRef.implement({
   description: "The node's best chain: the valid chain with the most cumulative work it knows.",
   fields: (t) => ({
@@ -75,6 +91,12 @@ ChainRef.implement({
         `the compact form peers sync with. At most \`first\` (≤ ${MAX_ENCODED_BLOCKS}) blocks, and fewer when the ` +
         `page would pass ${MAX_ENCODED_PAGE_CHARS} characters (at least one block is always sent); ` +
         'continue after the last.',
+      // Priced by the characters the page can carry: each block's read, encoding and bytes grow with its size.
+      complexity: (args, context) => {
+        const first = pageItems(args.first, DEFAULT_ENCODED_BLOCKS, MAX_ENCODED_BLOCKS);
+        const chars = encodedPageChars(first, context.node.chain.params.maxTransactionsPerBlock);
+        return 1 + first + Math.ceil(chars / ENCODED_CHARS_PER_UNIT);
+      },
       args: {
         afterIndex: t.arg.int({
           required: true,
@@ -108,6 +130,8 @@ ChainRef.implement({
         `Best-chain blocks, oldest first, as a Relay connection. Page with first/after or last/before ` +
         `(default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}: larger pages are an error). ` +
         'A cursor is the block index.',
+      // Each block of the page is read from storage; the selection (edges and pageInfo) counts once per block.
+      complexity: (args) => listCost(blockPageItems(args), BLOCK_READ),
       resolve: (_c, args, ctx) => {
         const height = ctx.node.chain.height;
         const { from, to } = selectBlockPage(height, args);
@@ -137,6 +161,8 @@ builder.queryField('commonAncestor', (t) =>
       "The newest block of a block locator that is on this node's best chain: how a syncing peer finds the block " +
       'both chains share in one request. A locator lists best-chain hashes newest first (the 10 newest, then gaps ' +
       'that double, then genesis; docs/PROTOCOL.md). Null when none is on the best chain.',
+    // Each hash of the locator may be read from storage before one is found on the best chain.
+    complexity: (args) => 1 + Math.min(args.locator.length, MAX_LOCATOR_LENGTH) * BLOCK_READ,
     args: {
       locator: t.arg.stringList({
         required: true,

@@ -12,6 +12,13 @@ LimitsRef.implement({
     }),
     maxAliases: t.int({ description: 'Most aliases in one operation.', resolve: (ctx) => ctx.limits.maxAliases }),
     maxTokens: t.int({ description: 'Most lexical tokens in one document.', resolve: (ctx) => ctx.limits.maxTokens }),
+    maxCost: t.int({
+      description:
+        'Largest estimated cost of one operation: a costlier one is refused with QUERY_TOO_COMPLEX before anything ' +
+        'runs. A field costs 1, and a list multiplies the cost of its selection by the most items it can return ' +
+        '(its first/last, or its maximum). Every answer carries its estimate as extensions.cost { estimated limit }.',
+      resolve: (ctx) => ctx.limits.maxCost,
+    }),
     maxBodyBytes: t.int({
       description: 'Largest request body; larger ones get HTTP 413.',
       resolve: (ctx) => ctx.limits.maxBodyBytes,

@@ -1,8 +1,9 @@
 import { PeerUrlError } from '../../node/node.js';
-import type { PeerRecord } from '../../peer/peerSet.js';
+import { MAX_PEERS, type PeerRecord } from '../../peer/peerSet.js';
 import type { SyncOutcome } from '../../peer/syncFromPeer.js';
 import { builder } from '../builder.js';
 import { requireAdmin } from '../context.js';
+import { listCost } from '../cost.js';
 import { InvalidInputError } from '../errors.js';
 import { subscribeToNodeEvent } from '../eventStream.js';
 import { ChainRef, PeerRef, PeerSyncOutcomeRef } from '../refs.js';
@@ -112,6 +113,7 @@ Resolution.implement({
     peers: t.field({
       type: [PeerSyncOutcomeRef],
       description: 'What happened with each peer.',
+      complexity: listCost(MAX_PEERS),
       resolve: (r) => r.outcomes,
     }),
   }),
@@ -126,9 +128,15 @@ RegisterNodesSuccess.implement({
     added: t.field({
       type: [PeerRef],
       description: 'Peers that were new, with how they answered.',
+      complexity: listCost(MAX_PEERS),
       resolve: (r) => r.added,
     }),
-    peers: t.field({ type: [PeerRef], description: 'Every registered peer.', resolve: (r) => r.peers }),
+    peers: t.field({
+      type: [PeerRef],
+      description: 'Every registered peer.',
+      complexity: listCost(MAX_PEERS),
+      resolve: (r) => r.peers,
+    }),
   }),
 });
 
@@ -140,9 +148,15 @@ RemoveNodesSuccess.implement({
   fields: (t) => ({
     removed: t.stringList({
       description: 'Normalized URLs that were registered and are now forgotten.',
+      complexity: listCost(MAX_PEERS),
       resolve: (r) => [...r.removed],
     }),
-    peers: t.field({ type: [PeerRef], description: 'The peers that remain.', resolve: (r) => r.peers }),
+    peers: t.field({
+      type: [PeerRef],
+      description: 'The peers that remain.',
+      complexity: listCost(MAX_PEERS),
+      resolve: (r) => r.peers,
+    }),
   }),
 });
 
@@ -150,6 +164,7 @@ builder.queryField('peers', (t) =>
   t.field({
     type: [PeerRef],
     description: 'Registered peers and their status.',
+    complexity: listCost(MAX_PEERS),
     resolve: (_root, _args, ctx) => ctx.node.peers.list(),
   }),
 );

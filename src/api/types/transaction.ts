@@ -3,6 +3,7 @@ import { parseAddress, parseHex, withGuard } from '../../guards/guards.js';
 import type { TransactionSubmission } from '../../node/node.js';
 import { builder } from '../builder.js';
 import { type ApiContext, requireAdmin } from '../context.js';
+import { BLOCK_READ, listCost, pageItems, SIGNATURE_CHECK } from '../cost.js';
 import { InvalidInputError, TransactionRejectedError } from '../errors.js';
 import { badQueryInput } from '../inputErrors.js';
 import { FIXED_API_LIMITS } from '../limits.js';
@@ -193,6 +194,7 @@ builder.queryFields((t) => ({
     description:
       'What submitTransaction would answer for this signed transfer (every refusal code, and the block it would ' +
       'join), with nothing queued, relayed or written.',
+    complexity: 1 + SIGNATURE_CHECK,
     args: { input: t.arg({ type: TransactionInput, required: true, description: 'The signed transfer to try.' }) },
     errors: {
       types: [InvalidInputError, TransactionRejectedError],
@@ -213,12 +215,15 @@ builder.queryFields((t) => ({
     type: TransactionRef,
     nullable: true,
     description: 'A transaction by id, confirmed or pending; null when unknown.',
+    // A confirmed transaction is read with its block.
+    complexity: 1 + BLOCK_READ,
     args: { id: t.arg.id({ required: true, description: 'Transaction id (64 hex characters).' }) },
     resolve: (_root, args, context) => findTransaction(context, String(args.id).trim().toLowerCase()),
   }),
   pendingTransactions: t.field({
     type: [TransactionRef],
     description: 'The mempool in the order blocks will take it (oldest first), at most `first` entries.',
+    complexity: (args) => listCost(pageItems(args.first, DEFAULT_PENDING, MAX_PENDING)),
     args: {
       first: t.arg.int({
         defaultValue: DEFAULT_PENDING,
@@ -239,6 +244,7 @@ builder.mutationFields((t) => ({
   submitTransaction: t.field({
     type: TransactionReceiptRef,
     description: 'Queues a transfer signed by the client. Refusals come back as typed errors; nothing is queued then.',
+    complexity: 1 + SIGNATURE_CHECK,
     args: { input: t.arg({ type: TransactionInput, required: true, description: 'The signed transfer.' }) },
     errors: {
       types: [InvalidInputError, TransactionRejectedError],
@@ -252,6 +258,7 @@ builder.mutationFields((t) => ({
     description:
       "The tutorial's one-step transaction: the node signs a transfer from its own wallet (with its next nonce) " +
       'and queues it.',
+    complexity: 1 + SIGNATURE_CHECK,
     args: {
       recipient: t.arg.string({ required: true, description: "Recipient's address (64 hex characters)." }),
       amount: t.arg({ type: SafeIntScalar, required: true, description: 'Positive integer number of coins.' }),

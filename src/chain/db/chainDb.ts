@@ -30,8 +30,14 @@ import {
   Table,
 } from './records.js';
 
-/** Decoded blocks kept in memory; the chain itself stays in the key-value store. */
+/** Decoded blocks kept in memory by default; the chain itself stays in the key-value store. */
 const BLOCK_CACHE_SIZE = 2_048;
+
+/** Options of a ChainDb. */
+export interface ChainDbOptions {
+  /** Decoded blocks kept in memory (default 2,048). 0 decodes every read: tests measure cold reads with it. */
+  readonly blockCacheSize?: number;
+}
 
 /** The mempool's durable copy: what a restart gives back. */
 export interface PendingStore {
@@ -54,11 +60,13 @@ export class ChainDb {
   /** The pending table, for the mempool. */
   readonly pending: PendingStore;
   readonly #cache = new Map<string, StoredBlock>();
+  readonly #cacheSize: number;
   /** Highest sequence number of a pending entry (the mempool's order). */
   #pendingSequence = 0;
 
-  constructor(kv: KeyValueStore = new MemoryKeyValueStore()) {
+  constructor(kv: KeyValueStore = new MemoryKeyValueStore(), options: ChainDbOptions = {}) {
     this.kv = kv;
+    this.#cacheSize = options.blockCacheSize ?? BLOCK_CACHE_SIZE;
     for (const [, value] of kv.range(Keys.table(Table.pending), prefixEnd(Keys.table(Table.pending)))) {
       this.#pendingSequence = Math.max(this.#pendingSequence, decodePending(value).sequence);
     }
@@ -214,6 +222,6 @@ export class ChainDb {
 
   #remember(stored: StoredBlock): void {
     this.#cache.set(stored.hash, stored);
-    if (this.#cache.size > BLOCK_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
+    if (this.#cache.size > this.#cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
   }
 }
