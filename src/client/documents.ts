@@ -472,15 +472,22 @@ export const ClientPendingTransactionDocument = graphql(`
   }
 `);
 
+/** Whether the node is syncing, and how far behind its best reachable peer it is. */
+export const SyncStatusFieldsFragmentDocument = graphql(`
+  fragment SyncStatusFields on SyncStatus {
+    syncing
+    height
+    bestPeerHeight
+    behind
+    peersAhead
+  }
+`);
+
 /** Whether the node is syncing and how far behind its best peer it is. */
 export const ClientSyncStatusDocument = graphql(`
   query ClientSyncStatus {
     syncStatus {
-      syncing
-      height
-      bestPeerHeight
-      behind
-      peersAhead
+      ...SyncStatusFields
     }
   }
 `);
@@ -489,11 +496,7 @@ export const ClientSyncStatusDocument = graphql(`
 export const ClientSyncStatusChangesDocument = graphql(`
   subscription ClientSyncStatusChanges {
     syncStatus {
-      syncing
-      height
-      bestPeerHeight
-      behind
-      peersAhead
+      ...SyncStatusFields
     }
   }
 `);

@@ -8,9 +8,9 @@ import type {
   ClientNodeQuery,
   ClientResolveMutation,
   ClientStartMiningMutation,
-  ClientSyncStatusQuery,
   ClientTransactionStatusSubscription,
   PeerFieldsFragment,
+  SyncStatusFieldsFragment,
   TransactionFieldsFragment,
 } from './gql/graphql.js';
 
@@ -51,7 +51,7 @@ export type MiningStatus = ClientStartMiningMutation['startMining'];
 /** One report of the block being mined (about once a second). */
 export type MiningProgress = ClientMiningProgressSubscription['miningProgress'];
 /** Whether the node is syncing and how far behind its best reachable peer it is. */
-export type SyncStatus = ClientSyncStatusQuery['syncStatus'];
+export type SyncStatus = SyncStatusFieldsFragment;
 /** Where a transaction is: one event of `subscribeTransactionStatus`. */
 export type TransactionStatusUpdate = ClientTransactionStatusSubscription['transactionStatus'];
 /** A switch of the best chain to another branch. */

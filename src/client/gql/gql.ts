@@ -47,8 +47,9 @@ type Documents = {
     "\n  query ClientSimulateTransaction($input: TransactionInput!) {\n    simulateTransaction(input: $input) {\n      __typename\n      ... on TransactionSimulated {\n        expectedBlockIndex\n        transaction {\n          ...TransactionFields\n        }\n      }\n      ...RefusalFields\n    }\n  }\n": typeof types.ClientSimulateTransactionDocument,
     "\n  subscription ClientTransactionStatus($id: ID!, $confirmations: Int) {\n    transactionStatus(id: $id, confirmations: $confirmations) {\n      id\n      status\n      confirmations\n      blockIndex\n      blockHash\n      reason\n    }\n  }\n": typeof types.ClientTransactionStatusDocument,
     "\n  subscription ClientPendingTransaction($includeCurrent: Boolean) {\n    pendingTransaction(includeCurrent: $includeCurrent) {\n      ...TransactionFields\n    }\n  }\n": typeof types.ClientPendingTransactionDocument,
-    "\n  query ClientSyncStatus {\n    syncStatus {\n      syncing\n      height\n      bestPeerHeight\n      behind\n      peersAhead\n    }\n  }\n": typeof types.ClientSyncStatusDocument,
-    "\n  subscription ClientSyncStatusChanges {\n    syncStatus {\n      syncing\n      height\n      bestPeerHeight\n      behind\n      peersAhead\n    }\n  }\n": typeof types.ClientSyncStatusChangesDocument,
+    "\n  fragment SyncStatusFields on SyncStatus {\n    syncing\n    height\n    bestPeerHeight\n    behind\n    peersAhead\n  }\n": typeof types.SyncStatusFieldsFragmentDoc,
+    "\n  query ClientSyncStatus {\n    syncStatus {\n      ...SyncStatusFields\n    }\n  }\n": typeof types.ClientSyncStatusDocument,
+    "\n  subscription ClientSyncStatusChanges {\n    syncStatus {\n      ...SyncStatusFields\n    }\n  }\n": typeof types.ClientSyncStatusChangesDocument,
 };
 const documents: Documents = {
     "\n  fragment RefusalFields on Error {\n    code\n    message\n    ... on InvalidInputError {\n      field\n    }\n  }\n": types.RefusalFieldsFragmentDoc,
@@ -84,8 +85,9 @@ const documents: Documents = {
     "\n  query ClientSimulateTransaction($input: TransactionInput!) {\n    simulateTransaction(input: $input) {\n      __typename\n      ... on TransactionSimulated {\n        expectedBlockIndex\n        transaction {\n          ...TransactionFields\n        }\n      }\n      ...RefusalFields\n    }\n  }\n": types.ClientSimulateTransactionDocument,
     "\n  subscription ClientTransactionStatus($id: ID!, $confirmations: Int) {\n    transactionStatus(id: $id, confirmations: $confirmations) {\n      id\n      status\n      confirmations\n      blockIndex\n      blockHash\n      reason\n    }\n  }\n": types.ClientTransactionStatusDocument,
     "\n  subscription ClientPendingTransaction($includeCurrent: Boolean) {\n    pendingTransaction(includeCurrent: $includeCurrent) {\n      ...TransactionFields\n    }\n  }\n": types.ClientPendingTransactionDocument,
-    "\n  query ClientSyncStatus {\n    syncStatus {\n      syncing\n      height\n      bestPeerHeight\n      behind\n      peersAhead\n    }\n  }\n": types.ClientSyncStatusDocument,
-    "\n  subscription ClientSyncStatusChanges {\n    syncStatus {\n      syncing\n      height\n      bestPeerHeight\n      behind\n      peersAhead\n    }\n  }\n": types.ClientSyncStatusChangesDocument,
+    "\n  fragment SyncStatusFields on SyncStatus {\n    syncing\n    height\n    bestPeerHeight\n    behind\n    peersAhead\n  }\n": types.SyncStatusFieldsFragmentDoc,
+    "\n  query ClientSyncStatus {\n    syncStatus {\n      ...SyncStatusFields\n    }\n  }\n": types.ClientSyncStatusDocument,
+    "\n  subscription ClientSyncStatusChanges {\n    syncStatus {\n      ...SyncStatusFields\n    }\n  }\n": types.ClientSyncStatusChangesDocument,
 };
 
 /**
@@ -237,11 +239,15 @@ export function graphql(source: "\n  subscription ClientPendingTransaction($incl
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query ClientSyncStatus {\n    syncStatus {\n      syncing\n      height\n      bestPeerHeight\n      behind\n      peersAhead\n    }\n  }\n"): (typeof documents)["\n  query ClientSyncStatus {\n    syncStatus {\n      syncing\n      height\n      bestPeerHeight\n      behind\n      peersAhead\n    }\n  }\n"];
+export function graphql(source: "\n  fragment SyncStatusFields on SyncStatus {\n    syncing\n    height\n    bestPeerHeight\n    behind\n    peersAhead\n  }\n"): (typeof documents)["\n  fragment SyncStatusFields on SyncStatus {\n    syncing\n    height\n    bestPeerHeight\n    behind\n    peersAhead\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription ClientSyncStatusChanges {\n    syncStatus {\n      syncing\n      height\n      bestPeerHeight\n      behind\n      peersAhead\n    }\n  }\n"): (typeof documents)["\n  subscription ClientSyncStatusChanges {\n    syncStatus {\n      syncing\n      height\n      bestPeerHeight\n      behind\n      peersAhead\n    }\n  }\n"];
+export function graphql(source: "\n  query ClientSyncStatus {\n    syncStatus {\n      ...SyncStatusFields\n    }\n  }\n"): (typeof documents)["\n  query ClientSyncStatus {\n    syncStatus {\n      ...SyncStatusFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ClientSyncStatusChanges {\n    syncStatus {\n      ...SyncStatusFields\n    }\n  }\n"): (typeof documents)["\n  subscription ClientSyncStatusChanges {\n    syncStatus {\n      ...SyncStatusFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
