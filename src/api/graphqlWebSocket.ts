@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecutionArgs } from 'graphql';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { ApiContext } from './context.js';
+import type { RateLimitRefusal } from './rateLimit.js';
 import type { TrustedOperations } from './trustedDocuments.js';
 
 interface EnvelopedRoot {
@@ -29,11 +30,14 @@ export interface GraphQLWebSocketServer {
  * with `--trusted-documents`), each operation is admitted or refused as over HTTP before it is parsed: a refusal is
  * the error message of that operation (PERSISTED_QUERY_ONLY), and the socket stays open. An operation named by its id
  * alone sends `query: ""` (graphql-ws needs a string) with `documentId` or `extensions.persistedQuery.sha256Hash`.
+ * With `gate` (the rate limiter), every operation first takes a token of its connection's client: a refused one is
+ * answered with RATE_LIMITED, before anything else reads it, and the socket stays open.
  */
 export function createGraphQLWebSocketServer(
   yoga: YogaServerInstance<Record<string, never>, ApiContext>,
   maxPayloadBytes: number,
   trusted?: TrustedOperations,
+  gate?: (req: IncomingMessage) => RateLimitRefusal | undefined,
 ): GraphQLWebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxPayloadBytes });
   const graphqlWs = useServer(
@@ -41,6 +45,11 @@ export function createGraphQLWebSocketServer(
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (context, _id, given) => {
+        const refusal = gate?.(context.extra.request);
+        if (refusal !== undefined) {
+          const extensions = { code: 'RATE_LIMITED', retryAfterSeconds: refusal.retryAfterSeconds };
+          return [new GraphQLError(refusal.message, { extensions })];
+        }
         let params = given;
         if (trusted !== undefined) {
           const admission = trusted.documents.admit(given, trusted.maxTokens);

@@ -2,6 +2,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { MAX_LOCATOR_LENGTH } from '../chain/locator.js';
+import type { RateLimit } from './rateLimit.js';
 
 // The one table of the API's limits: resolvers, streams and `query { limits }` read them here.
 
@@ -28,6 +29,11 @@ export interface ApiLimits {
   readonly subscriptionBacklog: number;
   /** Longest a request with `x-min-height` waits for the node to reach that height before NODE_BEHIND, in ms. */
   readonly minHeightWaitMs: number;
+  /**
+   * Requests per second (and burst) each client may send, enforced by the HTTP server (server.ts) on requests,
+   * WebSocket upgrades and graphql-ws operations; null: no rate limit.
+   */
+  readonly rateLimit: RateLimit | null;
 }
 
 /** Limits no option changes: the schema's descriptions quote them. */
@@ -76,6 +82,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   /** Within eventBacklogCeiling, so event and block streams end at the same backlog. */
   subscriptionBacklog: FIXED_API_LIMITS.eventBacklogCeiling,
   minHeightWaitMs: 2_000,
+  rateLimit: null,
 };
 
 /**

@@ -9,6 +9,8 @@ export interface NodeMetrics {
   route(req: IncomingMessage, res: ServerResponse): boolean;
   /** Times one request to the GraphQL endpoint, observed when its response finishes. */
   timeRequest(req: IncomingMessage, res: ServerResponse): void;
+  /** Counts a request or WebSocket operation refused by the rate limiter. */
+  countRateLimited(): void;
   /** Stops listening to the node's events. */
   close(): void;
 }
@@ -31,6 +33,7 @@ export function createNodeMetrics(node: Node, options: { path?: string } = {}): 
     blocksConnected: 0,
     reorganizations: 0,
     transactionsAccepted: 0,
+    rateLimited: 0,
     latencies: [],
   };
   // Until prom-client is loaded, events are counted in `sinceStart`; a failed load is retried by the next scrape.
@@ -83,6 +86,10 @@ export function createNodeMetrics(node: Node, options: { path?: string } = {}): 
         else if (sinceStart.latencies.length < MAX_BUFFERED_LATENCIES)
           sinceStart.latencies.push([method, status, seconds]);
       });
+    },
+    countRateLimited() {
+      if (registry.value === undefined) sinceStart.rateLimited++;
+      else registry.value.rateLimited();
     },
     close() {
       registry.cancel();

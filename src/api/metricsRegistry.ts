@@ -27,6 +27,8 @@ export interface MetricsSinceStart {
   blocksConnected: number;
   reorganizations: number;
   transactionsAccepted: number;
+  /** Requests and WebSocket operations refused with 429 RATE_LIMITED. */
+  rateLimited: number;
   /** Request latencies not yet observed by the registry's histogram: method, status, seconds. */
   readonly latencies: Array<readonly [method: string, status: string, seconds: number]>;
 }
@@ -39,6 +41,7 @@ export interface MetricsRegistry {
   blockConnected(): void;
   chainReorganized(): void;
   transactionAccepted(): void;
+  rateLimited(): void;
   observeLatency(method: string, status: string, seconds: number): void;
 }
 
@@ -111,6 +114,11 @@ export function createMetricsRegistry(node: Node, sinceStart: MetricsSinceStart)
     'Transfers accepted into the mempool since start.',
     sinceStart.transactionsAccepted,
   );
+  const rateLimited = counter(
+    'graphql_rate_limited_total',
+    'Requests and WebSocket operations refused since start because their client was over --rate-limit.',
+    sinceStart.rateLimited,
+  );
 
   const latency = new Histogram({
     name: 'graphql_http_request_duration_seconds',
@@ -128,6 +136,7 @@ export function createMetricsRegistry(node: Node, sinceStart: MetricsSinceStart)
     blockConnected: () => blocksConnected.inc(),
     chainReorganized: () => reorganizations.inc(),
     transactionAccepted: () => transactionsAccepted.inc(),
+    rateLimited: () => rateLimited.inc(),
     observeLatency: (method, status, seconds) => latency.observe({ method, status }, seconds),
   };
 }

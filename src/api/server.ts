@@ -14,8 +14,12 @@ import { createHostCheck, defaultAllowedHosts, hostRefusalBody } from './hostChe
 import { bodyTooLargeJson, DEFAULT_API_LIMITS } from './limits.js';
 import { loadLater } from './loadLater.js';
 import { createNodeMetrics } from './metrics.js';
+import { createRateLimiter, type RateLimiter, type RateLimitRefusal, TrustedProxies } from './rateLimit.js';
 import type { TrustedOperations } from './trustedDocuments.js';
 import { createYogaApp, type YogaOptions } from './yoga.js';
+
+/** Admits or refuses one WebSocket operation of the connection opened by `req` (the rate limiter). */
+type OperationGate = (req: IncomingMessage) => RateLimitRefusal | undefined;
 
 /**
  * A plain HTTP handler in front of GraphQL (the dashboard, /metrics): it answers and returns true when the request is
@@ -53,12 +57,16 @@ export async function startServer(
     allowedHosts?: readonly string[];
   } & YogaOptions,
 ): Promise<RunningServer> {
-  const yoga = createYogaApp(node, { ...options, bodiesReadByServer: true });
-  const maxBodyBytes = { ...DEFAULT_API_LIMITS, ...options.limits }.maxBodyBytes;
+  const proxies = options.trustedProxies ?? new TrustedProxies([]);
+  const yoga = createYogaApp(node, { ...options, trustedProxies: proxies, bodiesReadByServer: true });
+  const { maxBodyBytes, rateLimit } = { ...DEFAULT_API_LIMITS, ...options.limits };
   const graphql = readBodiesFirst(yoga, maxBodyBytes);
   const metrics = options.metrics === false ? null : createNodeMetrics(node);
+  const limiter = rateLimit === null ? null : createRateLimiter(rateLimit, proxies, Date.now);
+  // The probes come first and are never rate limited: a load balancer's health check must not take a node out of
+  // rotation because a client behind the same proxy floods it.
+  const health = createHealthRoute(node);
   const routes: readonly HttpRoute[] = [
-    createHealthRoute(node),
     ...(metrics === null ? [] : [metrics.route]),
     ...(options.routes ?? []),
     // With trusted documents only, the GraphiQL address says why there is no editor, and its files are not served.
@@ -73,19 +81,38 @@ export async function startServer(
       res.end(hostRefusalBody(hostProblem));
       return;
     }
+    if (health(req, res)) return;
+    const refusal = limiter?.check(req);
+    if (refusal !== undefined) {
+      metrics?.countRateLimited();
+      res.writeHead(429, rateLimitedHeaders(refusal));
+      res.end(refusal.body);
+      return;
+    }
     for (const route of routes) if (route(req, res)) return;
     metrics?.timeRequest(req, res);
     graphql(req, res);
   });
-  const webSockets = lazyWebSockets(yoga, maxBodyBytes, trustedOperations(options));
+  // Each graphql-ws operation (subscribe message) takes a token of its connection's client, as a request does.
+  const gate = limiter === null ? undefined : countedGate(limiter, () => metrics?.countRateLimited());
+  const webSockets = lazyWebSockets(yoga, maxBodyBytes, trustedOperations(options), gate);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const hostProblem = refuseHost(req);
-    if (hostProblem === undefined) return webSockets.onUpgrade(req, socket, head);
-    const body = hostRefusalBody(hostProblem);
-    socket.end(
-      'HTTP/1.1 403 Forbidden\r\ncontent-type: application/json; charset=utf-8\r\nconnection: close\r\n' +
-        `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
+    if (hostProblem !== undefined) {
+      refuseUpgrade(
+        socket,
+        '403 Forbidden',
+        { 'content-type': 'application/json; charset=utf-8' },
+        hostRefusalBody(hostProblem),
+      );
+      return;
+    }
+    const refusal = gate?.(req);
+    if (refusal !== undefined) {
+      refuseUpgrade(socket, '429 Too Many Requests', rateLimitedHeaders(refusal), refusal.body);
+      return;
+    }
+    webSockets.onUpgrade(req, socket, head);
   });
   // One query through the whole pipeline before the port opens: it loads what yoga and its plugins import lazily and
   // fills the parse and validation caches' code paths, so the first clients do not queue behind that work. It is the
@@ -214,6 +241,39 @@ function refuseBody(
   res.end(body, () => req.destroy());
 }
 
+/** The headers of a 429: JSON, when to retry, and never cached. */
+function rateLimitedHeaders(refusal: RateLimitRefusal): Record<string, string> {
+  return {
+    'content-type': 'application/json; charset=utf-8',
+    'retry-after': String(refusal.retryAfterSeconds),
+    'cache-control': 'no-store',
+  };
+}
+
+/** A limiter check that also counts its refusals (for /metrics). */
+function countedGate(limiter: RateLimiter, onRefusal: () => void): OperationGate {
+  return (req) => {
+    const refusal = limiter.check(req);
+    if (refusal !== undefined) onRefusal();
+    return refusal;
+  };
+}
+
+/** Answers an upgrade request with an HTTP error instead of a WebSocket, and closes the socket. */
+function refuseUpgrade(socket: Duplex, status: string, headers: Record<string, string>, body: string): void {
+  socket.on('error', () => socket.destroy());
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const head = Object.entries({ ...headers, connection: 'close', 'content-length': String(Buffer.byteLength(body)) })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  // The server's sockets stay half-open after end(): destroy once the answer is written, or a client that keeps
+  // its side open would hold the socket (and a graceful stop) forever.
+  socket.end(`HTTP/1.1 ${status}\r\n${head}\r\n${body}`, () => socket.destroy());
+}
+
 function trustedOperations(options: YogaOptions): TrustedOperations | undefined {
   if (options.trustedDocuments === undefined) return undefined;
   return { documents: options.trustedDocuments, maxTokens: { ...DEFAULT_API_LIMITS, ...options.limits }.maxTokens };
@@ -232,20 +292,15 @@ function lazyWebSockets(
   yoga: YogaServerInstance<Record<string, never>, ApiContext>,
   maxPayloadBytes: number,
   trusted: TrustedOperations | undefined,
+  gate: OperationGate | undefined,
 ): { onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void; close: () => Promise<void> } {
   let closed = false;
   const webSockets = loadLater(
-    async () => (await import('./graphqlWebSocket.js')).createGraphQLWebSocketServer(yoga, maxPayloadBytes, trusted),
+    async () =>
+      (await import('./graphqlWebSocket.js')).createGraphQLWebSocketServer(yoga, maxPayloadBytes, trusted, gate),
     PRELOAD_WEBSOCKETS_AFTER_MS,
   );
-  const refuse = (socket: Duplex, status: string) => {
-    socket.on('error', () => socket.destroy());
-    // The server's sockets stay half-open after end(): destroy once the answer is written, or a client that keeps
-    // its side open would hold the socket (and a graceful stop) forever.
-    if (socket.writable)
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
-    else socket.destroy();
-  };
+  const refuse = (socket: Duplex, status: string) => refuseUpgrade(socket, status, {}, '');
   return {
     onUpgrade(req, socket, head) {
       if (closed || requestPath(req.url) !== yoga.graphqlEndpoint) {

@@ -5,6 +5,7 @@ import { type ApiContext, bearerToken, type InitialContext, tokenMatches } from 
 import { costLimit } from './cost.js';
 import { freshness } from './freshness.js';
 import { type ApiLimits, DEFAULT_API_LIMITS, limitPlugins } from './limits.js';
+import { clientAddress, TrustedProxies } from './rateLimit.js';
 import { requestHygiene } from './requestHygiene.js';
 import { schema } from './schema.js';
 import { SubscriptionRegistry } from './subscriptionRegistry.js';
@@ -33,6 +34,11 @@ export interface YogaOptions {
    * instead of the editor.
    */
   readonly trustedDocuments?: TrustedDocuments;
+  /**
+   * Proxies whose `X-Forwarded-For` names the client (`--trusted-proxies`): per-client limits (subscriptions, and the
+   * server's rate limit) then count the client behind the proxy. None by default.
+   */
+  readonly trustedProxies?: TrustedProxies;
 }
 
 /**
@@ -45,6 +51,7 @@ export function createYogaApp(
 ): YogaServerInstance<Record<string, never>, ApiContext> {
   const limits: ApiLimits = { ...DEFAULT_API_LIMITS, ...options.limits };
   const subscriptions = new SubscriptionRegistry(limits.maxSubscriptionsPerClient);
+  const proxies = options.trustedProxies ?? new TrustedProxies([]);
   return createYoga<Record<string, never>, ApiContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -54,7 +61,7 @@ export function createYogaApp(
       isAdmin: options.adminToken === undefined || tokenMatches(options.adminToken, bearerToken(initial)),
       adminTokenRequired: options.adminToken !== undefined,
       trustedDocumentsOnly: options.trustedDocuments !== undefined,
-      clientId: initial.req?.socket?.remoteAddress ?? 'in-process',
+      clientId: initial.req === undefined ? 'in-process' : clientAddress({ headers: {}, ...initial.req }, proxies),
       subscriptions,
     }),
     plugins: [

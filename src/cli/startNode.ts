@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { defaultAllowedHosts } from '../api/hostCheck.js';
+import { TrustedProxies } from '../api/rateLimit.js';
 import { startServer } from '../api/server.js';
 import { loadTrustedDocuments } from '../api/trustedDocuments.js';
 import { GenesisMismatchError, StoreInconsistentError } from '../chain/chain.js';
@@ -83,6 +84,7 @@ async function startNode(argv: readonly string[]): Promise<void> {
     graphiql: config.graphiql,
     introspection: config.introspection,
     allowedHosts: config.allowedHosts ?? defaultAllowedHosts(config.host, config.publicUrl),
+    trustedProxies: new TrustedProxies(config.trustedProxies),
     ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
     ...(config.trustedDocuments ? { trustedDocuments: await loadTrustedDocuments() } : {}),
   });
@@ -101,6 +103,11 @@ async function startNode(argv: readonly string[]): Promise<void> {
     adminToken: config.adminToken === null ? 'none' : 'set',
     allowedHosts: (config.allowedHosts ?? defaultAllowedHosts(config.host, config.publicUrl)).join(','),
     trustedDocuments: config.trustedDocuments ? 'only' : 'off',
+    rateLimit:
+      config.limits.rateLimit == null
+        ? 'off'
+        : `${config.limits.rateLimit.perSecond}/s,burst=${config.limits.rateLimit.burst}`,
+    trustedProxies: config.trustedProxies.length === 0 ? 'none' : config.trustedProxies.join(','),
     pending: node.mempool.size,
     peers: node.peers.size,
     // performance.now() counts from the start of the process: this is what a restart costs before the API answers.

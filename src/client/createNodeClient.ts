@@ -35,9 +35,10 @@ import {
   ClientTransactionStatusDocument,
 } from './documents.js';
 import {
+  graphQLErrorsError,
   type NodeClientError,
-  NodeGraphQLError,
   NodePayloadTooLargeError,
+  NodeRateLimitedError,
   NodeResponseError,
   NodeUnauthorizedError,
   NodeUnreachableError,
@@ -416,7 +417,10 @@ function classifyRequestError(url: string, timeoutMs: number, error: unknown): N
       if (status === 413 || codes.includes('PAYLOAD_TOO_LARGE')) {
         return new NodePayloadTooLargeError(url, firstMessage ?? 'HTTP 413: the request body is too large');
       }
-      if (errors.length > 0) return new NodeGraphQLError(url, status, errors);
+      if (status === 429 && errors.length === 0) {
+        return new NodeRateLimitedError(url, 'HTTP 429: too many requests', undefined, { cause: error });
+      }
+      if (errors.length > 0) return graphQLErrorsError(url, status, errors);
       return new NodeResponseError(url, `HTTP ${status} without GraphQL errors`, status, { cause: error });
     }
     case 'timeout':

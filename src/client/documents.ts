@@ -215,6 +215,8 @@ export const ClientLimitsDocument = graphql(`
       maxPageSize
       maxSubscriptionsPerClient
       maxTokens
+      rateLimitBurst
+      rateLimitPerSecond
       requestTimeoutMs
       subscriptionBacklog
       trustedDocumentsOnly

@@ -47,6 +47,43 @@ export class NodePayloadTooLargeError extends NodeClientError {
 }
 
 /**
+ * HTTP 429 (`RATE_LIMITED`): this client sent more requests than the node's `limits { rateLimitPerSecond
+ * rateLimitBurst }` allow. `retryAfterSeconds` is the node's `Retry-After` (undefined when it did not say).
+ */
+export class NodeRateLimitedError extends NodeClientError {
+  override readonly name = 'NodeRateLimitedError';
+  readonly status = 429;
+  readonly code = 'RATE_LIMITED';
+
+  constructor(
+    url: string,
+    message: string,
+    readonly retryAfterSeconds: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(url, message, options);
+  }
+}
+
+/** The error for GraphQL errors in an answer: a rate limit when the node says so, else NodeGraphQLError. */
+export function graphQLErrorsError(
+  url: string,
+  status: number,
+  errors: readonly { message: string; extensions?: Record<string, unknown> }[],
+): NodeClientError {
+  const first = errors[0];
+  if (status === 429 || first?.extensions?.['code'] === 'RATE_LIMITED') {
+    const seconds = first?.extensions?.['retryAfterSeconds'];
+    return new NodeRateLimitedError(
+      url,
+      first?.message ?? 'HTTP 429: too many requests',
+      typeof seconds === 'number' ? seconds : undefined,
+    );
+  }
+  return new NodeGraphQLError(url, status, errors);
+}
+
+/**
  * The node answered with GraphQL errors instead of data (e.g. `BAD_USER_INPUT` for a page over 100,
  * `REQUEST_TIMEOUT`, `GRAPHQL_VALIDATION_FAILED`). `code` is the first error's `extensions.code`.
  */

@@ -33,6 +33,7 @@ export {
   NodeClientError,
   NodeGraphQLError,
   NodePayloadTooLargeError,
+  NodeRateLimitedError,
   NodeRefusalError,
   NodeResponseError,
   NodeUnauthorizedError,

@@ -3,8 +3,9 @@ import { print } from 'graphql';
 import { type Client, createClient, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
+  graphQLErrorsError,
   NodeClientError,
-  NodeGraphQLError,
+  NodeRateLimitedError,
   NodeResponseError,
   NodeUnauthorizedError,
   NodeUnreachableError,
@@ -95,7 +96,7 @@ export function openSubscription<Result, Variables, Field extends keyof Result>(
         if (finished) return;
         if (result.errors !== undefined && result.errors.length > 0) {
           end(
-            new NodeGraphQLError(
+            graphQLErrorsError(
               url,
               200,
               result.errors as readonly { message: string; extensions?: Record<string, unknown> }[],
@@ -172,11 +173,7 @@ export function openSubscription<Result, Variables, Field extends keyof Result>(
 /** What ended a socket: GraphQL errors (validation, limits) or a connection that failed or closed. */
 function classifySocketError(url: string, error: unknown): NodeClientError {
   if (Array.isArray(error)) {
-    return new NodeGraphQLError(
-      url,
-      200,
-      error as readonly { message: string; extensions?: Record<string, unknown> }[],
-    );
+    return graphQLErrorsError(url, 200, error as readonly { message: string; extensions?: Record<string, unknown> }[]);
   }
   if (error instanceof NodeClientError) return error;
   const event = error as { code?: unknown; reason?: unknown; message?: unknown; error?: unknown } | null;
@@ -195,6 +192,11 @@ function classifySocketError(url: string, error: unknown): NodeClientError {
     (inner as (Error & { code?: string }) | undefined)?.code ?? inner?.message ?? String(event?.message ?? error);
   // ws reports an HTTP answer that is not a WebSocket upgrade this way: something listens, but not this API.
   const status = /^Unexpected server response: (\d+)/.exec(detail);
+  if (status?.[1] === '429') {
+    return new NodeRateLimitedError(url, 'HTTP 429 instead of a WebSocket upgrade: too many requests', undefined, {
+      cause: error,
+    });
+  }
   if (status !== null) {
     return new NodeResponseError(url, `HTTP ${status[1]} instead of a WebSocket upgrade`, Number(status[1]), {
       cause: error,

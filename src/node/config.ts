@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type ChainParams, createChainParams, MAX_DIFFICULTY_BITS } from '../chain/params.js';
@@ -35,6 +36,8 @@ export interface NodeConfig {
   readonly allowedHosts: readonly string[] | null;
   /** Run only the trusted documents of the node's manifests (the typed client's, the peers' and the dashboard's). */
   readonly trustedDocuments: boolean;
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client, for per-client limits. */
+  readonly trustedProxies: readonly string[];
   /** API limits given on the command line (the rest keep their defaults). */
   readonly limits: {
     readonly requestTimeoutMs?: number;
@@ -45,7 +48,33 @@ export interface NodeConfig {
     readonly maxCost?: number;
     readonly maxSubscriptionsPerClient?: number;
     readonly minHeightWaitMs?: number;
+    /** Always set: off (null) on loopback binds and DEFAULT_PUBLIC_RATE_LIMIT on others, unless the flags say. */
+    readonly rateLimit?: RateLimit | null;
   };
+}
+
+/** A client's budget: `perSecond` requests a second on average, up to `burst` at once. */
+export interface RateLimit {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/**
+ * The rate limit of a node bound to an address others can reach, unless `--rate-limit` says otherwise: far above what
+ * a person in GraphiQL, the dashboard (a few requests a second) or a peer (a sync page, gossip) sends, far below what
+ * one client needs to take the node's CPU (a small query costs ~0.2 ms: 50 a second is ~1 % of a core).
+ */
+export const DEFAULT_PUBLIC_RATE_LIMIT: RateLimit = { perSecond: 50, burst: 100 };
+
+/** Why an entry of `--trusted-proxies` is not an address or a CIDR range, or undefined when it is one. */
+export function trustedProxyProblem(entry: string): string | undefined {
+  const [address, bits, extra] = entry.split('/');
+  const version = isIP(address ?? '');
+  const rule = `--trusted-proxies entries must be IP addresses or CIDR ranges (e.g. 10.0.0.0/8), got "${entry}"`;
+  if (version === 0 || extra !== undefined) return rule;
+  if (bits === undefined) return undefined;
+  if (!/^\d{1,3}$/.test(bits) || Number(bits) > (version === 4 ? 32 : 128)) return rule;
+  return undefined;
 }
 
 /** Thrown for a bad command line; the message names the flag and the rule. */
@@ -72,6 +101,11 @@ export const USAGE = `Usage: npm start -- [flags]
   --introspection on|off     answer introspection and suggest field names in errors (default as GraphiQL)
   --allowed-hosts <list> host names (Host header) the node answers to, comma-separated, or * for any (default:
                        localhost, 127.0.0.1, [::1], the --host address and the --public-url host)
+  --rate-limit <n>     requests per second each client (remote address) may send, 0 for no limit; over it: HTTP
+                       429 with Retry-After, RATE_LIMITED (default: none on a loopback --host, 50 otherwise)
+  --rate-limit-burst <n>  requests a client may send at once (default: twice --rate-limit, 100 with the default)
+  --trusted-proxies <list>  proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the
+                       client for the rate and subscription limits; none by default
   --trusted-documents  run only the operations of the node's manifests (the typed client and CLI, the peers, the
                        dashboard), sent whole or by id; others get PERSISTED_QUERY_ONLY, and GraphiQL is off
   --request-timeout <ms>, --max-body-bytes <n>, --max-depth <n>, --max-aliases <n>, --max-tokens <n>,
@@ -104,6 +138,9 @@ function parseFlags(argv: readonly string[]) {
         'no-graphiql': { type: 'boolean' },
         introspection: { type: 'string' },
         'trusted-documents': { type: 'boolean' },
+        'rate-limit': { type: 'string' },
+        'rate-limit-burst': { type: 'string' },
+        'trusted-proxies': { type: 'string' },
         'request-timeout': { type: 'string' },
         'max-body-bytes': { type: 'string' },
         'max-depth': { type: 'string' },
@@ -163,7 +200,16 @@ export function parseConfig(
     maxCost: optional('--max-cost', values['max-cost'], 100, 1_000_000_000),
     maxSubscriptionsPerClient: optional('--max-subscriptions', values['max-subscriptions'], 1, 10_000),
     minHeightWaitMs: optional('--min-height-wait', values['min-height-wait'], 0, 60_000),
+    rateLimit: readRateLimit(values['rate-limit'], values['rate-limit-burst'], host),
   };
+  const trustedProxies = (values['trusted-proxies'] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of trustedProxies) {
+    const problem = trustedProxyProblem(entry);
+    if (problem !== undefined) throw new ConfigError(problem);
+  }
   const peerAllowList = (values['peer-allow'] ?? '')
     .split(',')
     .map((entry) => entry.trim())
@@ -209,6 +255,7 @@ export function parseConfig(
     graphiql,
     introspection,
     trustedDocuments: values['trusted-documents'] === true,
+    trustedProxies,
     limits: Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)),
     port,
     host,
@@ -221,6 +268,34 @@ export function parseConfig(
     verify: values.verify === true,
     minerThreads: readInteger('--miner-threads', values['miner-threads'] ?? String(availableParallelism()), 0, 256),
   };
+}
+
+/**
+ * The rate limit the flags ask for: `--rate-limit 0` turns it off, `--rate-limit-burst` defaults to twice the rate;
+ * without flags, none on a loopback bind and DEFAULT_PUBLIC_RATE_LIMIT on any other.
+ */
+function readRateLimit(rateText: string | undefined, burstText: string | undefined, host: string): RateLimit | null {
+  const burst = burstText === undefined ? undefined : readInteger('--rate-limit-burst', burstText, 1, 10_000_000);
+  if (rateText === undefined) {
+    if (isLoopback(host)) {
+      if (burst === undefined) return null;
+      throw new ConfigError(
+        '--rate-limit-burst needs --rate-limit on a loopback --host (which has no rate limit by default)',
+      );
+    }
+    return burst === undefined ? DEFAULT_PUBLIC_RATE_LIMIT : { perSecond: DEFAULT_PUBLIC_RATE_LIMIT.perSecond, burst };
+  }
+  const perSecond = Number(rateText.trim());
+  if (rateText.trim() === '' || !Number.isFinite(perSecond) || perSecond < 0 || perSecond > 1_000_000) {
+    throw new ConfigError(
+      `--rate-limit must be a number of requests per second from 0 (no limit) to 1000000, got "${rateText}"`,
+    );
+  }
+  if (perSecond === 0) {
+    if (burst === undefined) return null;
+    throw new ConfigError('--rate-limit-burst needs a --rate-limit above 0 (--rate-limit 0 turns the limit off)');
+  }
+  return { perSecond, burst: burst ?? Math.max(1, Math.ceil(perSecond * 2)) };
 }
 
 /** A flag's integer (white space around it allowed); the error shows a malformed value as given, others as numbers. */

@@ -150,6 +150,8 @@ function classifyError(error: unknown, timeoutMs: number): Error {
   const failure = classifyRequestFailure(error);
   switch (failure.kind) {
     case 'answer': {
+      // A peer that rate-limits us is busy, not broken: try it again later, as one that did not answer.
+      if (failure.status === 429) return new PeerUnreachableError('rate limited us (HTTP 429); will retry later');
       const first = failure.errors[0]?.message;
       return new PeerProtocolError(
         first === undefined ? `answered HTTP ${failure.status} without data` : `answered with an error: ${first}`,

@@ -188,7 +188,8 @@ describe('command line', () => {
       graphiql: true,
       introspection: true,
       trustedDocuments: false,
-      limits: {},
+      trustedProxies: [],
+      limits: { rateLimit: null },
     });
     expect(
       parseConfig([
@@ -223,6 +224,8 @@ describe('command line', () => {
         '--cors-origin',
         'http://localhost:5173',
         '--trusted-documents',
+        '--trusted-proxies',
+        '10.0.0.0/8, 192.0.2.7,2001:db8::/32',
       ]),
     ).toEqual({
       port: 4001,
@@ -242,7 +245,8 @@ describe('command line', () => {
       graphiql: false,
       introspection: false,
       trustedDocuments: true,
-      limits: { requestTimeoutMs: 5000, maxDepth: 8, maxCost: 200_000 },
+      trustedProxies: ['10.0.0.0/8', '192.0.2.7', '2001:db8::/32'],
+      limits: { requestTimeoutMs: 5000, maxDepth: 8, maxCost: 200_000, rateLimit: { perSecond: 50, burst: 100 } },
     });
   });
 
@@ -267,6 +271,34 @@ describe('command line', () => {
     const hostsOf = (argv: string[]) => (parseConfig(argv) as NodeConfig).allowedHosts;
     expect(hostsOf(['--allowed-hosts', 'Node.Example, 10.0.0.5,[::1]'])).toEqual(['node.example', '10.0.0.5', '[::1]']);
     expect(hostsOf(['--allowed-hosts', '*'])).toEqual(['*']);
+  });
+
+  it('has no rate limit on loopback binds and 50 requests per second (burst 100) on others, unless told', () => {
+    const rateOf = (argv: string[]) => (parseConfig(argv) as NodeConfig).limits.rateLimit;
+    const exposed = ['--host', '0.0.0.0', '--admin-token', 'a-long-enough-token'];
+    expect(rateOf([])).toBeNull();
+    expect(rateOf(['--host', 'localhost'])).toBeNull();
+    expect(rateOf(exposed)).toEqual({ perSecond: 50, burst: 100 });
+    expect(rateOf([...exposed, '--rate-limit', '0'])).toBeNull();
+    expect(rateOf([...exposed, '--rate-limit-burst', '7'])).toEqual({ perSecond: 50, burst: 7 });
+    expect(rateOf(['--rate-limit', '20'])).toEqual({ perSecond: 20, burst: 40 });
+    expect(rateOf(['--rate-limit', '0.2'])).toEqual({ perSecond: 0.2, burst: 1 });
+    expect(rateOf(['--rate-limit', ' 5 ', '--rate-limit-burst', '1'])).toEqual({ perSecond: 5, burst: 1 });
+  });
+
+  it.each([
+    [['--rate-limit', 'fast'], /--rate-limit must be a number of requests per second from 0 \(no limit\)/],
+    [['--rate-limit=-1'], /--rate-limit must be a number of requests per second/],
+    [['--rate-limit', ''], /--rate-limit must be a number of requests per second/],
+    [['--rate-limit-burst', '5'], /--rate-limit-burst needs --rate-limit on a loopback --host/],
+    [['--rate-limit', '0', '--rate-limit-burst', '5'], /--rate-limit-burst needs a --rate-limit above 0/],
+    [['--rate-limit', '5', '--rate-limit-burst', '0'], /--rate-limit-burst must be an integer from 1/],
+    [['--trusted-proxies', 'proxy.example'], /--trusted-proxies entries must be IP addresses or CIDR ranges/],
+    [['--trusted-proxies', '10.0.0.0/33'], /--trusted-proxies entries .* got "10.0.0.0\/33"/],
+    [['--trusted-proxies', '10.0.0.0/8/1'], /--trusted-proxies entries must be IP addresses/],
+  ])('refuses the rate limit flags %j naming the flag and the rule', (argv, message) => {
+    expect(() => parseConfig(argv as string[])).toThrow(ConfigError);
+    expect(() => parseConfig(argv as string[])).toThrow(message);
   });
 
   it.each([

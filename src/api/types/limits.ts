@@ -39,6 +39,20 @@ LimitsRef.implement({
       description: 'Longest a request with an x-min-height header waits for this node to reach it (then NODE_BEHIND).',
       resolve: (ctx) => ctx.limits.minHeightWaitMs,
     }),
+    rateLimitPerSecond: t.float({
+      nullable: true,
+      description:
+        'Requests per second each client (remote address, an IPv6 /64, or the client a trusted proxy names in ' +
+        'X-Forwarded-For) may send on average: requests, WebSocket upgrades and graphql-ws operations each take one. ' +
+        'Over it: HTTP 429 with Retry-After, or the error code RATE_LIMITED. Null when this node has no rate limit ' +
+        '(the default on loopback binds).',
+      resolve: (ctx) => ctx.limits.rateLimit?.perSecond ?? null,
+    }),
+    rateLimitBurst: t.int({
+      nullable: true,
+      description: 'Most requests a client may send at once before rateLimitPerSecond applies; null without a limit.',
+      resolve: (ctx) => ctx.limits.rateLimit?.burst ?? null,
+    }),
     maxPageSize: t.int({
       description: 'Largest page of chain.blocks and account.transactions (an error above it, never truncation).',
       resolve: () => FIXED_API_LIMITS.maxPageSize,
