@@ -61,7 +61,11 @@ export function createYogaApp(
       isAdmin: options.adminToken === undefined || tokenMatches(options.adminToken, bearerToken(initial)),
       adminTokenRequired: options.adminToken !== undefined,
       trustedDocumentsOnly: options.trustedDocuments !== undefined,
-      clientId: initial.req === undefined ? 'in-process' : clientAddress({ headers: {}, ...initial.req }, proxies),
+      // Not a spread of req: Node's IncomingMessage keeps `headers` behind a getter of its prototype.
+      clientId:
+        initial.req === undefined
+          ? 'in-process'
+          : clientAddress({ headers: initial.req.headers ?? {}, socket: initial.req.socket }, proxies),
       subscriptions,
     }),
     plugins: [
