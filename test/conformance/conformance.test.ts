@@ -9,6 +9,7 @@ import {
   type CaseNode,
   type CaseRequest,
   type ConformanceCase,
+  caseRateLimit,
   check,
   describeExchange,
   expand,
@@ -68,9 +69,14 @@ let trustedDocuments: Promise<TrustedDocuments> | undefined;
 /** The app options of a case's own node (`"node"` in the case); undefined for the default node. */
 async function appOptions(node: CaseNode | undefined): Promise<YogaOptions | undefined> {
   if (node === undefined) return undefined;
-  if (node.trustedDocuments !== true) return { graphiql: node.graphiql === true };
+  const rateLimit = caseRateLimit(node);
+  const options: YogaOptions = {
+    graphiql: node.graphiql === true,
+    ...(rateLimit === null ? {} : { limits: { rateLimit } }),
+  };
+  if (node.trustedDocuments !== true) return options;
   trustedDocuments ??= loadTrustedDocuments();
-  return { graphiql: node.graphiql === true, trustedDocuments: await trustedDocuments };
+  return { ...options, trustedDocuments: await trustedDocuments };
 }
 
 /** How a case reaches the node: returns the fetch to use and a cleanup. */
@@ -137,6 +143,26 @@ describe.each(Object.keys(TRANSPORTS))('GraphQL conformance (%s)', (transport) =
         const exchange = await send(fetchApp, request);
         const failures = check(expected, exchange);
         if (SHOW !== undefined && file.includes(SHOW)) console.log(`${file}\n${describeExchange(exchange)}`);
+        if (testCase.readback !== undefined) {
+          // Straight to the node in process: past the HTTP server's Host check and rate limit.
+          const readFetch = fixture.testNode.yoga.fetch as FetchApp;
+          const readback = await send(readFetch, expand(testCase.readback.request, fixture) as CaseRequest);
+          const readCase: ConformanceCase = {
+            description: `${testCase.description} (readback)`,
+            request: testCase.readback.request,
+            status: 200,
+            match: expandValues(testCase.readback.match),
+          };
+          const readFailures = check(readCase, readback);
+          if (readFailures.length > 0) {
+            failures.push(
+              'readback:',
+              ...readFailures.map((line) => `  ${line}`),
+              '--- readback response ---',
+              describeExchange(readback),
+            );
+          }
+        }
         const report = () => `${failures.join('\n')}\n--- actual response ---\n${describeExchange(exchange)}`;
         if (testCase.knownBug !== undefined) {
           console.warn(

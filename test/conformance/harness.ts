@@ -72,16 +72,42 @@ export interface ConformanceCase {
   readonly onlyOverHttp?: string;
   /** How the node serves this case, when not as every other: e.g. `{"trustedDocuments": true}`. */
   readonly node?: CaseNode;
+  /**
+   * What the request left behind: a request sent after it straight to the case's node in process (past the HTTP
+   * server, so neither its Host check nor its rate limit applies), which must answer 200 and meet `match`. For a
+   * refusal whose answer cannot say that nothing ran (e.g. an HTTP 429).
+   */
+  readonly readback?: CaseReadback;
 }
 
-/** A case's own node options (the default node has neither). */
+/** A case's readback: a request and path expectations on its answer (as the case's `match`). */
+export interface CaseReadback {
+  readonly request: CaseRequest;
+  readonly match: Record<string, unknown>;
+}
+
+/** A case's own node options (the default node has none of them). */
 export interface CaseNode {
   /** Start it with `--trusted-documents`: it runs only the documents of its manifests. */
   readonly trustedDocuments?: boolean;
   /** Serve GraphiQL's address (off by default in this suite). */
   readonly graphiql?: boolean;
+  /**
+   * Start it with `--rate-limit <n>`: requests per second per client, a positive number (the default node has no rate
+   * limit). The HTTP server enforces it, so only cases run over HTTP can be refused.
+   */
+  readonly rateLimit?: number;
+  /** With `rateLimit`: `--rate-limit-burst <n>`, a positive integer (default, as the flag's: twice the rate, at least 1). */
+  readonly rateLimitBurst?: number;
 }
-const NODE_KEYS = new Set(['trustedDocuments', 'graphiql']);
+const NODE_KEYS = new Set(['trustedDocuments', 'graphiql', 'rateLimit', 'rateLimitBurst']);
+const BOOLEAN_NODE_KEYS = new Set(['trustedDocuments', 'graphiql']);
+
+/** The rate limit a case's node runs with (`perSecond` and `burst`), or null for none. */
+export function caseRateLimit(node: CaseNode | undefined): { perSecond: number; burst: number } | null {
+  if (node?.rateLimit === undefined) return null;
+  return { perSecond: node.rateLimit, burst: node.rateLimitBurst ?? Math.max(1, Math.ceil(node.rateLimit * 2)) };
+}
 
 const CASE_KEYS = new Set([
   'description',
@@ -96,7 +122,9 @@ const CASE_KEYS = new Set([
   'refusedBeforeGraphQL',
   'onlyOverHttp',
   'node',
+  'readback',
 ]);
+const READBACK_KEYS = new Set(['request', 'match']);
 const REQUEST_KEYS = new Set(['method', 'path', 'headers', 'body', 'rawBody', 'stream', 'sse']);
 
 /** Reads and checks the shape of every `*.json` case in `dir`, sorted by file name. */
@@ -134,9 +162,17 @@ function checkCase(file: string, value: unknown): ConformanceCase {
   }
   if ('setup' in c && (!Array.isArray(c.setup) || c.setup.length === 0))
     fail('"setup" must be a non-empty array of requests');
-  const requests = [...((c.setup as unknown[] | undefined) ?? []), c.request];
+  if ('readback' in c) {
+    if (!isObject(c.readback)) fail('"readback" must be an object');
+    const readback = c.readback as Record<string, unknown>;
+    for (const key of Object.keys(readback)) if (!READBACK_KEYS.has(key)) fail(`unknown readback key "${key}"`);
+    if (!isObject(readback.match) || Object.keys(readback.match as object).length === 0)
+      fail('readback.match must be a non-empty object');
+  }
+  const setup = (c.setup as unknown[] | undefined) ?? [];
+  const requests = [...setup, c.request, ...('readback' in c ? [(c.readback as Record<string, unknown>).request] : [])];
   requests.forEach((value, i) => {
-    const where = i === requests.length - 1 ? 'request' : `setup[${i}]`;
+    const where = i < setup.length ? `setup[${i}]` : i === setup.length ? 'request' : 'readback.request';
     if (!isObject(value)) fail(`${where} must be an object`);
     const request = value as Record<string, unknown>;
     for (const key of Object.keys(request)) if (!REQUEST_KEYS.has(key)) fail(`unknown ${where} key "${key}"`);
@@ -155,10 +191,24 @@ function checkCase(file: string, value: unknown): ConformanceCase {
   if ('headers' in c && !isObject(c.headers)) fail('"headers" must be an object');
   if ('node' in c) {
     if (!isObject(c.node)) fail('"node" must be an object');
-    for (const [key, option] of Object.entries(c.node as Record<string, unknown>)) {
+    const node = c.node as Record<string, unknown>;
+    for (const [key, option] of Object.entries(node)) {
       if (!NODE_KEYS.has(key)) fail(`unknown node option "${key}"`);
-      if (typeof option !== 'boolean') fail(`node.${key} must be true or false`);
+      if (BOOLEAN_NODE_KEYS.has(key) && typeof option !== 'boolean') fail(`node.${key} must be true or false`);
     }
+    if (
+      'rateLimit' in node &&
+      (typeof node.rateLimit !== 'number' || !Number.isFinite(node.rateLimit) || node.rateLimit <= 0)
+    ) {
+      fail('node.rateLimit must be a positive number of requests per second (leave it out for no rate limit)');
+    }
+    if (
+      'rateLimitBurst' in node &&
+      (typeof node.rateLimitBurst !== 'number' || !Number.isSafeInteger(node.rateLimitBurst) || node.rateLimitBurst < 1)
+    ) {
+      fail('node.rateLimitBurst must be an integer of at least 1');
+    }
+    if ('rateLimitBurst' in node && !('rateLimit' in node)) fail('node.rateLimitBurst needs node.rateLimit');
   }
   return value as ConformanceCase;
 }
