@@ -135,10 +135,11 @@ function refusedUpgrade(
   });
 }
 
-describe('a node started with --rate-limit 1 --rate-limit-burst 3', () => {
+// 0.05 per second: a token every 20 s, so a stalled CI machine cannot refill one between the quick requests.
+describe('a node started with --rate-limit 0.05 --rate-limit-burst 3', () => {
   let node: NodeProcess;
   beforeAll(async () => {
-    node = await start(['--rate-limit', '1', '--rate-limit-burst', '3']);
+    node = await start(['--rate-limit', '0.05', '--rate-limit-burst', '3']);
   }, 30_000);
 
   it('answers the 4th quick POST with 429 RATE_LIMITED and Retry-After, says its limit at start, and still answers /healthz', async () => {
@@ -155,7 +156,7 @@ describe('a node started with --rate-limit 1 --rate-limit-burst 3', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
 
-    expect(node.output()).toMatch(/node\.started .*rateLimit=1\/s,burst=3 trustedProxies=none/);
+    expect(node.output()).toMatch(/node\.started .*rateLimit=0\.05\/s,burst=3 trustedProxies=none/);
     // One refusal, counted (read from another address: 127.0.0.1 is out of tokens).
     expect(await rateLimitedTotal(node, fetchFrom('127.0.0.2'))).toBe(1);
   });
