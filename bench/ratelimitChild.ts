@@ -1,9 +1,9 @@
 /**
  * The child processes of bench/ratelimit.bench.ts (forked from it, so their CPU stays off the measuring clients' event
  * loop), and the POST both sides send. Roles, by the first argument:
- * - `hammer`: one over-the-limit client. Each IPC message `HammerOrder` starts a run from its own loopback source
- *   address, paced at `rate` requests/s or closed-loop with `concurrency` requests in flight; it answers `'started'`,
- *   then a `HammerResult` when the run is over.
+ * - `hammer`: an over-the-limit client. Each IPC message `HammerOrder` starts a run from its loopback source
+ *   address(es), paced at `rate` requests/s or closed-loop with `concurrency` requests in flight; it answers
+ *   `'started'`, then a `HammerResult` when the run is over.
  * - `bare429`: a bare node:http server that answers every request with the 429 (status, headers, body) it is given in
  *   the second argument as JSON, without reading the body (as the node refuses before reading it); it sends its port.
  */
@@ -34,7 +34,8 @@ export function post(agent: Agent, url: URL, body: string): Promise<number> {
 
 export interface HammerOrder {
   readonly url: string;
-  readonly localAddress: string;
+  /** Source addresses: one is one client; with several, requests take them in turn (the bench's warm-up). */
+  readonly localAddresses: readonly string[];
   readonly body: string;
   readonly seconds: number;
   /** Requests per second, sent on a timer whatever the answers (open loop); or: */
@@ -57,11 +58,9 @@ export interface HammerResult {
 async function hammer(order: HammerOrder): Promise<HammerResult> {
   const url = new URL(order.url);
   // Open loop: a cap on sockets keeps a stalled server from making the hammer open thousands of them.
-  const agent = new Agent({
-    keepAlive: true,
-    localAddress: order.localAddress,
-    maxSockets: order.concurrency ?? 64,
-  });
+  const agents = order.localAddresses.map(
+    (localAddress) => new Agent({ keepAlive: true, localAddress, maxSockets: order.concurrency ?? 64 }),
+  );
   const counts = { sent: 0, admitted: 0, refused: 0, other: 0 };
   const count = (status: number) => {
     if (status === 200) counts.admitted++;
@@ -73,7 +72,8 @@ async function hammer(order: HammerOrder): Promise<HammerResult> {
   const end = started + order.seconds * 1000;
   if (order.concurrency !== undefined) {
     await Promise.all(
-      Array.from({ length: order.concurrency }, async () => {
+      Array.from({ length: order.concurrency }, async (_, i) => {
+        const agent = agents[i % agents.length]!;
         while (performance.now() < end) {
           counts.sent++;
           count(await post(agent, url, order.body));
@@ -89,8 +89,8 @@ async function hammer(order: HammerOrder): Promise<HammerResult> {
         const now = performance.now();
         const due = Math.floor(((Math.min(now, end) - started) / 1000) * rate);
         while (counts.sent < due) {
+          inFlight.push(post(agents[counts.sent % agents.length]!, url, order.body).then(count));
           counts.sent++;
-          inFlight.push(post(agent, url, order.body).then(count));
         }
         if (now >= end) {
           clearInterval(timer);
@@ -102,7 +102,7 @@ async function hammer(order: HammerOrder): Promise<HammerResult> {
   }
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  agent.destroy();
+  for (const agent of agents) agent.destroy();
   return { ...counts, seconds, cpuMs: (used.user + used.system) / 1000 };
 }
 
