@@ -1,7 +1,7 @@
 /**
  * `npm run bench:ratelimit`: what per-client rate limiting (src/api/rateLimit.ts, --rate-limit) costs, and whether it
  * keeps one greedy client from hurting the others. Issue goal: a client hammering at 10× its limit moves other
-X
+ * clients' p99 by less than 20 %. What it measures:
  *  1. Micro, in this process: ns per `TokenBuckets.take()` (and per whole `check(req)`) for 1 client and for 10,000
  *     clients in turn, admitted and refused, against a bare Map.get + Map.set per call; bytes per tracked client
  *     (heapUsed after gc(), 100,000 clients) against a Map of the same keys to numbers.
