@@ -300,11 +300,13 @@ describe('two peers, each with --rate-limit 20 --rate-limit-burst 60', () => {
     const registered = await a.registerNodes([second.url]);
     assertOk(registered);
     expect(registered.added).toEqual([expect.objectContaining({ url: second.url, status: 'REACHABLE' })]);
+    // Registration starts a sync of its own (and the 1 s resync runs too), so the second node's chain may already be
+    // adopted when resolve runs: either way, resolve answers the peer and the first node ends on the second's tip.
     const resolution = await a.resolve();
-    expect(resolution.replaced).toBe(true);
-    expect(resolution.peers).toEqual([
-      expect.objectContaining({ url: second.url, outcome: 'ADOPTED', blocksFetched: 3 }),
-    ]);
+    expect(resolution.peers).toEqual([expect.objectContaining({ url: second.url })]);
+    expect(['ADOPTED', 'IN_SYNC']).toContain(resolution.peers[0]!.outcome);
+    expect((await a.node()).tip.hash).toBe((await b.node()).tip.hash);
+    expect((await a.node()).height).toBe(4);
     expect((await b.peers()).map((peer) => peer.url)).toEqual([first.url]);
 
     const fromA = await a.mine();
