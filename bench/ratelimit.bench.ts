@@ -582,10 +582,12 @@ async function latency(): Promise<void> {
     console.log(
       `Notes: well-behaved clients got ${clientRefusals} 429s in all. The limited hammer gets at most burst + rate × ` +
         `its run = ${expected} requests admitted (fewer when its bucket had not refilled since its last run). The baseline's own p99 varied × ${spread.toFixed(2)} between rounds` +
-        (spread >= 1.2
-          ? ' — more than the 20 % the goal tests, so a run of few rounds does not settle it (BENCH_ROUNDS=8 gives ' +
-            'a firmer figure)'
-          : '') +
+        (spread < 1.2
+          ? ''
+          : ROUNDS < 8
+            ? ' — more than the 20 % the goal tests, so a run of few rounds does not settle it (BENCH_ROUNDS=8 gives ' +
+              'a firmer figure)'
+            : ' — more than the 20 % the goal tests: read the verdict with that in mind') +
         `; other processes used up to ${Math.round(others)} % of a core during a window` +
         (others >= 20 ? ' (the machine was busy with other work: treat single figures as noisy)' : '') +
         `. The hammer (a child process) and the node share this machine's ${availableParallelism()} cores with the ` +
