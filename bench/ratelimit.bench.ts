@@ -28,7 +28,7 @@ X
  * BENCH_ROUNDS=8, about 4 minutes, gives the firmer verdict), BENCH_CLIENTS (8).
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,7 @@ import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
 import { createRateLimiter, TokenBuckets, TrustedProxies } from '../src/api/rateLimit.js';
 import type { RateLimit } from '../src/node/config.js';
+import { BUILT_MAIN } from '../test/helpers/builtEntry.js';
 import { type NodeProcess, startNodeProcess } from '../test/helpers/nodeProcess.js';
 import { type HammerOrder, type HammerResult, post } from './ratelimitChild.js';
 import { percentile, printTable } from './table.js';
@@ -599,6 +600,8 @@ async function latency(): Promise<void> {
   }
 }
 
+// The node processes run the build, as `npm start` does.
+if (!existsSync(BUILT_MAIN)) throw new Error('dist/ is missing: run `npm run build` first');
 micro();
 await refusals();
 await latency();
