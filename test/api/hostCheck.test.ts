@@ -1,9 +1,9 @@
-import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHostCheck, defaultAllowedHosts, hostName } from '../../src/api/hostCheck.js';
 import { type RunningServer, startServer } from '../../src/api/server.js';
 import { bob } from '../helpers/keys.js';
+import { rawRequest } from '../helpers/nodeHttp.js';
 import { createTestNode } from '../helpers/testNode.js';
 
 // DNS rebinding: a page at attacker.example whose name is re-pointed at 127.0.0.1 is same-origin with the node, so
@@ -46,22 +46,11 @@ function send(
       socket.on('error', reject);
       return;
     }
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        method: options.method ?? 'POST',
-        path: options.path ?? '/graphql',
-        headers: { host, 'content-type': 'application/json', ...options.headers },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
+    rawRequest(`http://127.0.0.1:${port}${options.path ?? '/graphql'}`, {
+      method: options.method ?? 'POST',
+      headers: { host, 'content-type': 'application/json', ...options.headers },
+      ...(options.body === undefined ? {} : { body: options.body }),
+    }).then(resolve, reject);
   });
 }
 

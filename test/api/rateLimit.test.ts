@@ -1,4 +1,4 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
@@ -15,6 +15,7 @@ import { contactFailure } from '../../src/peer/peerApi.js';
 import { PeerClient } from '../../src/peer/peerClient.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { bob } from '../helpers/keys.js';
+import { type RawAnswer, rawRequest } from '../helpers/nodeHttp.js';
 import { createTestNode } from '../helpers/testNode.js';
 
 describe('TokenBuckets', () => {
@@ -200,45 +201,25 @@ async function serve(burst: number, options: { trustedProxies?: string[]; rateLi
   return { node: testNode.node, server, port: server.port };
 }
 
-interface Answer {
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
 /** A request from `from` (a loopback address: every 127.x address reaches the node, each a client of its own). */
 function send(
   port: number,
   options: { from?: string; method?: string; path?: string; body?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const agent = new Agent({ localAddress: options.from ?? '127.0.0.1' } as never);
-    agents.push(agent);
-    const method = options.method ?? (options.body === undefined ? 'GET' : 'POST');
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        agent,
-        path: options.path ?? '/graphql',
-        headers: { 'content-type': 'application/json', ...options.headers },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
+): Promise<RawAnswer> {
+  const agent = new Agent({ localAddress: options.from ?? '127.0.0.1' } as never);
+  agents.push(agent);
+  return rawRequest(`http://127.0.0.1:${port}${options.path ?? '/graphql'}`, {
+    ...(options.method === undefined ? {} : { method: options.method }),
+    ...(options.body === undefined ? {} : { body: options.body }),
+    headers: { 'content-type': 'application/json', ...options.headers },
+    agent,
   });
 }
 
 const QUERY = JSON.stringify({ query: '{ node { height } }' });
 const SEND = JSON.stringify({ query: `mutation { send(recipient: "${bob.address}", amount: 1) { __typename } }` });
 
-function expectRateLimited(answer: Answer, client = '127.0.0.1'): void {
+function expectRateLimited(answer: RawAnswer, client = '127.0.0.1'): void {
   expect(answer.status).toBe(429);
   expect(answer.headers['retry-after']).toMatch(/^\d+$/);
   expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);

@@ -1,9 +1,9 @@
-import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/api/server.js';
 import { loadTrustedDocuments, type TrustedDocuments } from '../../src/api/trustedDocuments.js';
 import { createYogaApp, type YogaOptions } from '../../src/api/yoga.js';
+import { nodeHttpFetch } from '../helpers/nodeHttp.js';
 import {
   buildFixture,
   type CaseNode,
@@ -42,27 +42,8 @@ beforeAll(async () => {
 type FetchApp = (url: string, init: RequestInit) => Promise<Response>;
 type Fixture = Awaited<ReturnType<typeof buildFixture>>;
 
-/** A request through node:http, which sends the Host header it is given (fetch replaces it); the body is buffered. */
-function requestWithHost(url: string, init: RequestInit): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const headers = Object.fromEntries(new Headers(init.headers));
-    const req = httpRequest(url, { method: init.method ?? 'GET', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-        }
-        const body = chunks.length === 0 ? null : Buffer.concat(chunks);
-        resolve(new Response(body, { status: res.statusCode ?? 0, headers: responseHeaders }));
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(typeof init.body === 'string' ? init.body : undefined);
-  });
-}
+/** A request through node:http, which sends the Host header it is given (fetch replaces it). */
+const requestWithHost = nodeHttpFetch();
 
 let trustedDocuments: Promise<TrustedDocuments> | undefined;
 

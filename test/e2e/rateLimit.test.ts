@@ -1,10 +1,11 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createNodeClient } from '../../src/client/createNodeClient.js';
 import { NodeRateLimitedError } from '../../src/client/errors.js';
 import { assertOk } from '../../src/client/result.js';
+import { nodeHttpFetch } from '../helpers/nodeHttp.js';
 import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
 import { waitFor } from '../helpers/waitFor.js';
 
@@ -43,27 +44,7 @@ async function start(flags: readonly string[]): Promise<NodeProcess> {
 function fetchFrom(localAddress: string): typeof fetch {
   const agent = new Agent({ localAddress });
   agents.push(agent);
-  return ((input: string | URL | Request, init: RequestInit = {}) =>
-    new Promise<Response>((resolve, reject) => {
-      const url = input instanceof Request ? input.url : String(input);
-      const headers = Object.fromEntries(new Headers(init.headers));
-      const req = httpRequest(url, { method: init.method ?? 'GET', headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-          }
-          const body = chunks.length === 0 ? null : Buffer.concat(chunks);
-          resolve(new Response(body, { status: res.statusCode ?? 0, headers: responseHeaders }));
-        });
-      });
-      init.signal?.addEventListener('abort', () => req.destroy(init.signal?.reason as Error));
-      req.on('error', reject);
-      req.end(typeof init.body === 'string' ? init.body : undefined);
-    })) as typeof fetch;
+  return nodeHttpFetch(agent);
 }
 
 /** POSTs `{ node { height } }` (with `headers`) through `send` (default: the global fetch, from 127.0.0.1). */
