@@ -68,11 +68,18 @@ const kernelOptions = setup.kernel === undefined ? {} : { kernel: setup.kernel }
  * a few ms once the code is optimized. Not counted as mining (the shared counters stay untouched).
  */
 const WARM_UP_TRIES = 1 << 17;
+/** Tries between the warm-up's checks for a job (under a millisecond even on the baseline tier). */
+const WARM_UP_SLICE = 1 << 11;
 
-/** Compiles the kernel and runs it hot on a header whose search never succeeds (difficulty 255). */
+/**
+ * Compiles the kernel and runs it hot on a header whose search never succeeds (difficulty 255). A job posted meanwhile
+ * (the job counter is set) cuts it short: the job warms the kernel up as well, and must not wait.
+ */
 function warmUp(): void {
   const searcher = createProofSearcher(new Uint8Array(HEADER_BYTES), 255, kernelOptions);
-  for (let start = 0; start < WARM_UP_TRIES; start += CHECK_EVERY) searcher.search(start, CHECK_EVERY);
+  for (let start = 0; start < WARM_UP_TRIES && Atomics.load(control, 0) === 0; start += WARM_UP_SLICE) {
+    searcher.search(start, WARM_UP_SLICE);
+  }
 }
 // Jobs the pool posts meanwhile wait in the port until the listener below is attached.
 warmUp();
