@@ -20,6 +20,11 @@ export interface Miner {
   /** Resolves with the sealed header, or rejects with the signal's reason when aborted. */
   mine(template: HeaderTemplate, signal: AbortSignal): Promise<BlockHeader>;
   stats(): MinerStats;
+  /**
+   * Gets ready to mine (threads started, code compiled and hot), so the first job is as fast as the next (optional;
+   * the node calls it at start, off its critical path).
+   */
+  warm?(): Promise<void>;
   /** Releases threads or other resources (optional). */
   close?(): Promise<void>;
 }

@@ -1,10 +1,12 @@
 /**
  * A mining worker thread: searches proofs for the job the pool posts, in chunks, checking between chunks whether
  * the job is still current (a shared job counter), and counting its tries in a shared array for the hashrate.
+ * Before its first job it warms up: it compiles its kernel and runs it until hot, then reports `ready`.
  */
 import { readlinkSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { HEADER_BYTES } from '../chain/encoding.js';
 import { createProofSearcher, type ProofKernelName } from './kernel/createProofSearcher.js';
 
 /** A job as the pool posts it. */
@@ -20,6 +22,7 @@ export interface WorkerJob {
 
 /** What a worker reports. */
 export type WorkerMessage =
+  | { readonly type: 'ready' }
   | { readonly type: 'found'; readonly jobId: number; readonly proof: number }
   | { readonly type: 'exhausted'; readonly jobId: number }
   | { readonly type: 'failed'; readonly jobId: number; readonly error: string };
@@ -56,13 +59,34 @@ lowerOwnPriority();
 /** Tries per kernel call between checks of the shared job counter (a few ms at ~16 M tries/s). */
 const CHECK_EVERY = 1 << 16;
 
+const kernelOptions = setup.kernel === undefined ? {} : { kernel: setup.kernel };
+
+/**
+ * Tries hashed before the worker reports ready. A cold kernel is slow: the WebAssembly is generated and compiled (tens
+ * of ms), and V8 runs it on its baseline tier (Liftoff, 1–4 M tries/s here) until the hot loop has run about 65,536
+ * tries and its optimized code (TurboFan, ~16 M tries/s) takes over. Twice that, so the first job runs at full speed;
+ * a few ms once the code is optimized. Not counted as mining (the shared counters stay untouched).
+ */
+const WARM_UP_TRIES = 1 << 17;
+/** Tries between the warm-up's checks for a job (under a millisecond even on the baseline tier). */
+const WARM_UP_SLICE = 1 << 11;
+
+/**
+ * Compiles the kernel and runs it hot on a header whose search never succeeds (difficulty 255). A job posted meanwhile
+ * (the job counter is set) cuts it short: the job warms the kernel up as well, and must not wait.
+ */
+function warmUp(): void {
+  const searcher = createProofSearcher(new Uint8Array(HEADER_BYTES), 255, kernelOptions);
+  for (let start = 0; start < WARM_UP_TRIES && Atomics.load(control, 0) === 0; start += WARM_UP_SLICE) {
+    searcher.search(start, WARM_UP_SLICE);
+  }
+}
+// Jobs the pool posts meanwhile wait in the port until the listener below is attached.
+warmUp();
+
 port.on('message', (job: WorkerJob) => {
   try {
-    const searcher = createProofSearcher(
-      job.header,
-      job.difficulty,
-      setup.kernel === undefined ? {} : { kernel: setup.kernel },
-    );
+    const searcher = createProofSearcher(job.header, job.difficulty, kernelOptions);
     for (let chunk = job.firstChunk; ; chunk += job.stride) {
       const chunkStart = chunk * job.chunkTries;
       if (!Number.isSafeInteger(chunkStart + job.chunkTries)) break;
@@ -82,3 +106,4 @@ port.on('message', (job: WorkerJob) => {
     port.postMessage({ type: 'failed', jobId: job.jobId, error: (error as Error).message } satisfies WorkerMessage);
   }
 });
+port.postMessage({ type: 'ready' } satisfies WorkerMessage);

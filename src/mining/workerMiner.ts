@@ -34,7 +34,9 @@ const WORKER_URL = new URL(`../mining/minerWorker${import.meta.url.endsWith('.ts
  * Mines in worker_threads, never on the event loop. A job is the 85-byte header with its difficulty; worker i takes
  * proof chunks i, i + n, i + 2n, … (disjoint ranges). The first proof found wins; a shared job counter stops the
  * other workers within a few milliseconds, and an aborted signal (the tip changed) stops them all the same way.
- * Workers stay alive between jobs. Tries are counted in shared memory, so the hashrate costs no messages.
+ * Workers start at `warm()` (the node calls it at start) or else at the first job, and stay alive between jobs; a new
+ * worker compiles its kernel and runs it hot before it takes a job. Tries are counted in shared memory, so the
+ * hashrate costs no messages.
  */
 export class WorkerMiner implements Miner {
   readonly threads: number;
@@ -45,6 +47,10 @@ export class WorkerMiner implements Miner {
   #workers: Worker[] = [];
   /** Each worker's counter slot in `#counters`. */
   readonly #slots = new WeakMap<Worker, number>();
+  /** Each worker's warm-up: resolves when it reports ready, rejects if it dies first. */
+  readonly #warmUps = new WeakMap<Worker, Promise<void>>();
+  /** Workers that reported ready. */
+  readonly #ready = new WeakSet<Worker>();
   #jobId = 0;
   #busyMs = 0;
   #rate = { at: 0, tries: 0, hashrate: 0 };
@@ -81,7 +87,7 @@ export class WorkerMiner implements Miner {
         const workers = [...this.#workers];
         workers.forEach((worker, index) => {
           const onMessage = (message: WorkerMessage) => {
-            if (message.jobId !== jobId) return;
+            if (message.type === 'ready' || message.jobId !== jobId) return;
             if (message.type === 'found') {
               const sealed = { ...template, proof: message.proof };
               // Trust, but verify: the kernel's answer must meet the rule with node:crypto's SHA-256.
@@ -125,6 +131,21 @@ export class WorkerMiner implements Miner {
       this.#running = false;
       this.#busyMs += performance.now() - started;
     }
+  }
+
+  /**
+   * Starts the worker threads now rather than at the first job, and resolves once every one of them has compiled its
+   * kernel and run it hot, so that the first block is mined as fast as the next.
+   * @throws {Error} (rejects) when a worker crashes or exits before it is ready.
+   */
+  async warm(): Promise<void> {
+    this.#start();
+    await Promise.all(this.#workers.map((worker) => this.#warmUps.get(worker)));
+  }
+
+  /** Worker threads alive and ready for a job (warmed up). */
+  get readyThreads(): number {
+    return this.#workers.filter((worker) => this.#ready.has(worker)).length;
   }
 
   stats(): MinerStats {
@@ -179,6 +200,29 @@ export class WorkerMiner implements Miner {
       };
       worker.on('error', forget);
       worker.on('exit', forget);
+      const warmUp = new Promise<void>((resolve, reject) => {
+        const onReady = (message: WorkerMessage) => {
+          if (message.type !== 'ready') return;
+          this.#ready.add(worker);
+          settle(resolve);
+        };
+        const onError = (error: Error) =>
+          settle(() => reject(new Error(`mining worker ${index} crashed while warming up: ${error.message}`)));
+        const onExit = (code: number) =>
+          settle(() => reject(new Error(`mining worker ${index} exited with code ${code} while warming up`)));
+        const settle = (outcome: () => void) => {
+          worker.off('message', onReady);
+          worker.off('error', onError);
+          worker.off('exit', onExit);
+          outcome();
+        };
+        worker.on('message', onReady);
+        worker.once('error', onError);
+        worker.once('exit', onExit);
+      });
+      // Only `warm()` reports a failed warm-up; a job on a worker that dies fails through its own listeners.
+      warmUp.catch(() => {});
+      this.#warmUps.set(worker, warmUp);
       this.#slots.set(worker, index);
       this.#workers.push(worker);
     }

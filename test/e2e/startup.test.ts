@@ -38,6 +38,16 @@ describe('a node process starting up', () => {
     });
   });
 
+  it('starts and warms up its miner threads at start, without a mine (miner.ready in the log)', async () => {
+    const node = await startNodeProcess(['--difficulty', '8', '--miner-threads', '2', '--sync-interval', '0']);
+    cleanups.push(() => node.stop());
+    await waitFor('miner.ready in the log', () => /miner\.ready ms=\d+/.test(node.output()), 15_000);
+    expect(node.output()).not.toContain('miner.error');
+    expect(await askNode<{ node: { height: number } }>(node.url, '{ node { height } }')).toEqual({
+      node: { height: 1 },
+    });
+  }, 30_000);
+
   it('answers /readyz 503 while its initial sync with --peers runs (/healthz 200), then 200', async () => {
     // A peer that answers only after 1.5 s (and then not as a node would): the initial sync takes that long.
     const slowPeer: Server = createServer((req, res) => {

@@ -91,6 +91,51 @@ describe('WorkerMiner (worker_threads)', () => {
   });
 });
 
+describe('WorkerMiner warm-up', () => {
+  it('starts every worker and runs its kernel hot at warm(), before any job, without counting it as mining', async () => {
+    const warmed = new WorkerMiner({ threads: 2 });
+    try {
+      expect(warmed.readyThreads).toBe(0);
+      await warmed.warm();
+      expect(warmed.readyThreads).toBe(2);
+      expect(warmed.stats()).toEqual({ tries: 0, busyMs: 0, hashrate: 0 });
+      // Again: nothing more to start.
+      await warmed.warm();
+      expect(warmed.readyThreads).toBe(2);
+      const sealed = await warmed.mine(template(12, 40), new AbortController().signal);
+      expect(leadingZeroBits(blockHash(sealed))).toBeGreaterThanOrEqual(12);
+      expect(warmed.readyThreads).toBe(2);
+    } finally {
+      await warmed.close();
+    }
+    expect(warmed.readyThreads).toBe(0);
+  });
+
+  it('warms up a worker started by a job too, and runs the job after it', async () => {
+    const lazy = new WorkerMiner({ threads: 1 });
+    try {
+      const sealed = await lazy.mine(template(8, 41), new AbortController().signal);
+      expect(leadingZeroBits(blockHash(sealed))).toBeGreaterThanOrEqual(8);
+      expect(lazy.readyThreads).toBe(1);
+    } finally {
+      await lazy.close();
+    }
+  });
+
+  it('rejects warm() when a worker stops before it is ready, and warms up again afterwards', async () => {
+    const stopped = new WorkerMiner({ threads: 2 });
+    try {
+      const warming = expect(stopped.warm()).rejects.toThrow(/exited with code \d+ while warming up/);
+      await stopped.close();
+      await warming;
+      await stopped.warm();
+      expect(stopped.readyThreads).toBe(2);
+    } finally {
+      await stopped.close();
+    }
+  });
+});
+
 describe('WorkerMiner after a worker dies', () => {
   it('fails the job in flight with a clear error and replaces the worker for the next job', async () => {
     const fragile = new WorkerMiner({ threads: 2, chunkTries: 1 << 16 });

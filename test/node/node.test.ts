@@ -7,7 +7,7 @@ import type { BlockHeader } from '../../src/chain/types.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
 import type { Miner } from '../../src/mining/miner.js';
 import { ConfigError, type NodeConfig, parseConfig } from '../../src/node/config.js';
-import { Node } from '../../src/node/node.js';
+import { Node, type NodeOptions } from '../../src/node/node.js';
 import { loadOrCreateNodeKey, NodeKeyError } from '../../src/node/nodeKey.js';
 import { mineBlock } from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
@@ -38,12 +38,29 @@ class GatedMiner implements Miner {
   }
 }
 
-function createNode(miner: Miner = new MainThreadMiner()) {
+/** A miner whose warm-up the test settles by hand. */
+class WarmableMiner extends MainThreadMiner {
+  warmCalls = 0;
+  #settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
+
+  warm(): Promise<void> {
+    this.warmCalls++;
+    return new Promise((resolve, reject) => (this.#settle = { resolve, reject }));
+  }
+
+  finishWarmUp(error?: Error): void {
+    if (error === undefined) this.#settle?.resolve();
+    else this.#settle?.reject(error);
+  }
+}
+
+function createNode(miner: Miner = new MainThreadMiner(), log?: NodeOptions['log']) {
   const clock = createFixedClock();
   const node = new Node({
     params: easyParams,
     wallet: testWallet('node-test'),
     miner,
+    ...(log === undefined ? {} : { log }),
     clock: clock.now,
     connectPeer: () => {
       throw new Error('no peers in this test');
@@ -124,6 +141,46 @@ describe('Node mining', () => {
     const height = node.chain.height;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(node.chain.height).toBe(height);
+  });
+});
+
+describe('Node miner warm-up', () => {
+  it('warms the miner up when the node starts, before any mine, and logs miner.ready once it is', async () => {
+    const miner = new WarmableMiner();
+    const events: string[] = [];
+    const { node } = createNode(miner, (event) => events.push(event));
+    expect(miner.warmCalls).toBe(0);
+    await node.start();
+    expect(miner.warmCalls).toBe(1);
+    expect(events).not.toContain('miner.ready');
+    miner.finishWarmUp();
+    await tick();
+    expect(events).toContain('miner.ready');
+    expect(node.chain.height).toBe(1);
+    node.close();
+  });
+
+  it('logs a failed warm-up as miner.error and keeps running (a mine starts the miner again)', async () => {
+    const miner = new WarmableMiner();
+    const logged: Array<[string, Record<string, unknown> | undefined]> = [];
+    const { node } = createNode(miner, (event, fields) => logged.push([event, fields]));
+    await node.start();
+    miner.finishWarmUp(new Error('no threads today'));
+    await tick();
+    expect(logged).toContainEqual(['miner.error', { error: 'no threads today' }]);
+    expect((await node.mine()).block.header.index).toBe(2);
+    node.close();
+  });
+
+  it('logs nothing about a warm-up that ends after the node closed', async () => {
+    const miner = new WarmableMiner();
+    const events: string[] = [];
+    const { node } = createNode(miner, (event) => events.push(event));
+    await node.start();
+    node.close();
+    miner.finishWarmUp(new Error('terminated'));
+    await tick();
+    expect(events.filter((event) => event.startsWith('miner.'))).toEqual([]);
   });
 });
 
