@@ -85,6 +85,7 @@ async function startNode(argv: readonly string[]): Promise<void> {
     introspection: config.introspection,
     allowedHosts: config.allowedHosts ?? defaultAllowedHosts(config.host, config.publicUrl),
     trustedProxies: new TrustedProxies(config.trustedProxies),
+    responseCache: config.responseCacheEntries === 0 ? null : { maxEntries: config.responseCacheEntries },
     ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
     ...(config.trustedDocuments ? { trustedDocuments: await loadTrustedDocuments() } : {}),
   });

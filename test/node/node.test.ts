@@ -189,6 +189,7 @@ describe('command line', () => {
       introspection: true,
       trustedDocuments: false,
       trustedProxies: [],
+      responseCacheEntries: 1_000,
       limits: { rateLimit: null },
     });
     expect(
@@ -226,6 +227,8 @@ describe('command line', () => {
         '--trusted-documents',
         '--trusted-proxies',
         '10.0.0.0/8, 192.0.2.7,2001:db8::/32',
+        '--response-cache',
+        '0',
       ]),
     ).toEqual({
       port: 4001,
@@ -246,6 +249,7 @@ describe('command line', () => {
       introspection: false,
       trustedDocuments: true,
       trustedProxies: ['10.0.0.0/8', '192.0.2.7', '2001:db8::/32'],
+      responseCacheEntries: 0,
       limits: { requestTimeoutMs: 5000, maxDepth: 8, maxCost: 200_000, rateLimit: { perSecond: 50, burst: 100 } },
     });
   });
