@@ -98,7 +98,7 @@ try {
   for (const target of targets) spawnSync(WRK, ['-t1', '-c2', '-d1s', target.url]);
   const runs = targets.map(() => [] as WrkRun[]);
   for (let round = 0; round < ROUNDS; round++) {
-    targets.forEach((target, i) => runs[i]!.push(wrk(target.url)));
+    for (const [i, target] of targets.entries()) runs[i]!.push(wrk(target.url));
   }
   const perSecond = (list: readonly WrkRun[]) =>
     list.reduce((sum, run) => sum + run.requests, 0) / list.reduce((sum, run) => sum + run.seconds, 0);
