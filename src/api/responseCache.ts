@@ -102,11 +102,13 @@ export const TIP_AND_MEMPOOL_FIELDS: ReadonlySet<string> = new Set([
   ].map((field) => `Limits.${field}`),
 ]);
 
-/** The node events after which a cached answer may be wrong: every change of the tip or of the mempool. */
+/**
+ * The node events after which a cached answer may be wrong: every change of the tip (a reorganization's too) and of
+ * the mempool. blockConnected and chainReorganized are not needed: the node emits them in the same synchronous step
+ * as the tipChanged that follows them, so no request is answered in between.
+ */
 export const INVALIDATING_EVENTS = [
-  'blockConnected',
   'tipChanged',
-  'chainReorganized',
   'transactionAccepted',
   'transactionDropped',
 ] as const satisfies readonly (keyof NodeEvents)[];
