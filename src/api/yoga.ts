@@ -7,6 +7,7 @@ import { freshness } from './freshness.js';
 import { type ApiLimits, DEFAULT_API_LIMITS, limitPlugins } from './limits.js';
 import { clientAddress, TrustedProxies } from './rateLimit.js';
 import { requestHygiene } from './requestHygiene.js';
+import { createResponseCache, type ResponseCache, type ResponseCacheOptions } from './responseCache.js';
 import { schema } from './schema.js';
 import { SubscriptionRegistry } from './subscriptionRegistry.js';
 import { type TrustedDocuments, trustedDocumentsOnly } from './trustedDocuments.js';
@@ -39,6 +40,11 @@ export interface YogaOptions {
    * server's rate limit) then count the client behind the proxy. None by default.
    */
   readonly trustedProxies?: TrustedProxies;
+  /**
+   * The cache of tip-and-mempool queries (./responseCache.ts): its bounds, a cache made by the caller (tests read its
+   * stats), or null for none. Default: one with the default bounds.
+   */
+  readonly responseCache?: ResponseCacheOptions | ResponseCache | null;
 }
 
 /**
@@ -80,6 +86,8 @@ export function createYogaApp(
       // After freshness, so a cost refusal is stamped with extensions.chain over graphql-ws too (HTTP answers are
       // stamped either way); an x-min-height wait therefore comes first. Nothing resolves before the estimate.
       costLimit(limits.maxCost),
+      // Last: it serves stored bytes before anything else runs, and stores what every plugin above has stamped.
+      ...(options.responseCache === null ? [] : [responseCachePlugin(node, options.responseCache)]),
     ],
     // No CORS by default: browsers then refuse cross-origin reads and JSON posts (their preflight fails), so a web
     // page cannot drive a local node. `corsOrigins` opens it to named origins, without credentials.
@@ -105,6 +113,11 @@ export function createYogaApp(
     landingPage: false,
     logging: false,
   });
+}
+
+/** The response cache's plugin: the given cache's, or a new cache's with the given bounds. */
+function responseCachePlugin(node: Node, cache: ResponseCacheOptions | ResponseCache | undefined): Plugin {
+  return cache !== undefined && 'plugin' in cache ? cache.plugin : createResponseCache(node.events, cache).plugin;
 }
 
 /** The GraphiQL page's security headers (its Content-Security-Policy and friends); yoga sends it as bare text/html. */

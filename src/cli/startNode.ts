@@ -19,12 +19,16 @@ import { loadOrCreateNodeKey, NodeKeyError } from '../node/nodeKey.js';
 import { KeyValuePeerStore } from '../node/peerStore.js';
 import { PeerClient } from '../peer/peerClient.js';
 import { openDataDirectory, StoreOpenError } from '../storage/dataDirectory.js';
+import { createTurnLog } from './turnLog.js';
+
+/** The node's standard output: one write per event-loop turn, flushed when the process exits. */
+const output = createTurnLog((text) => process.stdout.write(text));
 
 function log(event: string, fields: Record<string, unknown> = {}): void {
   const parts = Object.entries(fields).map(
     ([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`,
   );
-  process.stdout.write(`${new Date().toISOString()} ${event}${parts.length > 0 ? ` ${parts.join(' ')}` : ''}\n`);
+  output.line(`${new Date().toISOString()} ${event}${parts.length > 0 ? ` ${parts.join(' ')}` : ''}`);
 }
 
 /** The URL peers can reach a node at when none is given: its bind address, unless that is every interface. */
@@ -43,6 +47,8 @@ async function startNode(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n\n${COMMANDS_HINT}\n`);
     return;
   }
+  // Whatever ends the process (a signal, a failure), the log lines of its last turn are written first.
+  process.on('exit', () => output.flush());
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
@@ -85,6 +91,7 @@ async function startNode(argv: readonly string[]): Promise<void> {
     introspection: config.introspection,
     allowedHosts: config.allowedHosts ?? defaultAllowedHosts(config.host, config.publicUrl),
     trustedProxies: new TrustedProxies(config.trustedProxies),
+    responseCache: config.responseCacheEntries === 0 ? null : { maxEntries: config.responseCacheEntries },
     ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
     ...(config.trustedDocuments ? { trustedDocuments: await loadTrustedDocuments() } : {}),
   });
@@ -120,12 +127,12 @@ async function startNode(argv: readonly string[]): Promise<void> {
     ...(config.trustedDocuments ? { editor: 'off' } : {}),
   });
   // With --trusted-documents the address serves a page that says why there is no editor (and the API, as always).
-  process.stdout.write(
+  output.line(
     config.trustedDocuments
-      ? `GraphiQL: ${server.url} (off: trusted documents only)\n`
+      ? `GraphiQL: ${server.url} (off: trusted documents only)`
       : config.graphiql
-        ? `GraphiQL: ${server.url}\n`
-        : `GraphQL: ${server.url} (GraphiQL is off: --no-graphiql, or a non-loopback --host; --graphiql turns it on)\n`,
+        ? `GraphiQL: ${server.url}`
+        : `GraphQL: ${server.url} (GraphiQL is off: --no-graphiql, or a non-loopback --host; --graphiql turns it on)`,
   );
 
   let stopping = false;

@@ -38,6 +38,8 @@ export interface NodeConfig {
   readonly trustedDocuments: boolean;
   /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client, for per-client limits. */
   readonly trustedProxies: readonly string[];
+  /** Most answers the response cache of tip-and-mempool queries keeps (src/api/responseCache.ts); 0 turns it off. */
+  readonly responseCacheEntries: number;
   /** API limits given on the command line (the rest keep their defaults). */
   readonly limits: {
     readonly requestTimeoutMs?: number;
@@ -108,6 +110,8 @@ export const USAGE = `Usage: npm start -- [flags]
                        client for the rate and subscription limits; none by default
   --trusted-documents  run only the operations of the node's manifests (the typed client and CLI, the peers, the
                        dashboard), sent whole or by id; others get PERSISTED_QUERY_ONLY, and GraphiQL is off
+  --response-cache <n> most answers the cache of tip-and-mempool queries keeps, emptied on every new tip and
+                       mempool change (default 1000; 0 turns it off)
   --request-timeout <ms>, --max-body-bytes <n>, --max-depth <n>, --max-aliases <n>, --max-tokens <n>,
   --max-cost <n>, --max-subscriptions <n>, --min-height-wait <ms>   API limits (see the limits query)
   --help               show this text`;
@@ -149,6 +153,7 @@ function parseFlags(argv: readonly string[]) {
         'max-cost': { type: 'string' },
         'max-subscriptions': { type: 'string' },
         'min-height-wait': { type: 'string' },
+        'response-cache': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -256,6 +261,7 @@ export function parseConfig(
     introspection,
     trustedDocuments: values['trusted-documents'] === true,
     trustedProxies,
+    responseCacheEntries: readInteger('--response-cache', values['response-cache'] ?? '1000', 0, 1_000_000),
     limits: Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)),
     port,
     host,

@@ -197,6 +197,28 @@ describe('Node wallet and expected block index', () => {
     const third = node.send(bob.address, 1);
     expect(third).toMatchObject({ ok: false, rejection: { code: 'INSUFFICIENT_BALANCE' } });
   });
+
+  it('answers each accepted transfer with the block its place in the queue fills, two transfers a block', async () => {
+    const clock = createFixedClock();
+    const node = new Node({
+      params: { ...easyParams, maxTransactionsPerBlock: 3 },
+      wallet: testWallet('node-test-small-blocks'),
+      miner: new MainThreadMiner(),
+      clock: clock.now,
+      connectPeer: () => {
+        throw new Error('no peers in this test');
+      },
+    });
+    for (let i = 0; i < 5; i++) await node.mine();
+    const indexes = [];
+    for (let i = 0; i < 5; i++) {
+      const sent = node.send(bob.address, 1);
+      if (!sent.ok) throw new Error(sent.rejection.message);
+      expect(node.expectedBlockIndex(sent.pending.id)).toBe(sent.expectedBlockIndex);
+      indexes.push(sent.expectedBlockIndex);
+    }
+    expect(indexes).toEqual([7, 7, 8, 8, 9]);
+  });
 });
 
 describe('node key (identity survives restarts)', () => {
@@ -246,6 +268,7 @@ describe('command line', () => {
       introspection: true,
       trustedDocuments: false,
       trustedProxies: [],
+      responseCacheEntries: 1_000,
       limits: { rateLimit: null },
     });
     expect(
@@ -283,6 +306,8 @@ describe('command line', () => {
         '--trusted-documents',
         '--trusted-proxies',
         '10.0.0.0/8, 192.0.2.7,2001:db8::/32',
+        '--response-cache',
+        '0',
       ]),
     ).toEqual({
       port: 4001,
@@ -303,6 +328,7 @@ describe('command line', () => {
       introspection: false,
       trustedDocuments: true,
       trustedProxies: ['10.0.0.0/8', '192.0.2.7', '2001:db8::/32'],
+      responseCacheEntries: 0,
       limits: { requestTimeoutMs: 5000, maxDepth: 8, maxCost: 200_000, rateLimit: { perSecond: 50, burst: 100 } },
     });
   });
