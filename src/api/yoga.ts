@@ -8,6 +8,7 @@ import { type ApiLimits, DEFAULT_API_LIMITS, limitPlugins } from './limits.js';
 import { clientAddress, TrustedProxies } from './rateLimit.js';
 import { requestHygiene } from './requestHygiene.js';
 import { schema } from './schema.js';
+import { multiplexedSubscriptions, SubscriptionMultiplexer } from './subscriptionMultiplexer.js';
 import { SubscriptionRegistry } from './subscriptionRegistry.js';
 import { type TrustedDocuments, trustedDocumentsOnly } from './trustedDocuments.js';
 
@@ -39,6 +40,12 @@ export interface YogaOptions {
    * server's rate limit) then count the client behind the proxy. None by default.
    */
   readonly trustedProxies?: TrustedProxies;
+  /**
+   * Share one source stream and one execution per event among the subscribers of the same operation
+   * (subscriptionMultiplexer.ts; default true). False runs every subscription on its own, as benchmarks' baseline.
+   * A multiplexer given here is the one used (tests read its counts).
+   */
+  readonly multiplexSubscriptions?: boolean | SubscriptionMultiplexer;
 }
 
 /**
@@ -80,6 +87,16 @@ export function createYogaApp(
       // After freshness, so a cost refusal is stamped with extensions.chain over graphql-ws too (HTTP answers are
       // stamped either way); an x-min-height wait therefore comes first. Nothing resolves before the estimate.
       costLimit(limits.maxCost),
+      // Last: it hands the stamped payloads of shared streams their serialise-once `stringify`.
+      ...(options.multiplexSubscriptions === false
+        ? []
+        : [
+            multiplexedSubscriptions(
+              options.multiplexSubscriptions instanceof SubscriptionMultiplexer
+                ? options.multiplexSubscriptions
+                : new SubscriptionMultiplexer(),
+            ),
+          ]),
     ],
     // No CORS by default: browsers then refuse cross-origin reads and JSON posts (their preflight fails), so a web
     // page cannot drive a local node. `corsOrigins` opens it to named origins, without credentials.
