@@ -13,6 +13,7 @@ import {
 import type { Plugin } from 'graphql-yoga';
 import type { ApiContext } from './context.js';
 import { FIXED_API_LIMITS } from './limits.js';
+import { sseResponse } from './sseFrames.js';
 
 /**
  * The field extension that marks a subscription whose stream may be shared: a function of the field's arguments that
@@ -346,6 +347,15 @@ export function multiplexedSubscriptions(multiplexer: SubscriptionMultiplexer): 
           };
         },
       };
+    },
+    // A subscription's stream over SSE: framed by sseFrames.ts (each shared payload encoded once, one write per
+    // subscriber) instead of yoga's processor, which a stream would otherwise get (its name is its identity here).
+    onResultProcess({ result, resultProcessor, setResultProcessor }) {
+      if (resultProcessor?.name !== 'processSSEResult' || !(Symbol.asyncIterator in result)) return;
+      setResultProcessor(
+        (stream, fetchAPI) => sseResponse(stream as AsyncIterable<ExecutionResult>, fetchAPI),
+        'text/event-stream',
+      );
     },
   };
 }

@@ -162,4 +162,20 @@ describe('shared newBlock streams', () => {
     await staying.cancel();
     await waitUntil(() => testNode.node.events.listenerCount('blockConnected') === listenersBefore, 1_000_000);
   });
+
+  it('frames each payload of a shared stream as one SSE chunk: event, data and blank line together', async () => {
+    const response = await testNode.yoga.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: NEW_BLOCK }),
+    });
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe(':\n\n');
+    await mineQuietly();
+    const chunk = new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(chunk).toMatch(
+      /^event: next\ndata: \{"data":\{"newBlock":\{"index":2,.*"extensions":\{"chain":.*"cost":.*\}\n\n$/,
+    );
+  });
 });
