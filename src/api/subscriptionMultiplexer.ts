@@ -316,37 +316,15 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   }
 }
 
-/** The serialised text of each stream payload, computed once however many subscribers it goes to. */
-const serialised = new WeakMap<object, string>();
-
 /**
- * The yoga plugin: shares subscriptions through `multiplexer`, and gives each stream payload a `stringify` that
- * serialises it once (yoga's SSE writer calls it; JSON.stringify skips it, being non-enumerable). Place it after the
- * plugins that stamp payloads (freshness, cost), which reuse one stamped object per shared result.
+ * The yoga plugin: shares subscriptions through `multiplexer`, and frames streams over SSE with sseFrames.ts (each
+ * shared payload framed and encoded once). Place it after the plugins that stamp payloads (freshness, cost), which
+ * reuse one stamped object per shared result, so the frame cache sees one object per event.
  */
 export function multiplexedSubscriptions(multiplexer: SubscriptionMultiplexer): Plugin {
-  const stringifyOnce = function (this: object, value: unknown): string {
-    let text = serialised.get(this);
-    if (text === undefined) {
-      text = JSON.stringify(value);
-      serialised.set(this, text);
-    }
-    return text;
-  };
   return {
     onSubscribe({ subscribeFn, setSubscribeFn }) {
       setSubscribeFn((args) => multiplexer.subscribe(args, subscribeFn as SubscribeFn) as never);
-      return {
-        onSubscribeResult({ result }) {
-          if (!(Symbol.asyncIterator in result)) return undefined;
-          return {
-            onNext({ result: payload }) {
-              if (Object.hasOwn(payload, 'stringify') || !Object.isExtensible(payload)) return;
-              Object.defineProperty(payload, 'stringify', { value: stringifyOnce.bind(payload) });
-            },
-          };
-        },
-      };
     },
     // A subscription's stream over SSE: framed by sseFrames.ts (each shared payload encoded once, one write per
     // subscriber) instead of yoga's processor, which a stream would otherwise get (its name is its identity here).

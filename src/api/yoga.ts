@@ -87,7 +87,7 @@ export function createYogaApp(
       // After freshness, so a cost refusal is stamped with extensions.chain over graphql-ws too (HTTP answers are
       // stamped either way); an x-min-height wait therefore comes first. Nothing resolves before the estimate.
       costLimit(limits.maxCost),
-      // Last: it hands the stamped payloads of shared streams their serialise-once `stringify`.
+      // Last: it frames the stamped payloads of shared streams for SSE, once per event.
       ...(options.multiplexSubscriptions === false
         ? []
         : [
