@@ -15,7 +15,8 @@ export interface ApiContext {
   readonly trustedDocumentsOnly: boolean;
   /** Who is asking, for per-client limits: the remote address, or "in-process". */
   readonly clientId: string;
-  readonly subscriptions: SubscriptionRegistry;
+  /** Where a subscription takes its client's slot (the shared streams of the multiplexer take none). */
+  readonly subscriptions: Pick<SubscriptionRegistry, 'open'>;
   readonly limits: ApiLimits;
 }
 

@@ -146,11 +146,24 @@ export function costLimit(maxCost: number): Plugin {
     const stamp = ({ result, setResult }: Stampable) => setResult(withCostExtension(result, cost));
     /** Stamps a result, or each payload of a stream. */
     return (payload: { result: unknown }) => {
-      if (Symbol.asyncIterator in (payload.result as object)) return { onNext: stamp };
+      if (Symbol.asyncIterator in (payload.result as object)) return { onNext: stampPayload(cost) };
       stamp(payload as Stampable);
       return undefined;
     };
   };
+  // A shared stream (subscriptionMultiplexer.ts) hands one result to all its subscribers, whose operations are the
+  // same and so cost the same: each result is stamped once, so they all get the same object (serialised once).
+  const stamped = new WeakMap<ExecutionResult, { readonly cost: CostExtension; readonly payload: ExecutionResult }>();
+  const stampPayload =
+    (cost: CostExtension) =>
+    ({ result, setResult }: Stampable) => {
+      let entry = stamped.get(result);
+      if (entry === undefined || entry.cost.estimated !== cost.estimated) {
+        entry = { cost, payload: withCostExtension(result, cost) };
+        stamped.set(result, entry);
+      }
+      setResult(entry.payload);
+    };
   return {
     onExecute({ args, setResultAndStopExecution }) {
       return { onExecuteDone: check(args, setResultAndStopExecution) };

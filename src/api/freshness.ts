@@ -96,9 +96,20 @@ async function minHeightRefusal(
 export function freshness(node: Node, waitMs: number): Plugin {
   type Stampable = { result: ExecutionResult; setResult: (result: ExecutionResult) => void };
   const stamp = ({ result, setResult }: Stampable) => setResult(withChainExtension(node, result));
+  // A shared stream (subscriptionMultiplexer.ts) hands one result to all its subscribers: it is stamped once, when
+  // the first of them gets it, right after its execution, so they all get the same object (serialised once).
+  const stamped = new WeakMap<ExecutionResult, ExecutionResult>();
+  const stampPayload = ({ result, setResult }: Stampable) => {
+    let payload = stamped.get(result);
+    if (payload === undefined) {
+      payload = withChainExtension(node, result);
+      stamped.set(result, payload);
+    }
+    setResult(payload);
+  };
   /** Stamps a result, or each payload of a stream. */
   const stampResult = (payload: { result: unknown }) => {
-    if (Symbol.asyncIterator in (payload.result as object)) return { onNext: stamp };
+    if (Symbol.asyncIterator in (payload.result as object)) return { onNext: stampPayload };
     stamp(payload as Stampable);
     return undefined;
   };

@@ -9,6 +9,7 @@ import { clientAddress, TrustedProxies } from './rateLimit.js';
 import { requestHygiene } from './requestHygiene.js';
 import { createResponseCache, type ResponseCache, type ResponseCacheOptions } from './responseCache.js';
 import { schema } from './schema.js';
+import { multiplexedSubscriptions, SubscriptionMultiplexer } from './subscriptionMultiplexer.js';
 import { SubscriptionRegistry } from './subscriptionRegistry.js';
 import { type TrustedDocuments, trustedDocumentsOnly } from './trustedDocuments.js';
 
@@ -45,6 +46,12 @@ export interface YogaOptions {
    * stats), or null for none. Default: one with the default bounds.
    */
   readonly responseCache?: ResponseCacheOptions | ResponseCache | null;
+  /**
+   * Share one source stream and one execution per event among the subscribers of the same operation
+   * (subscriptionMultiplexer.ts; default true). False runs every subscription on its own, as benchmarks' baseline.
+   * A multiplexer given here is the one used (tests read its counts).
+   */
+  readonly multiplexSubscriptions?: boolean | SubscriptionMultiplexer;
 }
 
 /**
@@ -86,6 +93,16 @@ export function createYogaApp(
       // After freshness, so a cost refusal is stamped with extensions.chain over graphql-ws too (HTTP answers are
       // stamped either way); an x-min-height wait therefore comes first. Nothing resolves before the estimate.
       costLimit(limits.maxCost),
+      // After the stamps: it frames the stamped payloads of shared streams for SSE, once per event.
+      ...(options.multiplexSubscriptions === false
+        ? []
+        : [
+            multiplexedSubscriptions(
+              options.multiplexSubscriptions instanceof SubscriptionMultiplexer
+                ? options.multiplexSubscriptions
+                : new SubscriptionMultiplexer(),
+            ),
+          ]),
       // Last: it serves stored bytes before anything else runs, and stores what every plugin above has stamped.
       ...(options.responseCache === null ? [] : [responseCachePlugin(node, options.responseCache)]),
     ],

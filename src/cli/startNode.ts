@@ -94,6 +94,8 @@ async function startNode(argv: readonly string[]): Promise<void> {
     responseCache: config.responseCacheEntries === 0 ? null : { maxEntries: config.responseCacheEntries },
     ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
     ...(config.trustedDocuments ? { trustedDocuments: await loadTrustedDocuments() } : {}),
+    // A benchmark's baseline (bench/subscriptions.bench.ts): every subscription executed on its own.
+    ...(process.env['NODE_SUBSCRIPTION_MULTIPLEXING'] === 'off' ? { multiplexSubscriptions: false } : {}),
   });
   node.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
   const initialSync = node.start(config.peers);

@@ -10,6 +10,7 @@ import { subscribeToNodeEvent } from '../eventStream.js';
 import { badQueryInput } from '../inputErrors.js';
 import { BlockRef, TransactionRef } from '../refs.js';
 import { BigIntScalar, SafeIntScalar } from '../scalars.js';
+import { sharedStream } from '../subscriptionMultiplexer.js';
 
 BlockRef.implement({
   description:
@@ -266,6 +267,8 @@ builder.subscriptionField('newBlock', (t) =>
     // Per event: a replayed block is read from storage.
     complexity: 1 + BLOCK_READ,
     args: { afterIndex: t.arg.int({ description: 'Replay best-chain blocks with a greater index first.' }) },
+    // Shared by its subscribers (subscriptionMultiplexer.ts) unless it replays: a replay is each subscriber's own.
+    extensions: sharedStream((args) => args['afterIndex'] === null || args['afterIndex'] === undefined),
     subscribe: (_root, args, ctx) =>
       ctx.subscriptions.open(ctx.clientId, () =>
         newBlockStream(ctx.node, args.afterIndex, ctx.limits.subscriptionBacklog),
@@ -300,6 +303,7 @@ builder.subscriptionField('chainReorganized', (t) =>
   t.field({
     type: ChainReorganization,
     description: 'Each switch of the best chain to another branch (a reorganization), with its depth.',
+    extensions: sharedStream(),
     subscribe: (_root, _args, ctx) => subscribeToNodeEvent(ctx, 'chainReorganized'),
     resolve: (event) => event,
   }),

@@ -4,6 +4,7 @@ import { builder } from '../builder.js';
 import { badQueryInput } from '../inputErrors.js';
 import { FIXED_API_LIMITS } from '../limits.js';
 import { TransactionRef } from '../refs.js';
+import { sharedStream } from '../subscriptionMultiplexer.js';
 import {
   pendingTransactionStream,
   type TransactionStatusUpdate,
@@ -84,6 +85,8 @@ builder.subscriptionFields((t) => ({
         description: 'Send the transfers already waiting in the mempool first (default false).',
       }),
     },
+    // Shared by its subscribers unless it first sends the mempool as it is (each subscriber's own).
+    extensions: sharedStream((args) => args['includeCurrent'] !== true),
     subscribe: (_root, args, ctx) =>
       ctx.subscriptions.open(ctx.clientId, () =>
         pendingTransactionStream(ctx.node, args.includeCurrent ?? false, ctx.limits.subscriptionBacklog),

@@ -7,6 +7,7 @@ import { MiningFailedError } from '../errors.js';
 import { subscribeToNodeEvent } from '../eventStream.js';
 import { BlockRef } from '../refs.js';
 import { BigIntScalar } from '../scalars.js';
+import { sharedStream } from '../subscriptionMultiplexer.js';
 
 const NodeInfoRef = builder.objectRef<Node>('NodeInfo');
 NodeInfoRef.implement({
@@ -136,6 +137,7 @@ builder.subscriptionField('miningProgress', (t) =>
   t.field({
     type: MiningProgressRef,
     description: 'About once a second while a block is being mined: hashrate, tries, difficulty and elapsed time.',
+    extensions: sharedStream(),
     subscribe: (_root, _args, ctx) => subscribeToNodeEvent(ctx, 'miningProgress'),
     resolve: (progress) => progress,
   }),

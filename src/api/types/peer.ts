@@ -8,6 +8,7 @@ import { InvalidInputError } from '../errors.js';
 import { subscribeToNodeEvent } from '../eventStream.js';
 import { ChainRef, PeerRef, PeerSyncOutcomeRef } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
+import { sharedStream } from '../subscriptionMultiplexer.js';
 
 const PeerStatusEnum = builder.enumType('PeerStatus', {
   description: 'How a peer answered the last time it was contacted.',
@@ -73,6 +74,7 @@ builder.subscriptionField('peerChanged', (t) =>
   t.field({
     type: PeerRef,
     description: 'Each time a peer is registered or its status, height or last error changes.',
+    extensions: sharedStream(),
     subscribe: (_root, _args, ctx) => subscribeToNodeEvent(ctx, 'peerChanged'),
     resolve: (peer) => peer,
   }),

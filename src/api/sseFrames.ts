@@ -1,0 +1,85 @@
+import type { ExecutionResult } from 'graphql';
+
+/** yoga's SSE keep-alive: a comment line, first at once (some browsers wait for a first byte), then every 12 s. */
+const PING = new TextEncoder().encode(':\n\n');
+const COMPLETE = new TextEncoder().encode('event: complete\ndata:\n\n');
+const PING_EVERY_MS = 12_000;
+
+/** Each payload's SSE frame, encoded once however many subscribers it goes to (a shared stream's payloads). */
+const frames = new WeakMap<object, Uint8Array>();
+
+/** The JSON of a result as clients see it: without the `http` extension and errors' internal extensions. */
+function publicJson(result: ExecutionResult): string {
+  const { http: _http, ...extensions } = (result.extensions ?? {}) as Record<string, unknown>;
+  if ((result.errors === undefined || result.errors.length === 0) && _http === undefined) return JSON.stringify(result);
+  return JSON.stringify({
+    ...result,
+    errors: result.errors?.map((error) => {
+      const json = typeof error.toJSON === 'function' ? error.toJSON() : error;
+      const { http: _status, unexpected: _unexpected, ...rest } = (json.extensions ?? {}) as Record<string, unknown>;
+      return { ...json, extensions: Object.keys(rest).length > 0 ? rest : undefined };
+    }),
+    extensions: Object.keys(extensions).length > 0 ? extensions : undefined,
+  });
+}
+
+/** The `event: next` frame of a payload, in one piece (one socket write per subscriber and event). */
+function frameOf(result: ExecutionResult): Uint8Array {
+  let frame = frames.get(result);
+  if (frame === undefined) {
+    frame = new TextEncoder().encode(`event: next\ndata: ${publicJson(result)}\n\n`);
+    frames.set(result, frame);
+  }
+  return frame;
+}
+
+/**
+ * A subscription's stream as server-sent events, as yoga's own SSE processor frames them (a ping first, `event: next`
+ * per payload, `event: complete` at the end), but each payload framed and encoded once for all the subscribers of a
+ * shared stream, and written as one chunk: yoga's writes each payload as two chunks, so two socket writes per
+ * subscriber and event, and encodes it again for every subscriber.
+ */
+export function sseResponse(
+  result: AsyncIterable<ExecutionResult>,
+  fetchAPI: { ReadableStream: typeof ReadableStream; Response: typeof Response },
+): Response {
+  const iterator = result[Symbol.asyncIterator]();
+  let ping: ReturnType<typeof setInterval> | undefined;
+  const body = new fetchAPI.ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(PING);
+      ping = setInterval(() => {
+        if (controller.desiredSize === null) clearInterval(ping);
+        else if (controller.desiredSize > 0) controller.enqueue(PING);
+      }, PING_EVERY_MS);
+    },
+    async pull(controller) {
+      try {
+        const step = await iterator.next();
+        if (step.done === true) {
+          clearInterval(ping);
+          controller.enqueue(COMPLETE);
+          controller.close();
+          return;
+        }
+        controller.enqueue(frameOf(step.value));
+      } catch (error) {
+        clearInterval(ping);
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      clearInterval(ping);
+      await iterator.return?.(reason);
+    },
+  });
+  return new fetchAPI.Response(body, {
+    status: 200,
+    headers: {
+      'content-type': 'text/event-stream',
+      connection: 'keep-alive',
+      'cache-control': 'no-cache',
+      'content-encoding': 'none',
+    },
+  });
+}
