@@ -43,9 +43,11 @@ export interface NodeOptions {
   readonly network?: Omit<NetworkOptions, 'connectPeer' | 'peerStore'>;
   /**
    * Worker threads that check the signatures of synced pages and large submitted blocks ahead of validation (default:
-   * every core; 0: validation checks every signature on the event loop). They start on first use.
+   * every core; 0: validation checks every signature on the event loop). They start with `start` or on first use.
    */
   readonly signatureThreads?: number;
+  /** A signature pool the caller owns (shared or started ahead); the node uses it instead of its own, never closes it. */
+  readonly signaturePool?: SignaturePool;
 }
 
 /** A transfer the mempool accepted, with where it is expected to land. */
@@ -118,7 +120,7 @@ export class Node {
     });
     this.#mempool = new Mempool(this.#chain.ledger(), { maxSize: options.mempoolSize, store: this.#chain.db.pending });
     this.#recordDropped(this.#mempool.restore(this.#chain.ledger(), (id) => this.#isConfirmed(id)));
-    this.#signatures = new SignaturePool({ threads: options.signatureThreads });
+    this.#signatures = options.signaturePool ?? new SignaturePool({ threads: options.signatureThreads });
     this.#network = new Network(
       {
         chain: this.#chain,
@@ -187,6 +189,7 @@ export class Node {
   async start(peers: readonly string[] = []): Promise<InitialSync> {
     if (this.#started) throw new Error('the node is already started');
     this.#started = true;
+    void this.#signatures.start();
     this.#network.start();
     this.#initialSyncPeers = Math.max(peers.length, this.peers.size);
     try {
@@ -368,7 +371,7 @@ export class Node {
   close(): void {
     this.#producer.close();
     this.#network.stop();
-    void this.#signatures.close();
+    if (this.#options.signaturePool === undefined) void this.#signatures.close();
     this.#closed.abort(new Error('the node is shutting down'));
   }
 

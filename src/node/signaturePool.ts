@@ -8,7 +8,7 @@ import {
   writeSignatureRecord,
 } from '../chain/transaction.js';
 import type { Transaction } from '../chain/types.js';
-import type { SignatureBatch, SignatureVerdicts } from './signatureWorker.js';
+import type { SignatureBatch, SignatureWorkerMessage } from './signatureWorker.js';
 
 /** Options of the signature pool. */
 export interface SignaturePoolOptions {
@@ -55,6 +55,8 @@ interface Batch {
 interface PoolWorker {
   readonly worker: Worker;
   readonly inFlight: Map<number, Batch>;
+  /** Settles once the worker has loaded (true) or failed first (false). */
+  readonly ready: Promise<boolean>;
 }
 
 /**
@@ -128,6 +130,16 @@ export class SignaturePool {
     });
   }
 
+  /**
+   * Starts every worker now rather than on the first batch (a node does this when it starts: from TypeScript source a
+   * worker takes a second to load, from dist/ a few ms). Settles once they have loaded or failed; never rejects.
+   */
+  async start(): Promise<void> {
+    if (!this.active) return;
+    while (this.#workers.length < this.threads) this.#workers.push(this.#startWorker());
+    await Promise.all(this.#workers.map((entry) => entry.ready));
+  }
+
   /** Stops every worker; batches in flight or queued are left to validation. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -176,8 +188,16 @@ export class SignaturePool {
         )
       : new Worker(url);
     worker.unref();
-    const entry: PoolWorker = { worker, inFlight: new Map() };
-    worker.on('message', (message: SignatureVerdicts) => {
+    let loaded: (ok: boolean) => void = () => {};
+    const ready = new Promise<boolean>((resolve) => {
+      loaded = resolve;
+    });
+    const entry: PoolWorker = { worker, inFlight: new Map(), ready };
+    worker.on('message', (message: SignatureWorkerMessage) => {
+      if (message.type === 'ready') {
+        loaded(true);
+        return;
+      }
       const batch = entry.inFlight.get(message.id);
       if (batch === undefined) return;
       entry.inFlight.delete(message.id);
@@ -187,6 +207,7 @@ export class SignaturePool {
       this.#pump();
     });
     const fail = () => {
+      loaded(false);
       if (!this.#workers.includes(entry)) return;
       // A crashed worker's batches are left to validation; the next batch starts a replacement.
       this.#workers = this.#workers.filter((other) => other !== entry);

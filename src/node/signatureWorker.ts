@@ -11,11 +11,10 @@ export interface SignatureBatch {
   readonly records: Uint8Array;
 }
 
-/** The worker's answer: one byte per record of the batch. */
-export interface SignatureVerdicts {
-  readonly id: number;
-  readonly verdicts: Uint8Array;
-}
+/** What the worker posts: that it is loaded, then for each batch one verdict byte per record. */
+export type SignatureWorkerMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'verdicts'; readonly id: number; readonly verdicts: Uint8Array };
 
 const port = parentPort!;
 
@@ -26,5 +25,6 @@ port.on('message', (batch: SignatureBatch) => {
     const record = batch.records.subarray(i * SIGNATURE_RECORD_BYTES, (i + 1) * SIGNATURE_RECORD_BYTES);
     verdicts[i] = verifySignatureRecord(record) ? 1 : 0;
   }
-  port.postMessage({ id: batch.id, verdicts } satisfies SignatureVerdicts, [verdicts.buffer]);
+  port.postMessage({ type: 'verdicts', id: batch.id, verdicts } satisfies SignatureWorkerMessage, [verdicts.buffer]);
 });
+port.postMessage({ type: 'ready' } satisfies SignatureWorkerMessage);

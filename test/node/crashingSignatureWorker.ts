@@ -19,5 +19,6 @@ port.on('message', (batch: { id: number; records: Uint8Array }) => {
     }
     verdicts[i] = verifySignatureRecord(record) ? 1 : 0;
   }
-  port.postMessage({ id: batch.id, verdicts }, [verdicts.buffer]);
+  port.postMessage({ type: 'verdicts', id: batch.id, verdicts }, [verdicts.buffer]);
 });
+port.postMessage({ type: 'ready' });

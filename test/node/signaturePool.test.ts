@@ -104,6 +104,15 @@ describe('SignaturePool (signature checks on worker threads ahead of validation)
     expect(cached(txs).some(Boolean)).toBe(false);
   });
 
+  it('starts its workers ahead on start (a node does at its start), and settles even when they fail to load', async () => {
+    const started = pool();
+    await started.start();
+    expect(await started.preverify(transfers(16, [1]))).toEqual({ valid: 15, invalid: 1, unchecked: 0 });
+    const missing = pool({ workerUrl: new URL('./noSuchWorker.mjs', import.meta.url) });
+    await missing.start();
+    expect(await missing.preverify(transfers(16, [], 50))).toEqual({ valid: 0, invalid: 0, unchecked: 16 });
+  });
+
   it('checks nothing with 0 threads or once closed, and settles what was in flight', async () => {
     expect(await pool({ threads: 0 }).preverify(transfers(16))).toEqual({ valid: 0, invalid: 0, unchecked: 0 });
     const closing = pool();
