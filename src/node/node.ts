@@ -130,6 +130,7 @@ export class Node {
         log: this.#log,
         addBlocks: (blocks, source) => this.#addBlocks(blocks, [], source),
         preverify: (blocks) => this.#signatures.preverify(blocks.flatMap((block) => block.transactions)),
+        verifyQueued: () => this.#signatures.verifyQueuedBatch(),
         isPending: (id) => this.#mempool.get(id) !== undefined,
         syncingChanged: () => this.#refreshSyncStatus(),
       },

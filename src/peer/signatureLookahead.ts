@@ -1,7 +1,11 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Block } from '../chain/types.js';
 
 /** Checks the signatures of some blocks ahead of validation (SignaturePool.preverify); settles when done. */
 export type Preverify = (blocks: readonly Block[]) => Promise<unknown>;
+
+/** Checks one batch of those signatures on this thread, if one waits for a worker (SignaturePool.verifyQueuedBatch). */
+export type VerifyQueued = () => boolean;
 
 /** Bounds of a lookahead. */
 export interface LookaheadLimits {
@@ -21,6 +25,7 @@ interface Piece {
   readonly end: number;
   readonly transactions: number;
   done?: Promise<unknown>;
+  settled?: boolean;
 }
 
 /**
@@ -30,6 +35,7 @@ interface Piece {
  */
 export class SignatureLookahead {
   readonly #preverify: Preverify;
+  readonly #verifyQueued: VerifyQueued | undefined;
   readonly #limits: LookaheadLimits;
   readonly #blocks: Block[] = [];
   readonly #pieces: Piece[] = [];
@@ -37,8 +43,9 @@ export class SignatureLookahead {
   #aheadTransactions = 0;
   #validatedBlocks = 0;
 
-  constructor(preverify: Preverify, limits: LookaheadLimits) {
+  constructor(preverify: Preverify, limits: LookaheadLimits, verifyQueued?: VerifyQueued) {
     this.#preverify = preverify;
+    this.#verifyQueued = verifyQueued;
     this.#limits = limits;
   }
 
@@ -61,11 +68,15 @@ export class SignatureLookahead {
     this.#launch(false);
   }
 
-  /** Waits until the signatures of the first `end` blocks were checked ahead (starting what is not yet started). */
+  /**
+   * Waits until the signatures of the first `end` blocks were checked ahead (starting what is not yet started), and
+   * meanwhile checks batches no worker has taken yet itself, yielding to the event loop after each.
+   */
   async ready(end: number): Promise<void> {
     while (this.#launched < this.#pieces.length && this.#pieces[this.#launched]!.start < end) this.#launch(true);
     for (const piece of this.#pieces) {
       if (piece.start >= end) break;
+      while (piece.settled !== true && this.#verifyQueued?.() === true) await yieldToEventLoop();
       await piece.done;
     }
   }
@@ -90,7 +101,9 @@ export class SignatureLookahead {
         this.#aheadTransactions + piece.transactions > this.#limits.aheadTransactions
       )
         return;
-      piece.done = this.#preverify(this.#blocks.slice(piece.start, piece.end));
+      piece.done = this.#preverify(this.#blocks.slice(piece.start, piece.end)).finally(() => {
+        piece.settled = true;
+      });
       if (piece.end > this.#validatedBlocks) this.#aheadTransactions += piece.transactions;
       this.#launched += 1;
       if (force) return;

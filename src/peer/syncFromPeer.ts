@@ -9,7 +9,7 @@ import {
   PeerProtocolError,
   PeerUnreachableError,
 } from './peerApi.js';
-import { type Preverify, SignatureLookahead } from './signatureLookahead.js';
+import { type Preverify, SignatureLookahead, type VerifyQueued } from './signatureLookahead.js';
 
 export { PeerUnreachableError };
 
@@ -58,6 +58,8 @@ export interface SyncTarget {
    * what is valid; `addBlocks` still decides. Without it every signature is checked by `addBlocks` on the event loop.
    */
   readonly preverify?: Preverify;
+  /** Checks on this thread one batch of signatures still waiting for a worker, while sync waits (see preverify). */
+  readonly verifyQueued?: VerifyQueued;
 }
 
 /** Bounds of one sync. */
@@ -125,11 +127,15 @@ export async function syncFromPeer(
     const lookahead =
       target.preverify === undefined
         ? undefined
-        : new SignatureLookahead(target.preverify, {
-            pieceBlocks: limits.pageSize,
-            pieceTransactions: maxChunkTransactions,
-            aheadTransactions: LOOKAHEAD_TRANSACTIONS,
-          });
+        : new SignatureLookahead(
+            target.preverify,
+            {
+              pieceBlocks: limits.pageSize,
+              pieceTransactions: maxChunkTransactions,
+              aheadTransactions: LOOKAHEAD_TRANSACTIONS,
+            },
+            target.verifyQueued,
+          );
     let previous = ancestor;
     while (previous.index < status.height) {
       const count = Math.min(limits.pageSize, status.height - previous.index);

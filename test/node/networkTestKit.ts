@@ -24,6 +24,7 @@ export function stubHost(options: { isPending?: (id: string) => boolean } = {}) 
     log: (event) => logs.push(event),
     addBlocks: (blocks) => chain.addBlocks(blocks),
     preverify: async () => {},
+    verifyQueued: () => false,
     isPending: options.isPending ?? (() => false),
     syncingChanged: () => {
       syncingChanges.count++;

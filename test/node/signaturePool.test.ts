@@ -104,6 +104,19 @@ describe('SignaturePool (signature checks on worker threads ahead of validation)
     expect(cached(txs).some(Boolean)).toBe(false);
   });
 
+  it('lets the waiting thread verify batches no worker has taken yet, with the same verdicts', async () => {
+    const helped = pool({ threads: 1, batchChecks: 8 });
+    const txs = transfers(40, [18, 33]);
+    const expected = sequentialVerdicts(txs);
+    const outcome = helped.preverify(txs);
+    // The one worker holds batches 0..7 and 8..15; 16..23 is the oldest still queued.
+    expect(helped.verifyQueuedBatch()).toBe(true);
+    expect(cached(txs).slice(16, 24)).toEqual(expected.slice(16, 24));
+    expect(await outcome).toEqual({ valid: 38, invalid: 2, unchecked: 0 });
+    expect(cached(txs)).toEqual(expected);
+    expect(helped.verifyQueuedBatch()).toBe(false);
+  });
+
   it('starts its workers ahead on start (a node does at its start), and settles even when they fail to load', async () => {
     const started = pool();
     await started.start();

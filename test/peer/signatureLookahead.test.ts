@@ -70,4 +70,27 @@ describe('SignatureLookahead (signature checks pipelined ahead of a sync’s val
     expect(ready).toBe(true);
     expect(calls).toHaveLength(2);
   });
+
+  it('checks queued batches itself while it waits, and stops when the pieces are done or nothing is queued', async () => {
+    const { calls, preverify } = manualPreverify();
+    let queued = 3;
+    const verifyQueued = () => {
+      if (queued === 0) return false;
+      queued -= 1;
+      if (queued === 1) calls[0]!.settle();
+      return true;
+    };
+    const lookahead = new SignatureLookahead(
+      preverify,
+      { pieceBlocks: 1, pieceTransactions: 10, aheadTransactions: 100 },
+      verifyQueued,
+    );
+    lookahead.add(blocksOf([10, 10]));
+    await lookahead.ready(1);
+    expect(queued).toBeLessThanOrEqual(1);
+    const second = lookahead.ready(2);
+    calls[1]!.settle();
+    await second;
+    expect(queued).toBe(0);
+  });
 });
