@@ -192,7 +192,7 @@ async function syncBenchmark(): Promise<void> {
       run: () => syncOurs(undefined),
     },
     {
-      name: `ours, signatures on ${signatures.threads} worker threads ahead of validation (pipelined)`,
+      name: `ours, signatures on ${signatures.threads} worker thread${signatures.threads === 1 ? '' : 's'} ahead of validation (pipelined)`,
       run: () => syncOurs(signatures),
     },
   ];
