@@ -49,8 +49,9 @@ const WORKER_URL = new URL(
 interface Batch {
   readonly id: number;
   readonly checks: readonly SignatureCheck[];
-  /** Called once with the verdicts, or with undefined when the batch was given up. */
+  /** Records the verdicts, or nothing when given undefined (the batch was given up); only the first call counts. */
   readonly settle: (verdicts: Uint8Array | undefined) => void;
+  readonly settled: () => boolean;
 }
 
 interface PoolWorker {
@@ -109,10 +110,14 @@ export class SignaturePool {
       let open = Math.ceil(checks.length / this.#batchChecks);
       for (let start = 0; start < checks.length; start += this.#batchChecks) {
         const batchChecks = checks.slice(start, start + this.#batchChecks);
+        let settled = false;
         this.#queue.push({
           id: this.#nextBatchId++,
           checks: batchChecks,
+          settled: () => settled,
           settle: (verdicts) => {
+            if (settled) return;
+            settled = true;
             if (verdicts === undefined || verdicts.length !== batchChecks.length) {
               outcome.unchecked += batchChecks.length;
             } else {
@@ -132,12 +137,20 @@ export class SignaturePool {
   }
 
   /**
-   * Verifies the oldest batch no worker has taken yet on the calling thread, as Bitcoin Core's master thread joins its
-   * check queue while it waits: a sync waiting for its next chunk's signatures helps instead of idling (which matters
-   * when the workers get little CPU). One batch holds the event loop ~13 ms. False when no batch is waiting.
+   * Verifies the oldest unanswered batch on the calling thread, as Bitcoin Core's master thread joins its check queue
+   * while it waits: a batch no worker has taken yet, else one a worker holds but has not answered (its answer is then
+   * ignored). A sync waiting for its next chunk thus never idles behind workers that get little CPU. One batch holds
+   * the event loop ~13 ms. False when every batch is answered.
    */
   verifyQueuedBatch(): boolean {
-    const batch = this.#queue.shift();
+    let batch = this.#queue.shift();
+    if (batch === undefined) {
+      for (const { inFlight } of this.#workers) {
+        for (const held of inFlight.values()) {
+          if (!held.settled() && (batch === undefined || held.id < batch.id)) batch = held;
+        }
+      }
+    }
     if (batch === undefined) return false;
     const record = new Uint8Array(SIGNATURE_RECORD_BYTES);
     const verdicts = new Uint8Array(batch.checks.length);

@@ -13,6 +13,7 @@ import { alice, bob, carol } from '../helpers/keys.js';
 /** The amount that makes crashingSignatureWorker.ts kill its thread. */
 const CRASH_AMOUNT = 666;
 const CRASHING_WORKER = new URL('./crashingSignatureWorker.ts', import.meta.url);
+const SILENT_WORKER = new URL('./silentSignatureWorker.ts', import.meta.url);
 const BUILT_WORKER = new URL('../../dist/node/signatureWorker.js', import.meta.url);
 
 /** `count` transfers from alice with consecutive nonces; `invalidAt` positions carry another payload's signature. */
@@ -115,6 +116,19 @@ describe('SignaturePool (signature checks on worker threads ahead of validation)
     expect(await outcome).toEqual({ valid: 38, invalid: 2, unchecked: 0 });
     expect(cached(txs)).toEqual(expected);
     expect(helped.verifyQueuedBatch()).toBe(false);
+  });
+
+  it('lets the waiting thread verify batches a worker holds but has not answered (a worker starved of CPU)', async () => {
+    const stalled = pool({ workerUrl: SILENT_WORKER, threads: 1, batchChecks: 8 });
+    await stalled.start();
+    const txs = transfers(16, [9]);
+    const expected = sequentialVerdicts(txs);
+    const outcome = stalled.preverify(txs);
+    expect(stalled.verifyQueuedBatch()).toBe(true);
+    expect(stalled.verifyQueuedBatch()).toBe(true);
+    expect(stalled.verifyQueuedBatch()).toBe(false);
+    expect(await outcome).toEqual({ valid: 15, invalid: 1, unchecked: 0 });
+    expect(cached(txs)).toEqual(expected);
   });
 
   it('starts its workers ahead on start (a node does at its start), and settles even when they fail to load', async () => {
