@@ -77,7 +77,9 @@ const checks = new WeakMap<SignatureCheck, { readonly key: string; readonly reco
  * transfer whose fields or signature are malformed (validation refuses those on its own), or one already verified.
  */
 export function signatureCheckOf(tx: Transaction): SignatureCheck | undefined {
-  if (tx.sender === REWARD_SENDER || !isHex(tx.signature, SIGNATURE_BYTES)) return undefined;
+  // Shape first: a block from outside TypeScript can hold anything, which validation refuses with its own rule.
+  if (typeof tx !== 'object' || tx === null || tx.sender === REWARD_SENDER || !isHex(tx.signature, SIGNATURE_BYTES))
+    return undefined;
   let payload: Uint8Array;
   try {
     payload = encodeTransactionPayload(tx);

@@ -53,6 +53,8 @@ describe('signature checks ahead of validation', () => {
     expect(signatureCheckOf({ ...valid, signature: 'AB'.repeat(64) })).toBeUndefined();
     expect(signatureCheckOf({ ...valid, recipient: 'not hex' })).toBeUndefined();
     expect(signatureCheckOf({ ...valid, amount: -1 })).toBeUndefined();
+    expect(signatureCheckOf(null as unknown as Transaction)).toBeUndefined();
+    expect(signatureCheckOf({ ...valid, amount: '5' } as unknown as Transaction)).toBeUndefined();
     expect(signatureCheckOf(valid)).toBeDefined();
     expect(hasValidSignature(valid)).toBe(true);
     expect(signatureCheckOf(valid)).toBeUndefined();
