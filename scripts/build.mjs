@@ -7,12 +7,13 @@
  * never loads the node's modules and the node never loads the client commands'):
  *   dist/cli/main.js                  the command line (start, devnet, the client commands)
  *   dist/mining/minerWorker.js        a mining worker thread
+ *   dist/node/signatureWorker.js      a signature-verification worker thread
  *   dist/dashboard/bundleDashboard.js the dashboard bundler, run here once to write:
  *   dist/dashboard/dashboard.{js,css} the dashboard's browser bundle, served as is
  *   dist/chunks/*.js                  code shared by those
  * Every output file sits exactly one folder below dist/, as every module it comes from sits one folder below src/
  * (src/mining/kernel/ is bundled into its importers), so a module's `new URL('../mining/minerWorker.js',
- * import.meta.url)` finds the same file from src/ and from dist/.
+ * import.meta.url)` (or '../node/signatureWorker.js') finds the same file from src/ and from dist/.
  *
  * Packages stay outside the bundle only when they must: lmdb (a native addon loaded from node_modules), esbuild (only
  * the dashboard bundler uses it, here and in development), @graphql-yoga/render-graphiql (9 MB of GraphiQL, loaded
@@ -57,7 +58,12 @@ process.stdout.write(
 async function buildInto(outdir) {
   await build({
     absWorkingDir: ROOT,
-    entryPoints: ['src/cli/main.ts', 'src/mining/minerWorker.ts', 'src/dashboard/bundleDashboard.ts'],
+    entryPoints: [
+      'src/cli/main.ts',
+      'src/mining/minerWorker.ts',
+      'src/node/signatureWorker.ts',
+      'src/dashboard/bundleDashboard.ts',
+    ],
     outbase: 'src',
     outdir,
     entryNames: '[dir]/[name]',

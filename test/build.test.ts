@@ -32,8 +32,14 @@ function loadedModules(file: string): string[] {
 }
 
 describe('the build (dist/)', () => {
-  it('has the entry points that npm start, node-cli, the miner and the dashboard use', () => {
-    for (const file of ['cli/main.js', 'mining/minerWorker.js', 'dashboard/dashboard.js', 'dashboard/dashboard.css']) {
+  it('has the entry points that npm start, node-cli, the miner, the signature pool and the dashboard use', () => {
+    for (const file of [
+      'cli/main.js',
+      'mining/minerWorker.js',
+      'node/signatureWorker.js',
+      'dashboard/dashboard.js',
+      'dashboard/dashboard.css',
+    ]) {
       expect(statSync(join(DIST, file)).size, file).toBeGreaterThan(0);
     }
   });

@@ -10,7 +10,11 @@ export function isHex(value: unknown, bytes: number): value is string {
 /** Decodes lowercase hex into bytes. @throws {TypeError} on odd length or non-hex characters. */
 export function hexToBytes(hex: string): Uint8Array {
   if (hex.length % 2 !== 0 || !HEX_RE.test(hex)) throw new TypeError('expected lowercase hex of even length');
-  return Uint8Array.from(Buffer.from(hex, 'hex'));
+  // Copied into a Uint8Array of its own (never a view of Buffer's shared pool) with one memcpy: Uint8Array.from walks
+  // the bytes through the iterator protocol, which measured about 3× slower and is called ~20 times per synced block.
+  const bytes = new Uint8Array(hex.length / 2);
+  bytes.set(Buffer.from(hex, 'hex'));
+  return bytes;
 }
 
 /** Encodes bytes as lowercase hex. */

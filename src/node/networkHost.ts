@@ -10,6 +10,10 @@ export interface NetworkHost {
   readonly events: EventHub<NodeEvents>;
   now(): number;
   log: NodeLogger;
+  /** Checks the signatures of blocks on the node's worker threads ahead of `addBlocks` (SignaturePool). */
+  preverify(blocks: readonly Block[]): Promise<unknown>;
+  /** Checks on this thread one batch of signatures still waiting for a worker (SignaturePool.verifyQueuedBatch). */
+  verifyQueued(): boolean;
   /** Validates and adds blocks through the node (mempool and events follow). */
   addBlocks(blocks: readonly Block[], source: string): AddBlockResult;
   /** True when a transaction id is in the mempool. */

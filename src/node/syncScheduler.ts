@@ -25,7 +25,10 @@ export interface SyncSchedulerOptions {
  */
 export class SyncScheduler {
   readonly #contacts: PeerContacts;
-  readonly #host: Pick<NetworkHost, 'chain' | 'address' | 'now' | 'log' | 'addBlocks' | 'syncingChanged'>;
+  readonly #host: Pick<
+    NetworkHost,
+    'chain' | 'address' | 'now' | 'log' | 'addBlocks' | 'preverify' | 'verifyQueued' | 'syncingChanged'
+  >;
   readonly #options: SyncSchedulerOptions;
   /** Peers a sync is running for; a request during one makes it run once more afterwards. */
   readonly #syncing = new Map<string, Promise<SyncOutcome>>();
@@ -34,7 +37,10 @@ export class SyncScheduler {
 
   constructor(
     contacts: PeerContacts,
-    host: Pick<NetworkHost, 'chain' | 'address' | 'now' | 'log' | 'addBlocks' | 'syncingChanged'>,
+    host: Pick<
+      NetworkHost,
+      'chain' | 'address' | 'now' | 'log' | 'addBlocks' | 'preverify' | 'verifyQueued' | 'syncingChanged'
+    >,
     options: SyncSchedulerOptions,
   ) {
     this.#contacts = contacts;
@@ -117,6 +123,8 @@ export class SyncScheduler {
         hasBlock: (hash) => chain.getBlock(hash) !== undefined,
         locator: () => chain.locator(),
         addBlocks: (blocks) => this.#host.addBlocks(blocks, `peer ${url}`),
+        preverify: (blocks) => this.#host.preverify(blocks),
+        verifyQueued: () => this.#host.verifyQueued(),
         checkHeader: (block) => {
           const result = checkHeader(block, chain.params);
           return result.ok ? undefined : `${result.rejection.code}: ${result.rejection.message}`;

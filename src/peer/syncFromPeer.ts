@@ -9,6 +9,7 @@ import {
   PeerProtocolError,
   PeerUnreachableError,
 } from './peerApi.js';
+import { type Preverify, SignatureLookahead, type VerifyQueued } from './signatureLookahead.js';
 
 export { PeerUnreachableError };
 
@@ -52,6 +53,13 @@ export interface SyncTarget {
   addBlocks(blocks: readonly Block[]): AddBlockResult;
   /** The header rules a block can be judged on alone (proof of work, difficulty floor, …): a reason, or undefined. */
   checkHeader(block: Block): string | undefined;
+  /**
+   * Checks the signatures of blocks ahead of `addBlocks` on other threads (the node's SignaturePool), recording only
+   * what is valid; `addBlocks` still decides. Without it every signature is checked by `addBlocks` on the event loop.
+   */
+  readonly preverify?: Preverify;
+  /** Checks on this thread one batch of signatures still waiting for a worker, while sync waits (see preverify). */
+  readonly verifyQueued?: VerifyQueued;
 }
 
 /** Bounds of one sync. */
@@ -113,6 +121,21 @@ export async function syncFromPeer(
       return report('REFUSED', `the peer's chain is ${wanted} blocks past our shared block; the limit is ${limit}`);
     }
     const blocks: Block[] = [];
+    const maxChunkTransactions = limits.maxChunkTransactions ?? MAX_CHUNK_TRANSACTIONS;
+    // Signatures are checked on worker threads as pages arrive and while earlier chunks are validated (pipelining);
+    // only blocks whose headers passed are handed over, so a peer cannot make the workers verify without real work.
+    const lookahead =
+      target.preverify === undefined
+        ? undefined
+        : new SignatureLookahead(
+            target.preverify,
+            {
+              pieceBlocks: limits.pageSize,
+              pieceTransactions: maxChunkTransactions,
+              aheadTransactions: LOOKAHEAD_TRANSACTIONS,
+            },
+            target.verifyQueued,
+          );
     let previous = ancestor;
     while (previous.index < status.height) {
       const count = Math.min(limits.pageSize, status.height - previous.index);
@@ -131,6 +154,7 @@ export async function syncFromPeer(
         blocks.push(block);
         previous = { index: header.index, hash: blockHash(header) };
       }
+      lookahead?.add(page);
       fetched = blocks.length;
       // Let queries and gossip through between pages of a long download.
       await yieldToEventLoop();
@@ -150,10 +174,14 @@ export async function syncFromPeer(
     let adopted: string | undefined;
     let sawSide = false;
     let first = true;
-    for (const chunk of chunksOf(blocks, limits.pageSize, limits.maxChunkTransactions ?? MAX_CHUNK_TRANSACTIONS)) {
+    let validated = 0;
+    for (const chunk of chunksOf(blocks, limits.pageSize, maxChunkTransactions)) {
       if (!first) await yieldToEventLoop();
       first = false;
+      if (lookahead !== undefined) await lookahead.ready(validated + chunk.length);
       const result = target.addBlocks(chunk);
+      validated += chunk.length;
+      lookahead?.validated(validated);
       switch (result.status) {
         case 'extended':
         case 'reorg':
@@ -196,6 +224,9 @@ export async function syncFromPeer(
  * 115 ms in bench:network), so a chunk is cut at this many transactions or at the page size, whichever comes first.
  */
 export const MAX_CHUNK_TRANSACTIONS = 500;
+
+/** Most transactions whose signatures are checked ahead of validation (a fraction of the 50,000-entry cache). */
+export const LOOKAHEAD_TRANSACTIONS = 20_000;
 
 /** Cuts a run into chunks of at most `maxBlocks` blocks and (unless one block alone has more) `maxTransactions`. */
 function* chunksOf(blocks: readonly Block[], maxBlocks: number, maxTransactions: number): Generator<readonly Block[]> {

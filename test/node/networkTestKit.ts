@@ -23,6 +23,8 @@ export function stubHost(options: { isPending?: (id: string) => boolean } = {}) 
     now: clock.now,
     log: (event) => logs.push(event),
     addBlocks: (blocks) => chain.addBlocks(blocks),
+    preverify: async () => {},
+    verifyQueued: () => false,
     isPending: options.isPending ?? (() => false),
     syncingChanged: () => {
       syncingChanges.count++;

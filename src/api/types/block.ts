@@ -223,7 +223,7 @@ builder.mutationField('submitBlock', (t) =>
       directResult: true,
       union: { name: 'SubmitBlockResult', description: 'What happened to the block, or why it was refused.' },
     },
-    resolve: (_root, args, context) => {
+    resolve: async (_root, args, context) => {
       const limit = context.node.chain.params.maxTransactionsPerBlock;
       if (args.block.transactions.length > limit) {
         throw new BlockRejectedError('TOO_MANY_TRANSACTIONS', `block.transactions may hold at most ${limit} entries`);
@@ -235,7 +235,7 @@ builder.mutationField('submitBlock', (t) =>
               () => parseHex('hash', args.hash!.trim(), 32),
               (error) => new InvalidInputError(error.field, `${error.field} ${error.rule}`),
             );
-      const result = context.node.submitBlock(toBlock(args.block), claimed, args.from ?? undefined);
+      const result = await context.node.receiveBlock(toBlock(args.block), claimed, args.from ?? undefined);
       switch (result.status) {
         case 'invalid':
           throw new BlockRejectedError(result.rejection.code, result.rejection.message);

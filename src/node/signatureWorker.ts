@@ -1,0 +1,49 @@
+/**
+ * A signature-verification worker thread (the SignaturePool's): takes a batch of signature records and answers one
+ * verdict byte per record, 1 valid and 0 invalid, with the same check the chain's validation makes.
+ */
+import { readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { SIGNATURE_RECORD_BYTES, verifySignatureRecord } from '../chain/transaction.js';
+
+/** A batch as the pool posts it: `records` holds SIGNATURE_RECORD_BYTES bytes per check. */
+export interface SignatureBatch {
+  readonly id: number;
+  readonly records: Uint8Array;
+}
+
+/** What the worker posts: that it is loaded, then for each batch one verdict byte per record. */
+export type SignatureWorkerMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'verdicts'; readonly id: number; readonly verdicts: Uint8Array };
+
+const port = parentPort!;
+
+/**
+ * Checks ahead are for idle cores: the worker lowers its own thread's priority (nice 10), so that on a busy machine
+ * the event loop, which validates, serves queries and fetches the next pages, keeps the CPU. A sync whose workers fall
+ * behind verifies their queued batches itself (SignaturePool.verifyQueuedBatch), so this never makes it slower than
+ * checking everything on the event loop. On Linux `/proc/thread-self` names the thread (as in minerWorker.ts);
+ * elsewhere, or when not permitted, the worker keeps its priority.
+ */
+function lowerOwnPriority(): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // Not Linux, or not permitted.
+  }
+}
+lowerOwnPriority();
+
+port.on('message', (batch: SignatureBatch) => {
+  const count = batch.records.length / SIGNATURE_RECORD_BYTES;
+  const verdicts = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const record = batch.records.subarray(i * SIGNATURE_RECORD_BYTES, (i + 1) * SIGNATURE_RECORD_BYTES);
+    verdicts[i] = verifySignatureRecord(record) ? 1 : 0;
+  }
+  port.postMessage({ type: 'verdicts', id: batch.id, verdicts } satisfies SignatureWorkerMessage, [verdicts.buffer]);
+});
+port.postMessage({ type: 'ready' } satisfies SignatureWorkerMessage);
