@@ -74,6 +74,8 @@ describe('a node process starting up', () => {
       node: { height: 1 },
     });
     await waitFor('/readyz to answer 200', async () => (await readyz(node.url)).status === 200, 15_000);
+    // The log lines of a turn are written when it ends (src/cli/turnLog.ts): they may reach the pipe after the answer.
+    await waitFor('the node.ready line', async () => node.output().includes('node.ready'), 5_000);
     expect(node.output()).toMatch(/peer\.status url=http:\/\/127\.0\.0\.1:\d+\/graphql status=(UNREACHABLE|REFUSED)/);
     expect(node.output().indexOf('node.ready')).toBeGreaterThan(node.output().indexOf('peer.status'));
   }, 30_000);
