@@ -3,11 +3,11 @@
  * the job is still current (a shared job counter), and counting its tries in a shared array for the hashrate.
  * Before its first job it warms up: it compiles its kernel and runs it until hot, then reports `ready`.
  */
-import { readlinkSync } from 'node:fs';
-import { constants, setPriority } from 'node:os';
+import { constants } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { HEADER_BYTES } from '../chain/encoding.js';
 import { createProofSearcher, type ProofKernelName } from './kernel/createProofSearcher.js';
+import { lowerThreadPriority } from './threadPriority.js';
 
 /** A job as the pool posts it. */
 export interface WorkerJob {
@@ -43,18 +43,9 @@ const port = parentPort!;
 
 /**
  * Mining is background work: the worker lowers its own thread to the lowest scheduling priority (nice 19), so that
- * serving queries, validating blocks and syncing always win the CPU and mining gets what is left. On Linux,
- * setpriority() on a thread id changes only that thread; `/proc/thread-self` names it. Elsewhere this is skipped.
+ * serving queries, validating blocks and syncing always win the CPU and mining gets what is left.
  */
-function lowerOwnPriority(): void {
-  try {
-    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, constants.priority.PRIORITY_LOW);
-  } catch {
-    // Not Linux, or not permitted: mine at normal priority.
-  }
-}
-lowerOwnPriority();
+lowerThreadPriority(constants.priority.PRIORITY_LOW);
 
 /** Tries per kernel call between checks of the shared job counter (a few ms at ~16 M tries/s). */
 const CHECK_EVERY = 1 << 16;

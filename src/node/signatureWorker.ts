@@ -2,10 +2,10 @@
  * A signature-verification worker thread (the SignaturePool's): takes a batch of signature records and answers one
  * verdict byte per record, 1 valid and 0 invalid, with the same check the chain's validation makes.
  */
-import { readlinkSync } from 'node:fs';
-import { constants, setPriority } from 'node:os';
+import { constants } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { SIGNATURE_RECORD_BYTES, verifySignatureRecord } from '../chain/transaction.js';
+import { lowerThreadPriority } from '../mining/threadPriority.js';
 
 /** A batch as the pool posts it: `records` holds SIGNATURE_RECORD_BYTES bytes per check. */
 export interface SignatureBatch {
@@ -24,18 +24,9 @@ const port = parentPort!;
  * Checks ahead are for idle cores: the worker lowers its own thread's priority (nice 10), so that on a busy machine
  * the event loop, which validates, serves queries and fetches the next pages, keeps the CPU. A sync whose workers fall
  * behind verifies their queued batches itself (SignaturePool.verifyQueuedBatch), so this never makes it slower than
- * checking everything on the event loop. On Linux `/proc/thread-self` names the thread (as in minerWorker.ts);
- * elsewhere, or when not permitted, the worker keeps its priority.
+ * checking everything on the event loop.
  */
-function lowerOwnPriority(): void {
-  try {
-    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, constants.priority.PRIORITY_BELOW_NORMAL);
-  } catch {
-    // Not Linux, or not permitted.
-  }
-}
-lowerOwnPriority();
+lowerThreadPriority(constants.priority.PRIORITY_BELOW_NORMAL);
 
 port.on('message', (batch: SignatureBatch) => {
   const count = batch.records.length / SIGNATURE_RECORD_BYTES;

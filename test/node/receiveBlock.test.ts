@@ -3,11 +3,12 @@ import { clearSignatureCache } from '../../src/chain/transaction.js';
 import type { Block } from '../../src/chain/types.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
 import { Node } from '../../src/node/node.js';
-import { type PreverifyOutcome, SignaturePool } from '../../src/node/signaturePool.js';
+import type { PreverifyOutcome } from '../../src/node/signaturePool.js';
 import { asParent, mineBlock, transfer } from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { alice, bob, carol, testWallet } from '../helpers/keys.js';
 import { createEasyParams } from '../helpers/params.js';
+import { recordPreverified } from '../helpers/preverifySpy.js';
 
 // A large block submitted through the API (Node.receiveBlock) has its signatures checked on worker threads first; the
 // answer is exactly submitBlock's.
@@ -46,14 +47,7 @@ function largeBlock(node: Node, forgedAt?: number): Block {
 let preverified: PreverifyOutcome[];
 beforeEach(() => {
   clearSignatureCache();
-  preverified = [];
-  const original = SignaturePool.prototype.preverify;
-  vi.spyOn(SignaturePool.prototype, 'preverify').mockImplementation(function (this: SignaturePool, txs) {
-    return original.call(this, txs).then((outcome) => {
-      preverified.push(outcome);
-      return outcome;
-    });
-  });
+  preverified = recordPreverified();
 });
 afterEach(() => {
   vi.restoreAllMocks();

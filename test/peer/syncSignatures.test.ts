@@ -3,11 +3,12 @@ import { clearSignatureCache } from '../../src/chain/transaction.js';
 import type { Block } from '../../src/chain/types.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
 import { Node } from '../../src/node/node.js';
-import { type PreverifyOutcome, SignaturePool } from '../../src/node/signaturePool.js';
+import type { PreverifyOutcome } from '../../src/node/signaturePool.js';
 import { buildChain, transfer } from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { alice, bob, carol, testWallet } from '../helpers/keys.js';
 import { createEasyParams } from '../helpers/params.js';
+import { recordPreverified } from '../helpers/preverifySpy.js';
 import { FakePeer } from './fakePeer.js';
 
 // Sync with signatures checked on worker threads ahead of validation must answer exactly as sync without them: the
@@ -74,14 +75,7 @@ async function sync(node: Node) {
 let preverified: PreverifyOutcome[];
 const nodes: Node[] = [];
 beforeEach(() => {
-  preverified = [];
-  const original = SignaturePool.prototype.preverify;
-  vi.spyOn(SignaturePool.prototype, 'preverify').mockImplementation(function (this: SignaturePool, txs) {
-    return original.call(this, txs).then((outcome) => {
-      preverified.push(outcome);
-      return outcome;
-    });
-  });
+  preverified = recordPreverified();
 });
 afterEach(() => {
   vi.restoreAllMocks();
