@@ -175,7 +175,7 @@ function expandIpv6(address: string): string[] | null {
 }
 
 /** The refusal's message: who was refused, the limit, when to come back, and the flag that sets it. */
-export function rateLimitedMessage(limit: RateLimit, client: string, retryAfterSeconds: number): string {
+function rateLimitedMessage(limit: RateLimit, client: string, retryAfterSeconds: number): string {
   return (
     `rate limit exceeded for ${client}: at most ${limit.perSecond} requests per second (bursts of ${limit.burst}); ` +
     `retry after ${retryAfterSeconds} s (the node's --rate-limit and --rate-limit-burst)`
@@ -188,7 +188,7 @@ export function retryAfterSeconds(retryAfterMs: number): number {
 }
 
 /** The JSON body of an HTTP 429: a GraphQL-shaped error, code RATE_LIMITED. */
-export function rateLimitedBody(message: string, retryAfter: number): string {
+function rateLimitedBody(message: string, retryAfter: number): string {
   return JSON.stringify({
     errors: [
       {
