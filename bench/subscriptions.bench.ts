@@ -26,6 +26,11 @@ const WS_SUBSCRIBERS = Number(process.env['BENCH_WS'] ?? 1_000);
 const SSE_PROCESSES = 3;
 const BLOCKS = Number(process.env['BENCH_BLOCKS'] ?? 6);
 const MINES_ALONE = 8;
+/** BENCH_MODES=multiplexed runs that mode alone (e.g. with BENCH_CPU_PROF=dir, the node's CPU profile into dir). */
+const MODES = (process.env['BENCH_MODES']?.split(',') ?? ['multiplexed', 'unshared', 'multiplexed']) as Array<
+  'multiplexed' | 'unshared'
+>;
+const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROF'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface ModeResult {
@@ -87,7 +92,12 @@ async function receipts(clients: readonly ChildProcess[], index: number, expecte
 async function runMode(mode: 'multiplexed' | 'unshared'): Promise<ModeResult> {
   if (mode === 'unshared') process.env['NODE_SUBSCRIPTION_MULTIPLEXING'] = 'off';
   else delete process.env['NODE_SUBSCRIPTION_MULTIPLEXING'];
-  const node = await startNodeProcess(['--difficulty', '8', '--miner-threads', '0', '--max-subscriptions', '10000']);
+  const node = await startNodeProcess(
+    ['--difficulty', '8', '--miner-threads', '0', '--max-subscriptions', '10000'],
+    20_000,
+    undefined,
+    CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`],
+  );
   const clients: ChildProcess[] = [];
   try {
     const mineAlone: number[] = [];
@@ -151,11 +161,11 @@ const median = (values: readonly number[]) =>
 
 const results: ModeResult[] = [];
 // Interleaved: the machine's other load falls on both modes alike.
-for (const mode of ['multiplexed', 'unshared', 'multiplexed'] as const) {
+for (const mode of MODES) {
   console.log(`running ${mode} (${SSE_SUBSCRIBERS} SSE + ${WS_SUBSCRIBERS} graphql-ws subscribers)…`);
   results.push(await runMode(mode));
 }
-const baseline = results.find((result) => result.mode === 'unshared')!;
+const baseline = results.find((result) => result.mode === 'unshared') ?? results[0]!;
 const baselineP99 = percentile(
   [...baseline.latencies].sort((a, b) => a - b),
   99,
