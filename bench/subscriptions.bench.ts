@@ -2,7 +2,10 @@
  * newBlock fan-out to many subscribers (issue 16, goal 1): a real node process (difficulty 8, mining on its main
  * thread) with 10,000 SSE and 1,000 graphql-ws subscribers of one newBlock document, in client processes of their own.
  * Measured for each mode, interleaved in one run:
- * - **multiplexed** (the default): the subscribers share one source stream and one execution per block;
+ * - **multiplexed** (the default): the subscribers share one source stream and one execution per block, and SSE
+ *   frames are written straight to each socket (src/api/rawSse.ts);
+ * - **web-stream** (NODE_RAW_SSE=off): multiplexed, but each SSE response streamed through its web ReadableStream and
+ *   @whatwg-node's pump, as before rawSse.ts;
  * - **unshared** (baseline, NODE_SUBSCRIPTION_MULTIPLEXING=off): every subscription executed and serialised alone.
  *
  * Figures:
@@ -27,9 +30,13 @@ const SSE_PROCESSES = 3;
 const BLOCKS = Number(process.env['BENCH_BLOCKS'] ?? 6);
 const MINES_ALONE = 8;
 /** BENCH_MODES=multiplexed runs that mode alone (e.g. with BENCH_CPU_PROF=dir, the node's CPU profile into dir). */
-const MODES = (process.env['BENCH_MODES']?.split(',') ?? ['multiplexed', 'unshared', 'multiplexed']) as Array<
-  'multiplexed' | 'unshared'
->;
+type Mode = 'multiplexed' | 'web-stream' | 'unshared';
+const MODES = (process.env['BENCH_MODES']?.split(',') ?? [
+  'multiplexed',
+  'web-stream',
+  'unshared',
+  'multiplexed',
+]) as Mode[];
 const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROF'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -89,9 +96,11 @@ async function receipts(clients: readonly ChildProcess[], index: number, expecte
   }
 }
 
-async function runMode(mode: 'multiplexed' | 'unshared'): Promise<ModeResult> {
+async function runMode(mode: Mode): Promise<ModeResult> {
   if (mode === 'unshared') process.env['NODE_SUBSCRIPTION_MULTIPLEXING'] = 'off';
   else delete process.env['NODE_SUBSCRIPTION_MULTIPLEXING'];
+  if (mode === 'web-stream') process.env['NODE_RAW_SSE'] = 'off';
+  else delete process.env['NODE_RAW_SSE'];
   const node = await startNodeProcess(
     ['--difficulty', '8', '--miner-threads', '0', '--max-subscriptions', '10000'],
     20_000,

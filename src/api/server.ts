@@ -58,16 +58,18 @@ export async function startServer(
      * the bound address. Anything else gets 403 HOST_NOT_ALLOWED, over HTTP and WebSocket upgrades alike.
      */
     allowedHosts?: readonly string[];
+    /**
+     * Write SSE subscriptions' frames straight to the socket (rawSse.ts; default true). False streams them through
+     * each response's body, as yoga does, as benchmarks' baseline.
+     */
+    rawSse?: boolean;
   } & YogaOptions,
 ): Promise<RunningServer> {
   const proxies = options.trustedProxies ?? new TrustedProxies([]);
   const yoga = createYogaApp(node, { ...options, trustedProxies: proxies, bodiesReadByServer: true });
   const { maxBodyBytes, rateLimit, subscriptionBacklog } = { ...DEFAULT_API_LIMITS, ...options.limits };
-  const graphql = readBodiesFirst(
-    yoga,
-    withRawSse(yoga, Math.min(subscriptionBacklog, FIXED_API_LIMITS.eventBacklogCeiling)),
-    maxBodyBytes,
-  );
+  const backlog = Math.min(subscriptionBacklog, FIXED_API_LIMITS.eventBacklogCeiling);
+  const graphql = readBodiesFirst(yoga, options.rawSse === false ? yoga : withRawSse(yoga, backlog), maxBodyBytes);
   const metrics = options.metrics === false ? null : createNodeMetrics(node);
   const limiter = rateLimit === null ? null : createRateLimiter(rateLimit, proxies, Date.now);
   // The probes come first and are never rate limited: a load balancer's health check must not take a node out of
