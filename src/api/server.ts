@@ -228,8 +228,11 @@ function withRawSse(yoga: YogaServerInstance<Record<string, never>, ApiContext>,
         response = handleErrorFromRequestHandler(error, yoga.fetchAPI.Response);
       }
       const stream = sseStreamOf(response);
-      if (stream !== undefined && !res.headersSent && !res.destroyed) serveSse(response, stream, res, backlog);
-      else await sendNodeResponse(response, res, req, true);
+      if (stream === undefined) await sendNodeResponse(response, res, req, true);
+      // A client gone while its subscription was set up: nothing would ever read the stream, so release it now (sent
+      // through its body, it was never read either, and held its slot until the server stopped).
+      else if (res.destroyed || res.headersSent) void stream.return?.();
+      else serveSse(response, stream, res, backlog);
     })();
     sent.catch((error: unknown) => {
       process.stderr.write(`Unexpected error while handling request: ${(error as Error)?.message ?? error}\n`);

@@ -27,7 +27,7 @@ beforeEach(async () => {
     graphiql: false,
     dashboard: false,
     multiplexSubscriptions: multiplexer,
-    limits: { maxSubscriptionsPerClient: 1 },
+    limits: { maxSubscriptionsPerClient: 1, minHeightWaitMs: 60_000 },
   });
 });
 
@@ -41,6 +41,8 @@ afterEach(async () => {
 /** An SSE subscription over a raw socket: everything the server wrote, as text, as it arrives. */
 async function subscribe(
   query = NEW_BLOCK,
+  headers = '',
+  waitForHead = true,
 ): Promise<{ socket: Socket; text: () => string; next: () => Promise<void> }> {
   const socket = connect({ host: '127.0.0.1', port: server.port });
   sockets.push(socket);
@@ -54,11 +56,11 @@ async function subscribe(
   socket.on('error', () => undefined);
   const body = JSON.stringify({ query });
   socket.write(
-    `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n` +
+    `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n${headers}` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
   const next = () => new Promise<void>((resolve) => (wake = resolve));
-  while (!text.includes('\r\n\r\n')) await next();
+  while (waitForHead && !text.includes('\r\n\r\n')) await next();
   return { socket, text: () => text, next };
 }
 
@@ -101,6 +103,32 @@ describe('SSE written straight to the socket', () => {
     testNode.advance(10_000);
     await gql(testNode.yoga, MINE);
     while (!again.text().includes('"index":2')) await again.next();
+    expect(again.text()).not.toContain('TOO_MANY_SUBSCRIPTIONS');
+  });
+
+  it('releases a subscription whose client left while it was being set up', async () => {
+    const subscribeSpy = vi.spyOn(multiplexer, 'subscribe');
+    const listenersBefore = testNode.node.events.listenerCount('tipChanged');
+    // It waits for height 3 before it subscribes; its client leaves meanwhile.
+    const leaving = await subscribe(NEW_BLOCK, 'x-min-height: 3\r\n', false);
+    await waitUntil(() => testNode.node.events.listenerCount('tipChanged') > listenersBefore, 1_000_000);
+    leaving.socket.destroy();
+    // A request on another connection, answered after the server has seen the first one close.
+    const answered = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(answered.status).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      testNode.advance(10_000);
+      await gql(testNode.yoga, MINE);
+    }
+    await waitUntil(() => subscribeSpy.mock.calls.length === 1, 1_000_000);
+    await waitUntil(() => multiplexer.memberCount === 0, 1_000_000);
+    // Its slot is free: the client's one subscription opens.
+    const again = await subscribe();
+    await waitUntil(() => multiplexer.memberCount === 1, 1_000_000);
     expect(again.text()).not.toContain('TOO_MANY_SUBSCRIPTIONS');
   });
 
