@@ -6,12 +6,12 @@ import { COMPLETE, frameOf, PING, PING_EVERY_MS } from './sseFrames.js';
  * Server-sent events written straight to the node response: the frames of an sseResponse (sseFrames.ts), without its
  * body stream. Through the body, each event of each subscriber went through a web ReadableStream, its reader and
  * @whatwg-node's pump, and HTTP's chunked encoding of every write (four pieces, a tick later): at 10,000 subscribers
- * of one block that plumbing and its garbage were most of the fan-out's time next to the socket writes themselves.
- * Here a frame goes to each socket as one piece, chunk framing included, encoded once per payload for all of them.
+ * of one block, that plumbing and its garbage cost more CPU than the socket writes themselves. Here a frame goes to
+ * each socket as one piece, chunk framing included, built once per payload for all subscribers.
  *
- * Each subscriber is released as soon as its client goes away (the response's `close`); one whose socket holds more
- * than `backlog` unsent frames is ended as one that falls behind its shared stream is (cutOff), and the others go on; one timer pings them all, a slice of them at a time, and
- * only those that were sent nothing since their last ping.
+ * A subscriber is released as soon as its client goes away (the response's `close`). One whose socket holds more
+ * than `backlog` unsent frames is ended as one that falls behind its shared stream is (cutOff); the others go on.
+ * One timer pings them all, a slice at a time, and only those sent nothing since their last ping (PingWheel).
  */
 export function serveSse(
   response: Response,
