@@ -2,7 +2,10 @@
  * newBlock fan-out to many subscribers (issue 16, goal 1): a real node process (difficulty 8, mining on its main
  * thread) with 10,000 SSE and 1,000 graphql-ws subscribers of one newBlock document, in client processes of their own.
  * Measured for each mode, interleaved in one run:
- * - **multiplexed** (the default): the subscribers share one source stream and one execution per block;
+ * - **multiplexed** (the default): the subscribers share one source stream and one execution per block, and SSE
+ *   frames are written straight to each socket (src/api/rawSse.ts);
+ * - **web-stream** (NODE_RAW_SSE=off): multiplexed, but each SSE response streamed through its web ReadableStream and
+ *   @whatwg-node's pump, as before rawSse.ts;
  * - **unshared** (baseline, NODE_SUBSCRIPTION_MULTIPLEXING=off): every subscription executed and serialised alone.
  *
  * Figures:
@@ -26,6 +29,15 @@ const WS_SUBSCRIBERS = Number(process.env['BENCH_WS'] ?? 1_000);
 const SSE_PROCESSES = 3;
 const BLOCKS = Number(process.env['BENCH_BLOCKS'] ?? 6);
 const MINES_ALONE = 8;
+/** BENCH_MODES=multiplexed runs that mode alone (e.g. with BENCH_CPU_PROF=dir, the node's CPU profile into dir). */
+type Mode = 'multiplexed' | 'web-stream' | 'unshared';
+const MODES = (process.env['BENCH_MODES']?.split(',') ?? [
+  'multiplexed',
+  'web-stream',
+  'unshared',
+  'multiplexed',
+]) as Mode[];
+const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROF'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface ModeResult {
@@ -84,10 +96,17 @@ async function receipts(clients: readonly ChildProcess[], index: number, expecte
   }
 }
 
-async function runMode(mode: 'multiplexed' | 'unshared'): Promise<ModeResult> {
+async function runMode(mode: Mode): Promise<ModeResult> {
   if (mode === 'unshared') process.env['NODE_SUBSCRIPTION_MULTIPLEXING'] = 'off';
   else delete process.env['NODE_SUBSCRIPTION_MULTIPLEXING'];
-  const node = await startNodeProcess(['--difficulty', '8', '--miner-threads', '0', '--max-subscriptions', '10000']);
+  if (mode === 'web-stream') process.env['NODE_RAW_SSE'] = 'off';
+  else delete process.env['NODE_RAW_SSE'];
+  const node = await startNodeProcess(
+    ['--difficulty', '8', '--miner-threads', '0', '--max-subscriptions', '10000'],
+    20_000,
+    undefined,
+    CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`],
+  );
   const clients: ChildProcess[] = [];
   try {
     const mineAlone: number[] = [];
@@ -151,11 +170,11 @@ const median = (values: readonly number[]) =>
 
 const results: ModeResult[] = [];
 // Interleaved: the machine's other load falls on both modes alike.
-for (const mode of ['multiplexed', 'unshared', 'multiplexed'] as const) {
+for (const mode of MODES) {
   console.log(`running ${mode} (${SSE_SUBSCRIBERS} SSE + ${WS_SUBSCRIBERS} graphql-ws subscribers)…`);
   results.push(await runMode(mode));
 }
-const baseline = results.find((result) => result.mode === 'unshared')!;
+const baseline = results.find((result) => result.mode === 'unshared') ?? results[0]!;
 const baselineP99 = percentile(
   [...baseline.latencies].sort((a, b) => a - b),
   99,

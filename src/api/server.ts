@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { handleErrorFromRequestHandler, sendNodeResponse } from '@whatwg-node/server';
 import { print } from 'graphql';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { createGraphiQLRoute } from '../dashboard/graphiql.js';
@@ -11,10 +12,12 @@ import { PeerStatusDocument } from '../peer/documents.js';
 import type { ApiContext } from './context.js';
 import { createHealthRoute } from './health.js';
 import { createHostCheck, defaultAllowedHosts, hostRefusalBody } from './hostCheck.js';
-import { bodyTooLargeJson, DEFAULT_API_LIMITS } from './limits.js';
+import { bodyTooLargeJson, DEFAULT_API_LIMITS, FIXED_API_LIMITS } from './limits.js';
 import { loadLater } from './loadLater.js';
 import { createNodeMetrics } from './metrics.js';
 import { createRateLimiter, type RateLimiter, type RateLimitRefusal, TrustedProxies } from './rateLimit.js';
+import { serveSse } from './rawSse.js';
+import { sseStreamOf } from './sseFrames.js';
 import type { TrustedOperations } from './trustedDocuments.js';
 import { createYogaApp, type YogaOptions } from './yoga.js';
 
@@ -55,12 +58,18 @@ export async function startServer(
      * the bound address. Anything else gets 403 HOST_NOT_ALLOWED, over HTTP and WebSocket upgrades alike.
      */
     allowedHosts?: readonly string[];
+    /**
+     * Write SSE subscriptions' frames straight to the socket (rawSse.ts; default true). False streams them through
+     * each response's body, as yoga does, as benchmarks' baseline.
+     */
+    rawSse?: boolean;
   } & YogaOptions,
 ): Promise<RunningServer> {
   const proxies = options.trustedProxies ?? new TrustedProxies([]);
   const yoga = createYogaApp(node, { ...options, trustedProxies: proxies, bodiesReadByServer: true });
-  const { maxBodyBytes, rateLimit } = { ...DEFAULT_API_LIMITS, ...options.limits };
-  const graphql = readBodiesFirst(yoga, maxBodyBytes);
+  const { maxBodyBytes, rateLimit, subscriptionBacklog } = { ...DEFAULT_API_LIMITS, ...options.limits };
+  const backlog = Math.min(subscriptionBacklog, FIXED_API_LIMITS.eventBacklogCeiling);
+  const graphql = readBodiesFirst(yoga, options.rawSse === false ? yoga : withRawSse(yoga, backlog), maxBodyBytes);
   const metrics = options.metrics === false ? null : createNodeMetrics(node);
   const limiter = rateLimit === null ? null : createRateLimiter(rateLimit, proxies, Date.now);
   // The probes come first and are never rate limited: a load balancer's health check must not take a node out of
@@ -153,9 +162,9 @@ export async function startServer(
  */
 function readBodiesFirst(
   yoga: YogaServerInstance<Record<string, never>, ApiContext>,
+  handler: RequestListener,
   maxBytes: number,
 ): RequestListener {
-  const handler: RequestListener = yoga;
   return (req, res) => {
     const declared = req.headers['content-length'];
     const hasBody = (declared !== undefined && declared !== '0') || req.headers['transfer-encoding'] !== undefined;
@@ -200,6 +209,34 @@ function readBodiesFirst(
     req.on('end', onEnd);
     // A client that goes away mid-body gets nothing; the socket is already gone.
     req.on('error', () => undefined);
+  };
+}
+
+/**
+ * yoga as a node request listener, as its own `requestListener` is, except for the SSE responses of sseFrames.ts: their
+ * frames are written to the response by rawSse.ts instead of streamed through the response's body. Anything else is
+ * sent by @whatwg-node's sendNodeResponse, as yoga's listener sends it.
+ */
+function withRawSse(yoga: YogaServerInstance<Record<string, never>, ApiContext>, backlog: number): RequestListener {
+  return (req, res) => {
+    const sent = (async () => {
+      let response: Response;
+      try {
+        // The server context yoga's own listener gives: the context reads the client's address from req.
+        response = await yoga.handleNodeRequestAndResponse(req, res, { req, res } as never);
+      } catch (error) {
+        response = handleErrorFromRequestHandler(error, yoga.fetchAPI.Response);
+      }
+      const stream = sseStreamOf(response);
+      if (stream === undefined) await sendNodeResponse(response, res, req, true);
+      // A client gone while its subscription was set up: nothing would ever read the stream, so release it now (sent
+      // through its body, it was never read either, and held its slot until the server stopped).
+      else if (res.destroyed || res.headersSent) void stream.return?.();
+      else serveSse(response, stream, res, backlog);
+    })();
+    sent.catch((error: unknown) => {
+      process.stderr.write(`Unexpected error while handling request: ${(error as Error)?.message ?? error}\n`);
+    });
   };
 }
 

@@ -1,11 +1,11 @@
 import type { ExecutionResult } from 'graphql';
 
 /** yoga's SSE keep-alive: a comment line, first at once (some browsers wait for a first byte), then every 12 s. */
-const PING = new TextEncoder().encode(':\n\n');
-const COMPLETE = new TextEncoder().encode('event: complete\ndata:\n\n');
+export const PING = new TextEncoder().encode(':\n\n');
+export const COMPLETE = new TextEncoder().encode('event: complete\ndata:\n\n');
 // As yoga's own processor: every 300 ms under NODE_ENV=test (vitest sets it). A cancelled stream is released only once
 // its read in flight settles, which a ping does: 12 s would hold every test's subscriptions that long after it ended.
-const PING_EVERY_MS = globalThis.process?.env?.['NODE_ENV'] === 'test' ? 300 : 12_000;
+export const PING_EVERY_MS = globalThis.process?.env?.['NODE_ENV'] === 'test' ? 300 : 12_000;
 
 /** Each payload's SSE frame, encoded once however many subscribers it goes to (a shared stream's payloads). */
 const frames = new WeakMap<object, Uint8Array>();
@@ -26,7 +26,7 @@ function publicJson(result: ExecutionResult): string {
 }
 
 /** The `event: next` frame of a payload, in one piece (one socket write per subscriber and event). */
-function frameOf(result: ExecutionResult): Uint8Array {
+export function frameOf(result: ExecutionResult): Uint8Array {
   let frame = frames.get(result);
   if (frame === undefined) {
     frame = new TextEncoder().encode(`event: next\ndata: ${publicJson(result)}\n\n`);
@@ -35,11 +35,23 @@ function frameOf(result: ExecutionResult): Uint8Array {
   return frame;
 }
 
+/** A response of sseResponse: its stream, for a server that writes the frames itself (rawSse.ts). */
+const streams = new WeakMap<Response, AsyncIterator<ExecutionResult>>();
+
+/**
+ * The stream of a response made by sseResponse, for a server that writes its frames to the socket itself instead of
+ * reading its body (then never read); undefined for any other response (or one a plugin replaced since).
+ */
+export function sseStreamOf(response: Response): AsyncIterator<ExecutionResult> | undefined {
+  return streams.get(response);
+}
+
 /**
  * A subscription's stream as server-sent events, as yoga's own SSE processor frames them (a ping first, `event: next`
  * per payload, `event: complete` at the end), but each payload framed and encoded once for all the subscribers of a
  * shared stream, and written as one chunk: yoga's writes each payload as two chunks, so two socket writes per
- * subscriber and event, and encodes it again for every subscriber.
+ * subscriber and event, and encodes it again for every subscriber. The body starts (first ping, first read of the
+ * stream) only once it is read: the HTTP server writes the frames of its own responses without it (sseStreamOf).
  */
 export function sseResponse(
   result: AsyncIterable<ExecutionResult>,
@@ -47,35 +59,41 @@ export function sseResponse(
 ): Response {
   const iterator = result[Symbol.asyncIterator]();
   let ping: ReturnType<typeof setInterval> | undefined;
-  const body = new fetchAPI.ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(PING);
-      ping = setInterval(() => {
-        if (controller.desiredSize === null) clearInterval(ping);
-        else if (controller.desiredSize > 0) controller.enqueue(PING);
-      }, PING_EVERY_MS);
-    },
-    async pull(controller) {
-      try {
-        const step = await iterator.next();
-        if (step.done === true) {
-          clearInterval(ping);
-          controller.enqueue(COMPLETE);
-          controller.close();
+  const body = new fetchAPI.ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (ping === undefined) {
+          controller.enqueue(PING);
+          // No room (desiredSize below 0) means a frame is waiting to be read: no ping is needed.
+          ping = setInterval(() => {
+            if (controller.desiredSize === null) clearInterval(ping);
+            else if (controller.desiredSize >= 0) controller.enqueue(PING);
+          }, PING_EVERY_MS);
           return;
         }
-        controller.enqueue(frameOf(step.value));
-      } catch (error) {
+        try {
+          const step = await iterator.next();
+          if (step.done === true) {
+            clearInterval(ping);
+            controller.enqueue(COMPLETE);
+            controller.close();
+            return;
+          }
+          controller.enqueue(frameOf(step.value));
+        } catch (error) {
+          clearInterval(ping);
+          controller.error(error);
+        }
+      },
+      async cancel(reason) {
         clearInterval(ping);
-        controller.error(error);
-      }
+        await iterator.return?.(reason);
+      },
     },
-    async cancel(reason) {
-      clearInterval(ping);
-      await iterator.return?.(reason);
-    },
-  });
-  return new fetchAPI.Response(body, {
+    // Nothing is pulled before a read: a stream whose frames the server writes itself never starts.
+    { highWaterMark: 0 },
+  );
+  const response = new fetchAPI.Response(body, {
     status: 200,
     headers: {
       'content-type': 'text/event-stream',
@@ -84,4 +102,6 @@ export function sseResponse(
       'content-encoding': 'none',
     },
   });
+  streams.set(response, iterator);
+  return response;
 }

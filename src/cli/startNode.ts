@@ -96,6 +96,8 @@ async function startNode(argv: readonly string[]): Promise<void> {
     ...(config.trustedDocuments ? { trustedDocuments: await loadTrustedDocuments() } : {}),
     // A benchmark's baseline (bench/subscriptions.bench.ts): every subscription executed on its own.
     ...(process.env['NODE_SUBSCRIPTION_MULTIPLEXING'] === 'off' ? { multiplexSubscriptions: false } : {}),
+    // Another: SSE frames streamed through each response's web stream, not written to the socket (rawSse.ts).
+    ...(process.env['NODE_RAW_SSE'] === 'off' ? { rawSse: false } : {}),
   });
   node.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
   const initialSync = node.start(config.peers);
