@@ -33,7 +33,7 @@ const WORKER_URL = new URL(`../mining/minerWorker${import.meta.url.endsWith('.ts
 /**
  * Mines in worker_threads, never on the event loop. A job is the 85-byte header with its difficulty; worker i takes
  * proof chunks i, i + n, i + 2n, … (disjoint ranges). The first proof found wins; a shared job counter stops the
- * other workers within a few milliseconds, and an aborted signal (the tip changed) stops them all the same way.
+ * other workers within a quarter of a millisecond, and an aborted signal (the tip changed) stops them all the same way.
  * Workers start at `warm()` (the node calls it at start) or else at the first job, and stay alive between jobs; a new
  * worker compiles its kernel and runs it hot before it takes a job. Tries are counted in shared memory, so the
  * hashrate costs no messages.

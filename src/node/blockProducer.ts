@@ -30,8 +30,12 @@ export interface BlockProducerHost {
 export class BlockProducer {
   readonly #host: BlockProducerHost;
   readonly #closed = new AbortController();
-  /** Aborted (and replaced) whenever the tip changes, cancelling the job built on the old tip. */
-  #tipChanged = new AbortController();
+  /**
+   * The miner's job in flight: aborted when the tip changes under it (it was built on the old tip) or at close. One
+   * controller per job rather than AbortSignal.any over long-lived signals: that cost each mined block ~0.1 ms in
+   * onTipChanged (composite signals, their abort events), on the path of the `mine` answer.
+   */
+  #job: AbortController | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #jobs = 0;
   #continuous = false;
@@ -89,8 +93,8 @@ export class BlockProducer {
 
   /** The tip changed: the job in flight restarts on the new tip. */
   onTipChanged(): void {
-    this.#tipChanged.abort(new Error('the tip changed'));
-    this.#tipChanged = new AbortController();
+    this.#job?.abort(new Error('the tip changed'));
+    this.#job = undefined;
   }
 
   /** Stops mining and cancels the job in flight. */
@@ -98,7 +102,7 @@ export class BlockProducer {
     void this.#host.miner.close?.();
     this.#continuous = false;
     this.#closed.abort(new Error('the node is shutting down'));
-    this.#tipChanged.abort(new Error('the node is shutting down'));
+    this.#job?.abort(new Error('the node is shutting down'));
   }
 
   async #mineOne(): Promise<StoredBlock> {
@@ -135,14 +139,18 @@ export class BlockProducer {
         ];
         const template = createHeaderTemplate({ ...context, transactions });
         current = { index: context.index, difficulty: context.difficulty };
-        const signal = AbortSignal.any([this.#tipChanged.signal, this.#closed.signal]);
+        const job = new AbortController();
+        this.#job = job;
         let header: BlockHeader;
         try {
-          header = await miner.mine(template, signal);
+          header = await miner.mine(template, job.signal);
         } catch (error) {
           if (this.#closed.signal.aborted) throw error;
-          if (signal.aborted) continue; // the tip moved: start again on the new one
+          if (job.signal.aborted) continue; // the tip moved: start again on the new one
           throw error;
+        } finally {
+          // Sealed or not, the job is over: our own block's tip change has nothing left to cancel.
+          if (this.#job === job) this.#job = undefined;
         }
         const result = this.#host.addMined({ header, transactions });
         if (result.status === 'extended') return result.tip;

@@ -99,6 +99,19 @@ describe.each(KERNELS)('createProofSearcher with the %s kernel', (kernel) => {
     }
   });
 
+  it('finds what a new searcher finds once retargeted at another header (one searcher, job after job)', () => {
+    // Started high at difficulty 255, as a worker's warm-up leaves it: nothing of the old header may leak through.
+    const searcher = createProofSearcher(ZERO_HEADER, 255, { kernel });
+    searcher.search(TWO_TO_32 - 600, 1_000);
+    fc.assert(
+      fc.property(template(fc.integer({ min: 0, max: 12 })), start, tries, (header, from, count) => {
+        searcher.retarget(encodeHeader({ ...header, proof: 0 }), header.difficulty);
+        expect(searcher.search(from, count)).toBe(expected(header, from, count));
+      }),
+      { seed: SEED, numRuns: kernel === 'js' ? 60 : 120 },
+    );
+  });
+
   it('returns the start itself at difficulty 0, and -1 for no tries', () => {
     const searcher = createProofSearcher(ZERO_HEADER, 0, { kernel });
     for (const from of [0, 1, 3, 255, 257, TWO_TO_32 - 1, TWO_TO_32, MAX_PROOF - 1])
@@ -166,6 +179,8 @@ describe('createProofSearcher guards', () => {
   it('rejects a header that is not an 85-byte Uint8Array', () => {
     expect(() => createProofSearcher([...header] as unknown as Uint8Array, 1)).toThrow(TypeError);
     expect(() => createProofSearcher(header.subarray(0, 84), 1)).toThrow(RangeError);
+    expect(() => createProofSearcher(header, 1).retarget(header.subarray(0, 84), 1)).toThrow(RangeError);
+    expect(() => createProofSearcher(header, 1).retarget(header, 256)).toThrow(RangeError);
   });
 
   it.each([-1, 256, 1.5, Number.NaN])('rejects difficulty %s', (difficulty) => {

@@ -11,16 +11,23 @@ const MESSAGE_BITS = 85 * 8;
  * WebAssembly is unavailable (e.g. `node --jitless`) and an independent check of the wasm kernels in tests.
  */
 export function createJsProofKernel(input: ProofKernelInput): ProofKernel {
-  const { midstate, mask } = input;
+  const midstate = new Uint32Array(8);
+  let mask = 0;
   const words = new Uint32Array(16);
-  words[0] = input.fixedWords[0];
-  words[1] = input.fixedWords[1];
-  words[2] = input.fixedWords[2];
   words[15] = MESSAGE_BITS;
   const state = new Uint32Array(8);
   const schedule = new Uint32Array(64);
+  const load = (next: ProofKernelInput) => {
+    midstate.set(next.midstate);
+    words[0] = next.fixedWords[0];
+    words[1] = next.fixedWords[1];
+    words[2] = next.fixedWords[2];
+    mask = next.mask;
+  };
+  load(input);
   return {
     lanes: 1,
+    load,
     setWord3(word) {
       words[3] = word;
     },

@@ -2,6 +2,7 @@ import { HEADER_BYTES, HEADER_PROOF_OFFSET } from '../../chain/encoding.js';
 import { MAX_PROOF } from '../../chain/pow.js';
 import { createJsProofKernel } from './createJsProofKernel.js';
 import { compileWasmProofKernel, createWasmProofKernel, type WasmKernelName } from './createWasmProofKernel.js';
+import type { ProofKernelInput } from './proofKernel.js';
 import { readBlockWords, sha256Midstate } from './sha256Midstate.js';
 
 // The worker-thread miner's proof search: the same answers as src/mining/searchProof.ts, about 18× faster on one
@@ -26,6 +27,12 @@ export interface ProofSearcher {
    * @throws {RangeError} when startProof or tries is not a non-negative safe integer.
    */
   search(startProof: number, tries: number): number;
+  /**
+   * Searches another header from now on, with the same kernel (a worker keeps one searcher for job after job).
+   * @throws {TypeError} when header85 is not a Uint8Array.
+   * @throws {RangeError} when header85 is not 85 bytes or difficulty is not an integer from 0 to 255.
+   */
+  retarget(header85: Uint8Array, difficulty: number): void;
   /** The header hash (SHA-256 of the 85 bytes) with `proof`, computed by the kernel. For checks: it allocates. */
   digest(proof: number): Uint8Array;
 }
@@ -49,27 +56,10 @@ export function createProofSearcher(
   difficulty: number,
   options: ProofSearcherOptions = {},
 ): ProofSearcher {
-  if (!(header85 instanceof Uint8Array)) throw new TypeError('header85 must be a Uint8Array');
-  if (header85.length !== HEADER_BYTES) throw new RangeError(`header85 must be ${HEADER_BYTES} bytes`);
-  if (!Number.isInteger(difficulty) || difficulty < 0 || difficulty > 255) {
-    throw new RangeError('difficulty must be an integer from 0 to 255');
-  }
+  let target = searchTarget(header85, difficulty);
   const kernelName = options.kernel ?? defaultProofKernel();
-  // The second block: header bytes 64..84, then the 0x80 pad byte; only W0..W2 are read from it (W3..W5: the proof).
-  const second = new Uint8Array(64);
-  second.set(header85.subarray(64, HEADER_PROOF_OFFSET));
-  const secondWords = new Uint32Array(16);
-  readBlockWords(second, 0, secondWords);
-  // Digest word 0 holds the hash's first 32 bits: a try passes the early test when the difficulty's leading bits of
-  // it are zero; that is the whole rule up to 32 bits, and above 32 bits the candidate is confirmed on all 8 words.
-  const mask = difficulty === 0 ? 0 : difficulty >= 32 ? -1 : -1 << (32 - difficulty);
-  const input = {
-    midstate: sha256Midstate(header85),
-    fixedWords: [secondWords[0]!, secondWords[1]!, secondWords[2]!] as const,
-    mask,
-  };
-  const kernel = kernelName === 'js' ? createJsProofKernel(input) : createWasmProofKernel(kernelName, input);
-  const difficultyWord = header85[HEADER_PROOF_OFFSET - 1]! << 24;
+  const kernel =
+    kernelName === 'js' ? createJsProofKernel(target.input) : createWasmProofKernel(kernelName, target.input);
   const lanes = kernel.lanes;
   const fullDigest = new Uint32Array(8);
   let currentHigh = -1;
@@ -78,7 +68,7 @@ export function createProofSearcher(
   const select = (high: number, low: number) => {
     if (high !== currentHigh) {
       // W3 = difficulty byte | proof bytes 77..79, the top 24 bits of the proof's high 32 bits.
-      kernel.setWord3(difficultyWord | (high >>> 8));
+      kernel.setWord3(target.difficultyWord | (high >>> 8));
       currentHigh = high;
     }
     // W4 = proof bytes 80..83: the high word's last byte, then the low word's top 24 bits.
@@ -88,7 +78,7 @@ export function createProofSearcher(
   /** The full rule for last byte `last` of the selected 256 proofs (for difficulties above 32 bits). */
   const meetsDifficulty = (last: number) => {
     kernel.digest(last, fullDigest);
-    return leadingZeroBitsOfWords(fullDigest) >= difficulty;
+    return leadingZeroBitsOfWords(fullDigest) >= target.difficulty;
   };
 
   return {
@@ -117,11 +107,16 @@ export function createProofSearcher(
         for (let lane = 0, hits = found & 0xffff; hits !== 0; lane++, hits >>>= 1) {
           const candidate = blockStart + first + lane;
           if ((hits & 1) === 0 || candidate < proof || candidate >= end) continue;
-          if (difficulty <= 32 || meetsDifficulty(first + lane)) return candidate;
+          if (target.difficulty <= 32 || meetsDifficulty(first + lane)) return candidate;
         }
         proof = Math.max(proof, blockStart + first + lanes);
       }
       return -1;
+    },
+    retarget(nextHeader85, nextDifficulty) {
+      target = searchTarget(nextHeader85, nextDifficulty);
+      kernel.load(target.input);
+      currentHigh = -1;
     },
     digest(proof) {
       if (!Number.isSafeInteger(proof) || proof < 0) throw new RangeError('proof must be a non-negative safe integer');
@@ -135,6 +130,41 @@ export function createProofSearcher(
       for (let i = 0; i < 8; i++) view.setUint32(4 * i, words[i]!);
       return bytes;
     },
+  };
+}
+
+/** What the kernel and the search need of one header: the kernel's input, the difficulty byte's W3 bits, the target. */
+interface SearchTarget {
+  readonly input: ProofKernelInput;
+  /** The header's own difficulty byte, in place in message word W3. */
+  readonly difficultyWord: number;
+  /** Leading zero bits a hash needs. */
+  readonly difficulty: number;
+}
+
+/** Checks the arguments of a search and derives its target (see createProofSearcher for the throws). */
+function searchTarget(header85: Uint8Array, difficulty: number): SearchTarget {
+  if (!(header85 instanceof Uint8Array)) throw new TypeError('header85 must be a Uint8Array');
+  if (header85.length !== HEADER_BYTES) throw new RangeError(`header85 must be ${HEADER_BYTES} bytes`);
+  if (!Number.isInteger(difficulty) || difficulty < 0 || difficulty > 255) {
+    throw new RangeError('difficulty must be an integer from 0 to 255');
+  }
+  // The second block: header bytes 64..84, then the 0x80 pad byte; only W0..W2 are read from it (W3..W5: the proof).
+  const second = new Uint8Array(64);
+  second.set(header85.subarray(64, HEADER_PROOF_OFFSET));
+  const secondWords = new Uint32Array(16);
+  readBlockWords(second, 0, secondWords);
+  // Digest word 0 holds the hash's first 32 bits: a try passes the early test when the difficulty's leading bits of
+  // it are zero; that is the whole rule up to 32 bits, and above 32 bits the candidate is confirmed on all 8 words.
+  const mask = difficulty === 0 ? 0 : difficulty >= 32 ? -1 : -1 << (32 - difficulty);
+  return {
+    input: {
+      midstate: sha256Midstate(header85),
+      fixedWords: [secondWords[0]!, secondWords[1]!, secondWords[2]!],
+      mask,
+    },
+    difficultyWord: header85[HEADER_PROOF_OFFSET - 1]! << 24,
+    difficulty,
   };
 }
 

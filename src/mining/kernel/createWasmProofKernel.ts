@@ -17,7 +17,7 @@ interface KernelExports {
 }
 
 // Compiled modules, by kernel name: a module is immutable and compiling one takes milliseconds, so each is compiled
-// once per thread (a worker compiles its own) and instantiated per searcher.
+// once per thread (a worker compiles its own) and instantiated per searcher (a worker keeps one searcher).
 const compiled = new Map<WasmKernelName, WebAssembly.Module | null>();
 
 /** The compiled module of `name`, or null where WebAssembly (or its SIMD) is unavailable. */
@@ -45,12 +45,16 @@ export function createWasmProofKernel(name: WasmKernelName, input: ProofKernelIn
   const lanes = lanesOf(WASM_KERNEL_SHAPES[name]);
   // Wasm memory is little-endian whatever the host, hence the DataView with littleEndian = true.
   const memory = new DataView(exports.memory.buffer);
-  for (let i = 0; i < 8; i++) memory.setUint32(KernelLayout.midstate + 4 * i, input.midstate[i]!, true);
-  for (let i = 0; i < 3; i++) memory.setUint32(KernelLayout.words + 4 * i, input.fixedWords[i]!, true);
-  memory.setUint32(KernelLayout.mask, input.mask >>> 0, true);
+  const load = (next: ProofKernelInput) => {
+    for (let i = 0; i < 8; i++) memory.setUint32(KernelLayout.midstate + 4 * i, next.midstate[i]!, true);
+    for (let i = 0; i < 3; i++) memory.setUint32(KernelLayout.words + 4 * i, next.fixedWords[i]!, true);
+    memory.setUint32(KernelLayout.mask, next.mask >>> 0, true);
+  };
+  load(input);
   const { scan, digest } = exports;
   return {
     lanes,
+    load,
     setWord3(word) {
       memory.setUint32(KernelLayout.words + 12, word >>> 0, true);
     },

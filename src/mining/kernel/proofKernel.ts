@@ -17,6 +17,11 @@ export interface ProofKernel {
   scan(from: number, to: number): number;
   /** Writes the full digest (8 words) for last byte `last` into `out`. For checks, not for the hot loop. */
   digest(last: number, out: Uint32Array): void;
+  /**
+   * Points the kernel at another header (its midstate, fixed words and mask; W3 and W4 are set again by the caller),
+   * so one kernel serves job after job: a new wasm instance per job cost a worker 0.03–0.15 ms before each search.
+   */
+  load(input: ProofKernelInput): void;
 }
 
 /** What a kernel is built from: the header's midstate, its fixed words W0..W2 and the first-word mask. */
