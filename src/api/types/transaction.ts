@@ -257,7 +257,8 @@ builder.mutationFields((t) => ({
       directResult: true,
       union: { name: 'SubmitTransactionResult', description: 'The accepted transaction, or why it was refused.' },
     },
-    resolve: (_root, { input }, context) => toReceipt(context.node.submitTransaction(readTransactionInput(input))),
+    resolve: async (_root, { input }, context) =>
+      toReceipt(await context.node.receiveTransaction(readTransactionInput(input))),
   }),
   send: t.field({
     type: TransactionReceiptRef,
