@@ -10,7 +10,8 @@
  *   code.
  * Prints requests/s, latency (p50/p99), errors (non-2xx, timeouts, socket errors), accepted transfers per second and
  * the node's RSS before and after. `BENCH_CPU_PROF=<dir>` writes the node's CPU profile (node --cpu-prof) there.
- * Environment: BENCH_CONNECTIONS (200), BENCH_SECONDS (20), BENCH_TRANSFER_CONNECTIONS (50), BENCH_RING (4).
+ * Environment: BENCH_CONNECTIONS (200), BENCH_SECONDS (20), BENCH_TRANSFER_CONNECTIONS (50), BENCH_RING (4),
+ * BENCH_MEMPOOL_SIZE (the node's --mempool-size, 200,000).
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -28,6 +29,11 @@ const RING = Number(process.env.BENCH_RING ?? 4);
 const SIGNED_PER_SECOND = Number(process.env.BENCH_SIGNED_PER_SECOND ?? 6_000);
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const SPARE_RINGS = 10;
+/**
+ * The node's mempool bound for the run: the node drains its mempool only as fast as it mines, so at the default
+ * (10,000) a window of 20 s is capped near 500 accepted a second by MEMPOOL_FULL, whatever the node can take.
+ */
+const MEMPOOL_SIZE = Number(process.env.BENCH_MEMPOOL_SIZE ?? 200_000);
 
 function rssMegabytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -130,7 +136,17 @@ async function runTransfers(url: string, rings: readonly Ring[], connections: nu
 // overrides.
 const MINER_THREADS = process.env.MINER_THREADS ?? String(availableParallelism());
 const node = await startNodeProcess(
-  ['--difficulty', '16', '--mine', '--miner-threads', MINER_THREADS, '--sync-interval', '1000'],
+  [
+    '--difficulty',
+    '16',
+    '--mine',
+    '--miner-threads',
+    MINER_THREADS,
+    '--sync-interval',
+    '1000',
+    '--mempool-size',
+    String(MEMPOOL_SIZE),
+  ],
   60_000,
   undefined,
   CPU_PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROFILE_DIR],

@@ -3,7 +3,13 @@ import { builder } from './builder.js';
 
 /** Every stable error code a mutation can answer with. */
 export const ERROR_CODES = [
-  ...new Set(['INVALID_INPUT', 'MINING_FAILED', ...TRANSACTION_REJECTION_CODES, ...BLOCK_REJECTION_CODES]),
+  ...new Set([
+    'INVALID_INPUT',
+    'MINING_FAILED',
+    'NOT_STORED',
+    ...TRANSACTION_REJECTION_CODES,
+    ...BLOCK_REJECTION_CODES,
+  ]),
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -53,7 +59,8 @@ export class MiningFailedError extends DomainError {
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description:
     'Stable machine-readable failure codes. Block and transaction codes are named after the consensus rule ' +
-    'that failed (see docs/PROTOCOL.md); INVALID_INPUT means an argument is malformed.',
+    'that failed (see docs/PROTOCOL.md); INVALID_INPUT means an argument is malformed; NOT_STORED means the node ' +
+    'could not write an accepted transaction to its store, so it was not queued.',
   values: ERROR_CODES,
 });
 

@@ -109,7 +109,9 @@ export const TIP_AND_MEMPOOL_FIELDS: ReadonlySet<string> = new Set([
  */
 export const INVALIDATING_EVENTS = [
   'tipChanged',
-  'transactionAccepted',
+  // Not transactionAccepted: a transfer changes the mempool (mempoolChanged) before its write is durable and it is
+  // announced; nothing changes at the announcement.
+  'mempoolChanged',
   'transactionDropped',
 ] as const satisfies readonly (keyof NodeEvents)[];
 

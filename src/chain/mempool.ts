@@ -14,7 +14,10 @@ export type MempoolAddResult =
   | {
       readonly ok: true;
       readonly pending: PendingTransaction;
-      /** Settles once the transaction is in the durable copy; answer the client only then. */
+      /**
+       * Settles once the transaction is in the durable copy; answer the client only then. Rejects with a
+       * NotStoredError when the write failed: the transaction has then left the mempool.
+       */
       readonly durable: Promise<void>;
     }
   | { readonly ok: false; readonly rejection: TransactionRejection };
@@ -24,6 +27,20 @@ export interface DroppedTransaction {
   readonly id: string;
   readonly transaction: Transaction;
   readonly rejection: TransactionRejection;
+}
+
+/**
+ * The durable copy could not take an accepted transaction: it left the mempool, with every transaction accepted after
+ * it, and none of them was announced. The client is told it was not queued.
+ */
+export class NotStoredError extends Error {
+  override readonly name = 'NotStoredError';
+}
+
+/** An accepted transaction whose write is not yet known to be durable, and how to answer its submitter. */
+interface UnstoredEntry {
+  readonly stored: () => void;
+  readonly failed: (error: NotStoredError) => void;
 }
 
 /** Default bound on pending transactions. */
@@ -51,6 +68,11 @@ export interface MempoolOptions {
   readonly maxSize?: number;
   /** The durable copy (the chain database's pending table); none by default. */
   readonly store?: PendingStore;
+  /**
+   * Told of transactions dropped outside a tip change: when a failed write withdraws transactions, one that a
+   * reorganization had placed after them and that spent what they gave no longer applies.
+   */
+  readonly onDropped?: (dropped: readonly DroppedTransaction[]) => void;
 }
 
 /**
@@ -64,6 +86,12 @@ export class Mempool {
   readonly #entries = new Map<string, PendingTransaction>();
   readonly #maxSize: number;
   readonly #store: PendingStore;
+  readonly #onDropped: (dropped: readonly DroppedTransaction[]) => void;
+  /**
+   * Accepted transactions whose write has not settled, in acceptance order. The store commits writes in that order,
+   * so these are always the queue's newest entries.
+   */
+  readonly #unstored = new Map<string, UnstoredEntry>();
   #ledger: LedgerOverlay;
   #tipLedger: LedgerReader;
 
@@ -72,6 +100,7 @@ export class Mempool {
     this.#ledger = new LedgerOverlay(tipLedger);
     this.#maxSize = options.maxSize ?? DEFAULT_MEMPOOL_SIZE;
     this.#store = options.store ?? NO_DURABLE_COPY;
+    this.#onDropped = options.onDropped ?? (() => {});
   }
 
   /** Number of pending transactions. */
@@ -118,11 +147,67 @@ export class Mempool {
     if (!checked.ok) return checked;
     const pending: PendingTransaction = { id: checked.id, transaction: tx, receivedAt };
     this.#entries.set(checked.id, pending);
-    // A block may confirm it (or a reorganization drop it) while the write is queued: then forget the stored copy.
-    const durable = this.#store.put(pending).then(() => {
-      if (!this.#entries.has(checked.id)) this.#store.delete([checked.id]);
-    });
+    const durable = new Promise<void>((stored, failed) => this.#unstored.set(checked.id, { stored, failed }));
+    this.#store.put(pending).then(
+      () => this.#onStored(checked.id),
+      (error: unknown) => this.#withdrawUnstored(checked.id, error),
+    );
     return { ok: true, pending, durable };
+  }
+
+  /** A write settled: its submitter may be answered. */
+  #onStored(id: string): void {
+    const waiting = this.#unstored.get(id);
+    this.#unstored.delete(id);
+    // A block may have confirmed it (or a reorganization dropped it) while the write was queued, or an earlier failed
+    // write withdrew it: the copy just written must go.
+    if (!this.#entries.has(id) || waiting === undefined) this.#store.delete([id]);
+    waiting?.stored();
+  }
+
+  /**
+   * A write failed: the transaction leaves the mempool with every one accepted after it (they may spend what it
+   * gives, and their writes come after it anyway), so that what stays is exactly what is stored, a prefix of the
+   * queue, which applies cleanly on the tip as before. Their submitters are told they were not queued. Transactions
+   * that already left (a block confirmed them, a tip change dropped them) are answered as accepted, as they were.
+   */
+  #withdrawUnstored(id: string, error: unknown): void {
+    if (!this.#unstored.has(id)) return; // withdrawn with an earlier failed write
+    const cause = error instanceof Error ? error.message : String(error);
+    const withdrawn: Array<[string, UnstoredEntry]> = [];
+    let reached = false;
+    for (const entry of this.#unstored) {
+      reached ||= entry[0] === id;
+      if (reached) withdrawn.push(entry);
+    }
+    let changed = false;
+    for (const [withdrawnId, waiting] of withdrawn) {
+      this.#unstored.delete(withdrawnId);
+      if (!this.#entries.delete(withdrawnId)) {
+        waiting.stored();
+        continue;
+      }
+      changed = true;
+      const reason =
+        withdrawnId === id
+          ? `could not be stored (${cause})`
+          : `was withdrawn: transaction ${id}, accepted before it, could not be stored (${cause})`;
+      waiting.failed(new NotStoredError(`transaction ${withdrawnId} ${reason}; it was not queued`));
+    }
+    if (!changed) return;
+    // Usually the rest is the stored prefix of the queue and applies as it is; a rebuild after a reorganization may
+    // have moved a stored transaction behind withdrawn ones, so the rest is re-applied and what fails is dropped.
+    const dropped = this.#rebuild(this.#tipLedger, [...this.#entries.values()], () => false);
+    if (dropped.length > 0) {
+      this.#store.delete(dropped.map((lost) => lost.id));
+      this.#onDropped(dropped);
+    }
+  }
+
+  /** Rebuilds the pending ledger from the queue as it is (each entry still applies: the queue is a valid sequence). */
+  #replayOnTip(): void {
+    this.#ledger = new LedgerOverlay(this.#tipLedger);
+    for (const entry of this.#entries.values()) this.#ledger.applyTransaction(entry.transaction);
   }
 
   /**
@@ -171,13 +256,7 @@ export class Mempool {
     const removed = [...this.#entries.values()].slice(-overflow);
     for (const entry of removed) this.#entries.delete(entry.id);
     // The ledger view must match the trimmed queue: replay what is left.
-    const kept = [...this.#entries.values()];
-    this.#entries.clear();
-    this.#ledger = new LedgerOverlay(this.#tipLedger);
-    for (const entry of kept) {
-      this.#ledger.applyTransaction(entry.transaction);
-      this.#entries.set(entry.id, entry);
-    }
+    this.#replayOnTip();
     return removed.map((entry) => ({
       id: entry.id,
       transaction: entry.transaction,

@@ -65,6 +65,7 @@ async function startNode(argv: readonly string[]): Promise<void> {
     connectPeer: (url) => new PeerClient(url),
     version,
     log,
+    mempoolSize: config.mempoolSize,
     network: {
       // Resolved once the port is known (port 0 picks one); see below.
       publicUrl: null,

@@ -40,6 +40,8 @@ export interface NodeConfig {
   readonly trustedProxies: readonly string[];
   /** Most answers the response cache of tip-and-mempool queries keeps (src/api/responseCache.ts); 0 turns it off. */
   readonly responseCacheEntries: number;
+  /** Most transfers the mempool holds (default 10,000); beyond it submissions are refused MEMPOOL_FULL. */
+  readonly mempoolSize: number;
   /** API limits given on the command line (the rest keep their defaults). */
   readonly limits: {
     readonly requestTimeoutMs?: number;
@@ -112,6 +114,7 @@ export const USAGE = `Usage: npm start -- [flags]
                        dashboard), sent whole or by id; others get PERSISTED_QUERY_ONLY, and GraphiQL is off
   --response-cache <n> most answers the cache of tip-and-mempool queries keeps, emptied on every new tip and
                        mempool change (default 1000; 0 turns it off)
+  --mempool-size <n>   most pending transfers the node holds (default 10000); more are refused MEMPOOL_FULL
   --request-timeout <ms>, --max-body-bytes <n>, --max-depth <n>, --max-aliases <n>, --max-tokens <n>,
   --max-cost <n>, --max-subscriptions <n>, --min-height-wait <ms>   API limits (see the limits query)
   --help               show this text`;
@@ -154,6 +157,7 @@ function parseFlags(argv: readonly string[]) {
         'max-subscriptions': { type: 'string' },
         'min-height-wait': { type: 'string' },
         'response-cache': { type: 'string' },
+        'mempool-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -262,6 +266,7 @@ export function parseConfig(
     trustedDocuments: values['trusted-documents'] === true,
     trustedProxies,
     responseCacheEntries: readInteger('--response-cache', values['response-cache'] ?? '1000', 0, 1_000_000),
+    mempoolSize: readInteger('--mempool-size', values['mempool-size'] ?? '10000', 1, 1_000_000),
     limits: Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)),
     port,
     host,

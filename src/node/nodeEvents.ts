@@ -17,8 +17,13 @@ export interface NodeEvents extends Record<string, unknown> {
     readonly disconnected: readonly StoredBlock[];
     readonly connected: readonly StoredBlock[];
   };
-  /** A transaction entered the mempool. */
+  /** A transaction entered the mempool and its write is durable (it is then relayed, and its submitter answered). */
   transactionAccepted: PendingTransaction;
+  /**
+   * The mempool changed outside a tip change, at once: a transfer was queued (transactionAccepted follows once its
+   * write is durable) or a failed write withdrew one. What reads the mempool (the response cache) follows this.
+   */
+  mempoolChanged: { readonly pending: number };
   /** A transaction left the mempool without a block (it no longer applies, or the mempool overflowed). */
   transactionDropped: DroppedTransactionEvent;
   /** A peer was added or its status changed. */

@@ -19,6 +19,11 @@ export interface SignaturePoolOptions {
   readonly minChecks?: number;
   /** Signatures per batch a worker takes at a time (default 128, ~13 ms of work). */
   readonly batchChecks?: number;
+  /**
+   * How long submitted transfers' checks (preverifySoon) may wait for a worker before the event loop verifies them
+   * itself (default 20 ms).
+   */
+  readonly submissionWaitMs?: number;
   /** The worker's module (default src/node/signatureWorker.ts, or dist/node/signatureWorker.js when built). */
   readonly workerUrl?: URL;
 }
@@ -74,6 +79,10 @@ export class SignaturePool {
   readonly #minChecks: number;
   readonly #batchChecks: number;
   readonly #workerUrl: URL;
+  readonly #submissionWaitMs: number;
+  /** Submitted transfers' checks of this event-loop turn (preverifySoon), and who waits for them. */
+  #soon: SignatureCheck[] = [];
+  #soonWaiters: Array<() => void> = [];
   #workers: PoolWorker[] = [];
   readonly #queue: Batch[] = [];
   #nextBatchId = 1;
@@ -85,6 +94,7 @@ export class SignaturePool {
     this.#minChecks = Math.max(1, options.minChecks ?? 64);
     this.#batchChecks = Math.max(1, options.batchChecks ?? 128);
     this.#workerUrl = options.workerUrl ?? WORKER_URL;
+    this.#submissionWaitMs = options.submissionWaitMs ?? 20;
   }
 
   /** True when batches can still go to workers (threads, not closed, workers not failing over and over). */
@@ -105,13 +115,57 @@ export class SignaturePool {
       if (check !== undefined) checks.push(check);
     }
     if (checks.length < this.#minChecks) return Promise.resolve({ valid: 0, invalid: 0, unchecked: checks.length });
+    return this.#verifyOnWorkers(checks).done;
+  }
+
+  /**
+   * preverify for one submitted transfer (the API's submitTransaction): the checks of one event-loop turn go to the
+   * workers together, in one message however few they are, since under a stream of submissions the event loop, which
+   * would verify them one by one (~100 µs each), is what runs out. A batch no worker has answered within
+   * `submissionWaitMs` is verified on the event loop (a worker starved of CPU must not hold submissions up). Settles
+   * once verified or given up; never rejects.
+   */
+  preverifySoon(transactions: Iterable<Transaction>): Promise<void> {
+    if (!this.active) return Promise.resolve();
+    const checks: SignatureCheck[] = [];
+    for (const tx of transactions) {
+      const check = signatureCheckOf(tx);
+      if (check !== undefined) checks.push(check);
+    }
+    if (checks.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
+      this.#soon.push(...checks);
+      this.#soonWaiters.push(resolve);
+      if (this.#soonWaiters.length === 1) setImmediate(() => this.#sendSoon());
+    });
+  }
+
+  /** Sends the turn's submitted checks as batches, and answers their waiters once every batch is settled. */
+  #sendSoon(): void {
+    const waiters = this.#soonWaiters;
+    const { batches, done } = this.#verifyOnWorkers(this.#soon);
+    this.#soon = [];
+    this.#soonWaiters = [];
+    const deadline = setTimeout(() => {
+      for (const batch of batches) if (!batch.settled()) this.#verifyHere(batch);
+    }, this.#submissionWaitMs);
+    deadline.unref();
+    void done.then(() => {
+      clearTimeout(deadline);
+      for (const resolve of waiters) resolve();
+    });
+  }
+
+  /** Cuts checks into batches for the workers; `done` settles once every batch is answered or given up. */
+  #verifyOnWorkers(checks: readonly SignatureCheck[]): { batches: Batch[]; done: Promise<PreverifyOutcome> } {
+    const batches: Batch[] = [];
+    const done = new Promise<PreverifyOutcome>((resolve) => {
       const outcome = { valid: 0, invalid: 0, unchecked: 0 };
       let open = Math.ceil(checks.length / this.#batchChecks);
       for (let start = 0; start < checks.length; start += this.#batchChecks) {
         const batchChecks = checks.slice(start, start + this.#batchChecks);
         let settled = false;
-        this.#queue.push({
+        batches.push({
           id: this.#nextBatchId++,
           checks: batchChecks,
           settled: () => settled,
@@ -132,8 +186,10 @@ export class SignaturePool {
           },
         });
       }
-      this.#pump();
     });
+    this.#queue.push(...batches);
+    this.#pump();
+    return { batches, done };
   }
 
   /**
@@ -152,6 +208,14 @@ export class SignaturePool {
       }
     }
     if (batch === undefined) return false;
+    this.#verifyHere(batch);
+    return true;
+  }
+
+  /** Verifies a batch on the calling thread (a worker's later answer for it is ignored). */
+  #verifyHere(batch: Batch): void {
+    const queued = this.#queue.indexOf(batch);
+    if (queued >= 0) this.#queue.splice(queued, 1);
     const record = new Uint8Array(SIGNATURE_RECORD_BYTES);
     const verdicts = new Uint8Array(batch.checks.length);
     for (let i = 0; i < batch.checks.length; i++) {
@@ -159,7 +223,6 @@ export class SignaturePool {
       verdicts[i] = verifySignatureRecord(record) ? 1 : 0;
     }
     batch.settle(verdicts);
-    return true;
   }
 
   /**

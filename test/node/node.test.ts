@@ -269,6 +269,7 @@ describe('command line', () => {
       trustedDocuments: false,
       trustedProxies: [],
       responseCacheEntries: 1_000,
+      mempoolSize: 10_000,
       limits: { rateLimit: null },
     });
     expect(
@@ -329,6 +330,7 @@ describe('command line', () => {
       trustedDocuments: true,
       trustedProxies: ['10.0.0.0/8', '192.0.2.7', '2001:db8::/32'],
       responseCacheEntries: 0,
+      mempoolSize: 10_000,
       limits: { requestTimeoutMs: 5000, maxDepth: 8, maxCost: 200_000, rateLimit: { perSecond: 50, burst: 100 } },
     });
   });

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   clearSignatureCache,
   createRewardTransaction,
@@ -44,6 +45,7 @@ function pool(options: SignaturePoolOptions = {}): SignaturePool {
 
 beforeEach(() => clearSignatureCache());
 afterEach(async () => {
+  vi.restoreAllMocks();
   await Promise.all(pools.splice(0).map((created) => created.close()));
 });
 
@@ -149,5 +151,34 @@ describe('SignaturePool (signature checks on worker threads ahead of validation)
     expect(outcome.valid + outcome.invalid + outcome.unchecked).toBe(64);
     expect(closing.active).toBe(false);
     expect(await closing.preverify(transfers(16, [], 200))).toEqual({ valid: 0, invalid: 0, unchecked: 0 });
+  });
+
+  it('sends the submitted checks of one turn to the workers in one message, with the sequential verdicts', async () => {
+    const submissions = pool({ batchChecks: 128 });
+    await submissions.start();
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    const txs = transfers(10, [4]);
+    const expected = sequentialVerdicts(txs);
+    await Promise.all(txs.map((tx) => submissions.preverifySoon([tx])));
+    expect(posted).toHaveBeenCalledTimes(1);
+    expect(cached(txs)).toEqual(expected);
+    // Nothing left to check: no message at all.
+    await submissions.preverifySoon([txs[0]!]);
+    expect(posted).toHaveBeenCalledTimes(1);
+  });
+
+  it('verifies submitted checks on the event loop when no worker answers in time (a worker starved of CPU)', async () => {
+    const stalled = pool({ workerUrl: SILENT_WORKER, threads: 1, submissionWaitMs: 1 });
+    await stalled.start();
+    const txs = transfers(5, [2], 300);
+    const expected = sequentialVerdicts(txs);
+    await Promise.all(txs.map((tx) => stalled.preverifySoon([tx])));
+    expect(cached(txs)).toEqual(expected);
+  });
+
+  it('settles submitted checks at once with 0 threads, checking nothing', async () => {
+    const txs = transfers(3, [], 400);
+    await pool({ threads: 0 }).preverifySoon(txs);
+    expect(cached(txs)).toEqual([false, false, false]);
   });
 });

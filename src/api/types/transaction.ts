@@ -1,6 +1,6 @@
 import { REWARD_SENDER, type Transaction } from '../../chain/types.js';
 import { parseAddress, parseHex, withGuard } from '../../guards/guards.js';
-import type { TransactionSubmission } from '../../node/node.js';
+import { NotStoredError, type TransactionSubmission } from '../../node/node.js';
 import { builder } from '../builder.js';
 import { type ApiContext, requireAdmin } from '../context.js';
 import { BLOCK_READ, listCost, pageItems, SIGNATURE_CHECK } from '../cost.js';
@@ -179,7 +179,13 @@ async function toReceipt(
 ): Promise<{ view: TransactionView; expectedBlockIndex: number }> {
   if (!result.ok) throw new TransactionRejectedError(result.rejection.code, result.rejection.message);
   const { pending, expectedBlockIndex, durable } = result;
-  await durable;
+  try {
+    await durable;
+  } catch (error) {
+    // The store failed: the transfer left the mempool unannounced, so the client hears it was not queued.
+    if (error instanceof NotStoredError) throw new TransactionRejectedError('NOT_STORED', error.message);
+    throw error;
+  }
   return {
     view: { id: pending.id, transaction: pending.transaction, block: null, position: null },
     expectedBlockIndex,
@@ -251,7 +257,8 @@ builder.mutationFields((t) => ({
       directResult: true,
       union: { name: 'SubmitTransactionResult', description: 'The accepted transaction, or why it was refused.' },
     },
-    resolve: (_root, { input }, context) => toReceipt(context.node.submitTransaction(readTransactionInput(input))),
+    resolve: async (_root, { input }, context) =>
+      toReceipt(await context.node.receiveTransaction(readTransactionInput(input))),
   }),
   send: t.field({
     type: TransactionReceiptRef,

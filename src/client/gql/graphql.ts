@@ -49,7 +49,7 @@ export type BlockTransactionInput = {
   signature?: string | null | undefined;
 };
 
-/** Stable machine-readable failure codes. Block and transaction codes are named after the consensus rule that failed (see docs/PROTOCOL.md); INVALID_INPUT means an argument is malformed. */
+/** Stable machine-readable failure codes. Block and transaction codes are named after the consensus rule that failed (see docs/PROTOCOL.md); INVALID_INPUT means an argument is malformed; NOT_STORED means the node could not write an accepted transaction to its store, so it was not queued. */
 export type ErrorCode =
   | 'ALREADY_KNOWN'
   | 'BLOCK_TOO_LARGE'
@@ -75,6 +75,7 @@ export type ErrorCode =
   | 'MINING_FAILED'
   | 'MISSING_REWARD'
   | 'NONCE_MISMATCH'
+  | 'NOT_STORED'
   | 'REWARD_NOT_ALLOWED'
   | 'REWARD_NOT_FIRST'
   | 'TIMESTAMP_NOT_AFTER_MEDIAN_TIME_PAST'

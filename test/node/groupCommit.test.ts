@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createYogaApp } from '../../src/api/yoga.js';
+import { ChainDb } from '../../src/chain/db/chainDb.js';
+import { type KeyValueOperation, MemoryKeyValueStore } from '../../src/chain/db/keyValue.js';
+import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
+import { Node, NotStoredError } from '../../src/node/node.js';
+import { openDataDirectory } from '../../src/storage/dataDirectory.js';
+import type { LmdbKeyValueStore } from '../../src/storage/lmdbKeyValue.js';
+import { createFixedClock } from '../helpers/clock.js';
+import { bob, testWallet } from '../helpers/keys.js';
+import { easyParams } from '../helpers/params.js';
+import { postGraphQL } from '../helpers/testNode.js';
+
+/** An in-memory store whose group commits fail while `failing` is set, as a full or broken disk would. */
+class FailingStore extends MemoryKeyValueStore {
+  failing = false;
+
+  override batchSoon(operations: readonly KeyValueOperation[]): Promise<void> {
+    return this.failing ? Promise.reject(new Error('disk full')) : super.batchSoon(operations);
+  }
+}
+
+function createNode(db: ChainDb, label: string) {
+  return new Node({
+    params: easyParams,
+    wallet: testWallet(label),
+    miner: new MainThreadMiner(),
+    clock: createFixedClock().now,
+    connectPeer: () => {
+      throw new Error('no peers in this test');
+    },
+    db,
+    signatureThreads: 0,
+  });
+}
+
+describe('group commit of accepted transfers', () => {
+  it('writes the transfers of one turn in one flushed commit and answers each only once it holds them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
+    const directory = openDataDirectory(dir);
+    const kv = directory.kv as LmdbKeyValueStore;
+    const db = new ChainDb(kv);
+    const node = createNode(db, 'group-commit');
+    try {
+      for (let i = 0; i < 4; i++) await node.mine();
+      const announced: string[] = [];
+      node.events.on('transactionAccepted', (pending) => announced.push(pending.id));
+      const commitsBefore = kv.commits;
+      const sent = [1, 2, 3, 4].map(() => node.send(bob.address, 1));
+      // Accepted into the mempool at once (the next nonce counts them), announced to nobody before the flush.
+      expect(sent.map((result) => result.ok && result.pending.transaction.nonce)).toEqual([0, 1, 2, 3]);
+      expect(announced).toEqual([]);
+      const storedWhenAnswered = await Promise.all(
+        sent.map(async (result) => {
+          if (!result.ok) throw new Error(result.rejection.message);
+          await result.durable;
+          return db.pending.list().some((stored) => stored.id === result.pending.id);
+        }),
+      );
+      expect(storedWhenAnswered).toEqual([true, true, true, true]);
+      expect(kv.commits - commitsBefore).toBe(1);
+      expect(announced).toEqual(sent.map((result) => result.ok && result.pending.id));
+    } finally {
+      node.close();
+      await directory.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses every transfer of a failed commit, leaving the mempool as it was and announcing none', async () => {
+    const store = new FailingStore();
+    const node = createNode(new ChainDb(store), 'failed-commit');
+    for (let i = 0; i < 4; i++) await node.mine();
+    const first = node.send(bob.address, 1);
+    if (!first.ok) throw new Error(first.rejection.message);
+    await first.durable;
+    const announced: string[] = [];
+    node.events.on('transactionAccepted', (pending) => announced.push(pending.id));
+    const balanceBefore = node.mempool.pendingAccount(node.wallet.address);
+
+    store.failing = true;
+    const failed = [node.send(bob.address, 1), node.send(bob.address, 1)];
+    expect(node.mempool.size).toBe(3);
+    const outcomes = await Promise.allSettled(failed.map((result) => (result.ok ? result.durable : undefined)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+    const [own, later] = outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason as Error);
+    expect(own).toBeInstanceOf(NotStoredError);
+    expect(own!.message).toMatch(/could not be stored \(disk full\); it was not queued/);
+    expect(later!.message).toMatch(/was withdrawn: transaction [0-9a-f]{64}, accepted before it, could not be stored/);
+    expect(node.mempool.list().map((pending) => pending.id)).toEqual([first.pending.id]);
+    expect(node.mempool.pendingAccount(node.wallet.address)).toEqual(balanceBefore);
+    expect(announced).toEqual([]);
+
+    // Once the store works again, the same nonce is taken again.
+    store.failing = false;
+    const retry = node.send(bob.address, 1);
+    expect(retry.ok && retry.pending.transaction.nonce).toBe(1);
+    if (retry.ok) await retry.durable;
+    node.close();
+  });
+
+  it('answers NOT_STORED over GraphQL when the commit fails, and the transfer is not pending', async () => {
+    const store = new FailingStore();
+    const node = createNode(new ChainDb(store), 'failed-commit-api');
+    await node.mine();
+    const yoga = createYogaApp(node, { graphiql: false });
+    store.failing = true;
+    const { status, body } = await postGraphQL(
+      yoga,
+      `mutation { send(recipient: "${bob.address}", amount: 1) { __typename ... on Error { code message } } }`,
+    );
+    expect(status).toBe(200);
+    expect(body.data.send).toMatchObject({ __typename: 'TransactionRejectedError', code: 'NOT_STORED' });
+    expect(body.data.send.message).toMatch(/could not be stored \(disk full\); it was not queued/);
+    expect(node.mempool.size).toBe(0);
+    node.close();
+  });
+});

@@ -1,0 +1,89 @@
+import { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { clearSignatureCache } from '../../src/chain/transaction.js';
+import type { Transaction } from '../../src/chain/types.js';
+import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
+import { Node } from '../../src/node/node.js';
+import { mineBlock, transfer } from '../helpers/chainBuilder.js';
+import { createFixedClock } from '../helpers/clock.js';
+import { alice, bob, carol, testWallet } from '../helpers/keys.js';
+import { createEasyParams } from '../helpers/params.js';
+
+// A transfer submitted through the API (Node.receiveTransaction) has its signature checked on a worker thread first,
+// with the others of its event-loop turn; the answer is exactly submitTransaction's.
+
+const params = createEasyParams({ reward: 1_000 });
+
+const nodes: Node[] = [];
+/** A node whose block 2 paid alice. */
+function nodeWithFundedAlice(signatureThreads: number): Node {
+  const node = new Node({
+    params,
+    wallet: testWallet(`submissions-${signatureThreads}`),
+    miner: new MainThreadMiner(),
+    clock: createFixedClock().now,
+    connectPeer: () => {
+      throw new Error('no peers here');
+    },
+    signatureThreads,
+  });
+  nodes.push(node);
+  expect(node.submitBlock(mineBlock({ chain: node.chain, miner: alice })).status).toBe('extended');
+  return node;
+}
+
+/** Valid transfers, a forged signature, a nonce gap, a replay and an unsigned one, in one burst. */
+function burst(): Transaction[] {
+  const forged = { ...transfer(alice, bob, 1, 1), signature: transfer(alice, carol, 2, 1).signature };
+  return [
+    transfer(alice, bob, 1, 0),
+    forged,
+    transfer(alice, bob, 1, 1),
+    transfer(alice, bob, 1, 7),
+    transfer(alice, carol, 3, 2),
+    transfer(alice, bob, 1, 0),
+    { ...transfer(alice, bob, 1, 3), signature: null },
+    transfer(alice, bob, 5, 3),
+  ];
+}
+
+/** What each submission was answered, comparable between nodes. */
+async function answers(node: Node, txs: readonly Transaction[]) {
+  const results = await Promise.all(txs.map((tx) => node.receiveTransaction(tx)));
+  return Promise.all(
+    results.map(async (result) => {
+      if (!result.ok) return result.rejection;
+      await result.durable;
+      return { id: result.pending.id, expectedBlockIndex: result.expectedBlockIndex };
+    }),
+  );
+}
+
+beforeEach(() => clearSignatureCache());
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const node of nodes.splice(0)) node.close();
+});
+
+describe('Node.receiveTransaction (a submitted transfer, its signature checked on a worker thread)', () => {
+  it('answers a burst exactly as submitTransaction does on the event loop alone', async () => {
+    const sequential = nodeWithFundedAlice(0);
+    const expected = await answers(sequential, burst());
+    expect(expected.map((answer) => ('code' in answer ? answer.code : 'accepted'))).toEqual([
+      'accepted',
+      'INVALID_SIGNATURE',
+      'accepted',
+      'NONCE_MISMATCH',
+      'accepted',
+      'ALREADY_KNOWN',
+      'INVALID_SIGNATURE',
+      'accepted',
+    ]);
+    clearSignatureCache();
+    const parallel = nodeWithFundedAlice(2);
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    expect(await answers(parallel, burst())).toEqual(expected);
+    expect(posted).toHaveBeenCalled();
+    expect(parallel.mempool.list()).toEqual(sequential.mempool.list().map((entry) => ({ ...entry })));
+  });
+});
