@@ -147,6 +147,8 @@ export class Mempool {
     if (!checked.ok) return checked;
     const pending: PendingTransaction = { id: checked.id, transaction: tx, receivedAt };
     this.#entries.set(checked.id, pending);
+    // Without a durable copy there is no write to wait for, nor one that can fail.
+    if (this.#store === NO_DURABLE_COPY) return { ok: true, pending, durable: Promise.resolve() };
     const durable = new Promise<void>((stored, failed) => this.#unstored.set(checked.id, { stored, failed }));
     this.#store.put(pending).then(
       () => this.#onStored(checked.id),
@@ -264,11 +266,15 @@ export class Mempool {
     }));
   }
 
-  /** The first transactions in arrival order that fit in `maxCount` transactions. */
+  /**
+   * The first transactions in arrival order that fit in `maxCount` transactions, up to the first one whose write is
+   * not yet durable: a failed write withdraws it (and every later one), so a block must not confirm what its
+   * submitter may yet be told was not queued.
+   */
   selectForBlock(maxCount: number): Transaction[] {
     const selected: Transaction[] = [];
     for (const entry of this.#entries.values()) {
-      if (selected.length >= maxCount) break;
+      if (selected.length >= maxCount || this.#unstored.has(entry.id)) break;
       selected.push(entry.transaction);
     }
     return selected;

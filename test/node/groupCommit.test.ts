@@ -102,6 +102,29 @@ describe('group commit of accepted transfers', () => {
     node.close();
   });
 
+  it('never mines a transfer whose commit has not settled, so a failed commit leaves no block confirming it', async () => {
+    const store = new FailingStore();
+    const node = createNode(new ChainDb(store), 'unstored-not-mined');
+    for (let i = 0; i < 2; i++) await node.mine();
+    store.failing = true;
+    const sent = node.send(bob.address, 1);
+    if (!sent.ok) throw new Error(sent.rejection.message);
+    expect(node.mempool.selectForBlock(10)).toEqual([]);
+    const outcome = await Promise.allSettled([sent.durable, node.mine()]);
+    expect(outcome[0].status).toBe('rejected');
+    const mined = node.chain.tip.block.transactions.map((transaction) => transaction.sender);
+    expect(mined).toEqual(['0']);
+    expect(node.chain.getTransaction(sent.pending.id)).toBeUndefined();
+
+    // Once stored, the next block confirms what was sent after the store came back.
+    store.failing = false;
+    const retry = node.send(bob.address, 1);
+    if (!retry.ok) throw new Error(retry.rejection.message);
+    await retry.durable;
+    expect(node.mempool.selectForBlock(10)).toEqual([retry.pending.transaction]);
+    node.close();
+  });
+
   it('answers NOT_STORED over GraphQL when the commit fails, and the transfer is not pending', async () => {
     const store = new FailingStore();
     const node = createNode(new ChainDb(store), 'failed-commit-api');
