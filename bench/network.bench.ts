@@ -28,6 +28,7 @@ import { networkParams } from '../src/node/config.js';
 import { Node } from '../src/node/node.js';
 import { SignaturePool } from '../src/node/signaturePool.js';
 import { PeerClient } from '../src/peer/peerClient.js';
+import { MAX_CHUNK_TRANSACTIONS } from '../src/peer/syncFromPeer.js';
 import { generateWallet } from '../src/wallet/wallet.js';
 import { type NodeProcess, startNodeProcess } from '../test/helpers/nodeProcess.js';
 import type { ChildReady } from './networkChild.js';
@@ -156,7 +157,7 @@ async function syncBenchmark(): Promise<void> {
   const methods = [
     { name: 'tutorial: whole chain as JSON, 100/page, then validate (baseline)', run: syncBaseline },
     {
-      name: 'ours, signatures on the event loop: locator + compact pages (≤1000 blocks), chunks of ≤500 transactions',
+      name: `ours, signatures on the event loop: locator + compact pages (≤1000 blocks), chunks of ≤${MAX_CHUNK_TRANSACTIONS} transactions`,
       run: () => syncOurs(undefined),
     },
     {
