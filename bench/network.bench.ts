@@ -5,29 +5,36 @@
  *     (locator + compact pages), with its signatures checked on worker threads ahead of validation and without
  *     (every signature on the event loop), vs the tutorial's approach (download the whole chain as JSON, 100 blocks a
  *     page, then validate). The three run in turn, BENCH_SYNC_ROUNDS times (order rotated); medians are reported.
- *  2. Bytes moved by a resolve that finds the peer in sync, at 100 and 10,000 blocks, vs downloading the chain.
+ *     The peer is a process of its own (bench/networkChild.ts), as a real peer is another machine, and all three
+ *     sync from that same process: serving pages costs none of them event-loop time (until 2026-12-04 it ran in
+ *     this process, where serving took ~18 % of our sync's event loop and shared the baseline's as well). Each
+ *     method's time and longest event-loop stall (monitorEventLoopDelay over the whole sync) are the syncing side's.
+ *  2. Bytes moved by a resolve that finds the peer in sync (it synced once before), at 100 and 10,000 blocks, vs
+ *     downloading the chain.
  *  3. N real node processes on loopback all mining: time from the moment the last miner stopped to all tips equal.
  * Environment: BENCH_SYNC_BLOCKS (10000), BENCH_SYNC_ROUNDS (3), BENCH_SIGNATURE_THREADS (every core), BENCH_NODES
  * ("10,20"), BENCH_MINE_SECONDS (6), BENCH_DIFFICULTY (16).
  */
+import { fork } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { GraphQLClient } from 'graphql-request';
-import { type RunningServer, startServer } from '../src/api/server.js';
-import { createHeaderTemplate } from '../src/chain/block.js';
 import { Chain } from '../src/chain/chain.js';
-import { ChainDb } from '../src/chain/db/chainDb.js';
 import type { ChainParams } from '../src/chain/params.js';
-import { clearSignatureCache, createRewardTransaction, signTransaction } from '../src/chain/transaction.js';
+import { clearSignatureCache } from '../src/chain/transaction.js';
 import type { Block } from '../src/chain/types.js';
 import { MainThreadMiner } from '../src/mining/mainThreadMiner.js';
-import { searchProof } from '../src/mining/searchProof.js';
 import { networkParams } from '../src/node/config.js';
 import { Node } from '../src/node/node.js';
 import { SignaturePool } from '../src/node/signaturePool.js';
 import { PeerClient } from '../src/peer/peerClient.js';
+import { MAX_CHUNK_TRANSACTIONS } from '../src/peer/syncFromPeer.js';
 import { generateWallet } from '../src/wallet/wallet.js';
 import { type NodeProcess, startNodeProcess } from '../test/helpers/nodeProcess.js';
+import type { ChildReady } from './networkChild.js';
 import { percentile, printTable } from './table.js';
+
+const CHILD = fileURLToPath(new URL('./networkChild.ts', import.meta.url));
 
 const SYNC_BLOCKS = Number(process.env.BENCH_SYNC_BLOCKS ?? 10_000);
 const SYNC_ROUNDS = Math.max(1, Number(process.env.BENCH_SYNC_ROUNDS ?? 3));
@@ -54,47 +61,14 @@ function countingFetch(): { fetch: typeof fetch; bytes: () => number; reset: () 
   return { fetch: counted, bytes: () => bytes, reset: () => (bytes = 0) };
 }
 
-/**
- * A chain of `count` blocks after genesis (each with its reward and one signed transfer), mined as fast as possible. They are stamped `targetBlockTimeMs` apart, so
- * the retarget keeps the difficulty where it started (blocks 1 s apart would raise it 2 bits every 10 blocks).
- */
-function buildStore(params: ChainParams, count: number): ChainDb {
-  const store = new ChainDb();
-  const chain = new Chain({ params, clock: () => Date.now(), db: store });
-  const miner = generateWallet();
-  const recipient = generateWallet().address;
-  for (let i = 0; i < count; i++) {
-    const context = chain.nextBlockContext();
-    const timestamp = params.genesisTimestamp + (i + 1) * params.targetBlockTimeMs;
-    const transactions = [createRewardTransaction(context.index, miner.address, params.reward)];
-    // From the second block on, the miner pays on the coin it earned: a signature to verify in every block.
-    if (i > 0)
-      transactions.push(
-        signTransaction({ sender: miner.address, recipient, amount: 1, nonce: i - 1 }, miner.privateKey),
-      );
-    const header = searchProof(
-      createHeaderTemplate({ ...context, timestamp, transactions }),
-      0,
-      Number.MAX_SAFE_INTEGER,
-    )!;
-    const result = chain.addBlock({ header, transactions });
-    if (result.status !== 'extended') throw new Error(`building the chain failed: ${JSON.stringify(result)}`);
-  }
-  return store;
-}
-
-function createNode(
-  params: ChainParams,
-  options: { store?: ChainDb; fetch?: typeof fetch; signatures?: SignaturePool } = {},
-): Node {
+function createNode(params: ChainParams, options: { fetch?: typeof fetch; signatures?: SignaturePool } = {}): Node {
   return new Node({
     params,
-    // Servers and in-sync checks verify nothing ahead; the parallel follower gets the started pool.
+    // The sequential follower and in-sync checks verify nothing ahead; the parallel follower gets the started pool.
     ...(options.signatures === undefined ? { signatureThreads: 0 } : { signaturePool: options.signatures }),
     wallet: generateWallet(),
     miner: new MainThreadMiner(),
     clock: () => Date.now(),
-    ...(options.store === undefined ? {} : { db: options.store }),
     connectPeer: (url) =>
       new PeerClient(url, { timeoutMs: 30_000, maxResponseBytes: 64 * 1024 * 1024, fetch: options.fetch }),
     network: { gossip: false, syncIntervalMs: 0 },
@@ -126,7 +100,7 @@ async function downloadWholeChain(url: string, params: ChainParams, fetchImpl: t
 }
 
 /**
- * Runs one sync with a cold signature cache (building the chain verified every signature in this process) and returns
+ * Runs one sync with a cold signature cache (an earlier round verified every signature in this process) and returns
  * its time and the longest the event loop was held meanwhile: what a query to the syncing node waits at worst.
  */
 async function timedSync<T>(sync: () => Promise<T>): Promise<{ result: T; ms: number; stallMs: number }> {
@@ -142,29 +116,24 @@ async function timedSync<T>(sync: () => Promise<T>): Promise<{ result: T; ms: nu
   return { result, ms, stallMs: stalls.max / 1e6 };
 }
 
+/** Forks the serving peer (bench/networkChild.ts) and waits until it serves both chains. */
+async function startServingPeer(): Promise<ChildReady & { pid: number; stop: () => void }> {
+  const child = fork(CHILD, [String(SYNC_BLOCKS), String(SYNC_DIFFICULTY)]);
+  const ready = await new Promise<ChildReady>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as ChildReady));
+    child.once('exit', (code) => reject(new Error(`the serving peer exited with ${code} before serving`)));
+  });
+  return { ...ready, pid: child.pid!, stop: () => child.disconnect() };
+}
+
 async function syncBenchmark(): Promise<void> {
   const params = networkParams(SYNC_DIFFICULTY);
-  const started = performance.now();
-  const bigStore = buildStore(params, SYNC_BLOCKS);
-  const smallStore = buildStore(params, 100);
+  const peer = await startServingPeer();
+  const { bigUrl, smallUrl } = peer;
   console.log(
-    `built ${SYNC_BLOCKS} + 100 blocks at difficulty ${SYNC_DIFFICULTY} in ${Math.round(performance.now() - started)} ms`,
+    `the serving peer (process ${peer.pid}) built ${SYNC_BLOCKS} + 100 blocks at difficulty ${SYNC_DIFFICULTY} in ` +
+      `${Math.round(peer.buildMs)} ms`,
   );
-
-  const servers: RunningServer[] = [];
-  const serve = async (store: ChainDb) => {
-    // The baseline asks for 100 whole blocks a page, a cost of 641,302 (each block could hold 1,000 transactions): the
-    // default maxCost refuses that, as it should from any client, so these servers allow it.
-    const server = await startServer(createNode(params, { store }), {
-      host: '127.0.0.1',
-      port: 0,
-      limits: { maxCost: 1_000_000 },
-    });
-    servers.push(server);
-    return server.url;
-  };
-  const bigUrl = await serve(bigStore);
-  const smallUrl = await serve(smallStore);
 
   const counter = countingFetch();
   // The parallel follower is a running node: its signature threads were started with it (Node.start), before the sync.
@@ -188,7 +157,7 @@ async function syncBenchmark(): Promise<void> {
   const methods = [
     { name: 'tutorial: whole chain as JSON, 100/page, then validate (baseline)', run: syncBaseline },
     {
-      name: 'ours, signatures on the event loop: locator + compact pages (≤1000 blocks), chunks of ≤500 transactions',
+      name: `ours, signatures on the event loop: locator + compact pages (≤1000 blocks), chunks of ≤${MAX_CHUNK_TRANSACTIONS} transactions`,
       run: () => syncOurs(undefined),
     },
     {
@@ -241,14 +210,17 @@ async function syncBenchmark(): Promise<void> {
   );
 
   const rows: Array<Array<string | number>> = [];
-  for (const [length, url, store] of [
-    [101, smallUrl, smallStore],
-    [SYNC_BLOCKS + 1, bigUrl, bigStore],
+  for (const [length, url] of [
+    [101, smallUrl],
+    [SYNC_BLOCKS + 1, bigUrl],
   ] as const) {
-    const inSync = createNode(params, { store: buildCopy(store), fetch: counter.fetch });
+    // A node in sync with the peer: it synced once (not counted), then resolves again.
+    const inSync = createNode(params, { fetch: counter.fetch });
     await inSync.registerNodes([url]);
+    await inSync.resolve();
     counter.reset();
     const result = await inSync.resolve();
+    inSync.close();
     const resolveBytes = counter.bytes();
     baselineCounter.reset();
     await downloadWholeChain(url, params, baselineCounter.fetch);
@@ -265,35 +237,7 @@ async function syncBenchmark(): Promise<void> {
     ['chain length', 'outcome', 'ours', 'tutorial: whole chain (baseline)', 'ratio'],
     rows,
   );
-  for (const server of servers) await server.close();
-}
-
-/** A fresh store holding the same best chain (so a second node starts in sync). */
-function buildCopy(source: ChainDb): ChainDb {
-  const copy = new ChainDb();
-  const genesis = source.getBlock(source.getBestHash(1)!)!;
-  copy.write({
-    newBlocks: [genesis],
-    disconnected: [],
-    connected: [genesis],
-    accounts: new Map(),
-    tipHash: genesis.hash,
-  });
-  const blocks = [];
-  for (let index = 2; source.getBestHash(index) !== undefined; index++)
-    blocks.push(source.getBlock(source.getBestHash(index)!)!);
-  const accounts = new Map<string, { balance: number; nonce: number }>();
-  for (const stored of blocks) {
-    for (const [address] of stored.undo) accounts.set(address, source.getAccount(address) ?? { balance: 0, nonce: 0 });
-  }
-  copy.write({
-    newBlocks: blocks,
-    disconnected: [],
-    connected: blocks,
-    accounts,
-    tipHash: blocks[blocks.length - 1]!.hash,
-  });
-  return copy;
+  peer.stop();
 }
 
 async function convergenceBenchmark(count: number): Promise<Array<string | number>> {

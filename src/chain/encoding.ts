@@ -1,4 +1,4 @@
-import { bytesToHex, hexToBytes, isHex, readUint64, writeUint64 } from './hex.js';
+import { bytesToHex, isHex, readUint64, writeHex, writeUint64 } from './hex.js';
 import type { Block, BlockHeader, Transaction } from './types.js';
 import { REWARD_SENDER } from './types.js';
 
@@ -25,20 +25,24 @@ export const TransactionKind = { reward: 0, transfer: 1 } as const;
 /** Encodes a header into its 85-byte form. @throws {RangeError} when a field is out of range. */
 export function encodeHeader(header: BlockHeader): Uint8Array {
   const bytes = new Uint8Array(HEADER_BYTES);
-  const view = new DataView(bytes.buffer);
+  writeHeader(header, bytes, new DataView(bytes.buffer), 0);
+  return bytes;
+}
+
+/** Writes a header's 85 bytes at `offset` of `bytes` (`view` over the same buffer). */
+function writeHeader(header: BlockHeader, bytes: Uint8Array, view: DataView, offset: number): void {
   if (!Number.isInteger(header.index) || header.index < 1 || header.index > 0xffffffff) {
     throw new RangeError('index must be an integer from 1 to 2^32-1');
   }
   if (!Number.isInteger(header.difficulty) || header.difficulty < 0 || header.difficulty > 255) {
     throw new RangeError('difficulty must be an integer from 0 to 255');
   }
-  view.setUint32(0, header.index);
-  writeUint64(view, 4, header.timestamp);
-  bytes.set(hash32(header.previousHash, 'previousHash'), 12);
-  bytes.set(hash32(header.merkleRoot, 'merkleRoot'), 44);
-  view.setUint8(76, header.difficulty);
-  writeUint64(view, HEADER_PROOF_OFFSET, header.proof);
-  return bytes;
+  view.setUint32(offset, header.index);
+  writeUint64(view, offset + 4, header.timestamp);
+  writeHash32(bytes, offset + 12, header.previousHash, 'previousHash');
+  writeHash32(bytes, offset + 44, header.merkleRoot, 'merkleRoot');
+  view.setUint8(offset + 76, header.difficulty);
+  writeUint64(view, offset + HEADER_PROOF_OFFSET, header.proof);
 }
 
 /** Decodes an 85-byte header. @throws {RangeError} on a wrong length or out-of-range field. */
@@ -63,14 +67,19 @@ export function decodeHeader(bytes: Uint8Array): BlockHeader {
  */
 export function encodeTransactionPayload(tx: Transaction): Uint8Array {
   const bytes = new Uint8Array(TRANSACTION_PAYLOAD_BYTES);
-  const view = new DataView(bytes.buffer);
-  const isReward = tx.sender === REWARD_SENDER;
-  view.setUint8(0, isReward ? TransactionKind.reward : TransactionKind.transfer);
-  if (!isReward) bytes.set(hash32(tx.sender, 'sender'), 1);
-  bytes.set(hash32(tx.recipient, 'recipient'), 33);
-  writeUint64(view, 65, tx.amount);
-  writeUint64(view, 73, tx.nonce);
+  writeTransactionPayload(tx, bytes, new DataView(bytes.buffer), 0);
   return bytes;
+}
+
+/** Writes a transaction's 81-byte payload at `offset` of `bytes` (`view` over the same buffer). */
+function writeTransactionPayload(tx: Transaction, bytes: Uint8Array, view: DataView, offset: number): void {
+  const isReward = tx.sender === REWARD_SENDER;
+  view.setUint8(offset, isReward ? TransactionKind.reward : TransactionKind.transfer);
+  if (isReward) bytes.fill(0, offset + 1, offset + 33);
+  else writeHash32(bytes, offset + 1, tx.sender, 'sender');
+  writeHash32(bytes, offset + 33, tx.recipient, 'recipient');
+  writeUint64(view, offset + 65, tx.amount);
+  writeUint64(view, offset + 73, tx.nonce);
 }
 
 /** Decodes a payload and its signature bytes. @throws {RangeError} on a malformed payload. */
@@ -104,16 +113,31 @@ export function encodedBlockSize(transactionCount: number): number {
 /** Encodes a whole block: header | u32 transaction count | (payload | signature) per transaction. */
 export function encodeBlock(block: Block): Uint8Array {
   const bytes = new Uint8Array(encodedBlockSize(block.transactions.length));
-  const view = new DataView(bytes.buffer);
-  bytes.set(encodeHeader(block.header), 0);
-  view.setUint32(HEADER_BYTES, block.transactions.length);
-  let offset = HEADER_BYTES + 4;
-  for (const tx of block.transactions) {
-    bytes.set(encodeTransactionPayload(tx), offset);
-    if (tx.signature !== null) bytes.set(signature64(tx.signature), offset + TRANSACTION_PAYLOAD_BYTES);
-    offset += TRANSACTION_BYTES;
-  }
+  writeBlock(block, bytes, 0);
   return bytes;
+}
+
+/**
+ * Writes a block's encoding (encodedBlockSize bytes) at `offset` of `target`, in place: the store's record embeds it
+ * without a copy of its own. @throws {RangeError} when a field is out of range or the block does not fit.
+ */
+export function writeBlock(block: Block, target: Uint8Array, offset: number): void {
+  if (offset < 0 || offset + encodedBlockSize(block.transactions.length) > target.length) {
+    throw new RangeError('the block does not fit in the target');
+  }
+  const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  writeHeader(block.header, target, view, offset);
+  view.setUint32(offset + HEADER_BYTES, block.transactions.length);
+  let at = offset + HEADER_BYTES + 4;
+  for (const tx of block.transactions) {
+    writeTransactionPayload(tx, target, view, at);
+    if (tx.signature === null) target.fill(0, at + TRANSACTION_PAYLOAD_BYTES, at + TRANSACTION_BYTES);
+    else {
+      if (!isHex(tx.signature, 64)) throw new RangeError('signature must be 128 lowercase hex characters');
+      writeHex(target, at + TRANSACTION_PAYLOAD_BYTES, tx.signature);
+    }
+    at += TRANSACTION_BYTES;
+  }
 }
 
 /** Decodes a whole block. @throws {RangeError} when the bytes are not exactly one well-formed block. */
@@ -133,12 +157,7 @@ export function decodeBlock(bytes: Uint8Array): Block {
   return { header: decodeHeader(bytes.subarray(0, HEADER_BYTES)), transactions };
 }
 
-function hash32(hex: string, field: string): Uint8Array {
+function writeHash32(bytes: Uint8Array, offset: number, hex: string, field: string): void {
   if (!isHex(hex, 32)) throw new RangeError(`${field} must be 64 lowercase hex characters`);
-  return hexToBytes(hex);
-}
-
-function signature64(hex: string): Uint8Array {
-  if (!isHex(hex, 64)) throw new RangeError('signature must be 128 lowercase hex characters');
-  return hexToBytes(hex);
+  writeHex(bytes, offset, hex);
 }

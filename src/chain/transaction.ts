@@ -15,8 +15,26 @@ export type UnsignedTransaction = Omit<Transaction, 'signature'>;
 
 /** The transaction id: SHA-256 of the 81-byte canonical payload (the signature is not covered). */
 export function transactionId(tx: UnsignedTransaction): string {
-  return sha256Hex(encodeTransactionPayload({ ...tx, signature: null }));
+  const known = idsByTransaction.get(tx);
+  if (
+    known !== undefined &&
+    known.sender === tx.sender &&
+    known.recipient === tx.recipient &&
+    known.amount === tx.amount &&
+    known.nonce === tx.nonce
+  )
+    return known.id;
+  const id = sha256Hex(encodeTransactionPayload({ ...tx, signature: null }));
+  idsByTransaction.set(tx, { sender: tx.sender, recipient: tx.recipient, amount: tx.amount, nonce: tx.nonce, id });
+  return id;
 }
+
+/**
+ * The id last computed for each transaction object, with the fields it covers (a pure memo, as blockHash's): a synced
+ * transfer's id is needed by the look-ahead's signature check, the merkle root, the signature cache and the store. A
+ * transaction object changed since is hashed again, so the memo is never stale.
+ */
+const idsByTransaction = new WeakMap<UnsignedTransaction, UnsignedTransaction & { readonly id: string }>();
 
 /** Signs a transfer with the sender's hex private key and returns the complete transaction. */
 export function signTransaction(tx: UnsignedTransaction, privateKey: string): Transaction {
@@ -27,14 +45,13 @@ export function signTransaction(tx: UnsignedTransaction, privateKey: string): Tr
 /** True when the transfer's signature is a valid Ed25519 signature by its sender over its payload. */
 export function hasValidSignature(tx: Transaction): boolean {
   if (tx.sender === REWARD_SENDER || tx.signature === null) return false;
-  const payload = encodeTransactionPayload(tx);
   // A signature cache (as Bitcoin's sigcache): a transfer checked when it entered the mempool, or ahead of time on a
   // worker thread (signatureCheckOf), is not verified again when the block holding it is validated, which would hold
-  // the event loop ~100 µs per transaction. The key covers the payload's hash and the signature, so only exactly what
-  // was verified is skipped.
-  const key = signatureKey(payload, tx.signature);
+  // the event loop ~100 µs per transaction. The key covers the payload's hash (the transaction id) and the signature,
+  // so only exactly what was verified is skipped.
+  const key = signatureKey(transactionId(tx), tx.signature);
   if (verifiedSignatures.has(key)) return true;
-  const valid = isValidSignature(tx.sender, payload, tx.signature);
+  const valid = isValidSignature(tx.sender, encodeTransactionPayload(tx), tx.signature);
   if (valid) remember(key);
   return valid;
 }
@@ -43,8 +60,9 @@ export function hasValidSignature(tx: Transaction): boolean {
 const SIGNATURE_CACHE_SIZE = 50_000;
 const verifiedSignatures = new Set<string>();
 
-function signatureKey(payload: Uint8Array, signature: string): string {
-  return `${sha256Hex(payload)}:${signature}`;
+/** The cache key of a signature: the hash of the payload it signs (the transaction id), then the signature. */
+function signatureKey(id: string, signature: string): string {
+  return `${id}:${signature}`;
 }
 
 function remember(key: string): void {
@@ -80,14 +98,14 @@ export function signatureCheckOf(tx: Transaction): SignatureCheck | undefined {
   // Shape first: a block from outside TypeScript can hold anything, which validation refuses with its own rule.
   if (typeof tx !== 'object' || tx === null || tx.sender === REWARD_SENDER || !isHex(tx.signature, SIGNATURE_BYTES))
     return undefined;
-  let payload: Uint8Array;
+  let key: string;
   try {
-    payload = encodeTransactionPayload(tx);
+    key = signatureKey(transactionId(tx), tx.signature);
   } catch {
     return undefined;
   }
-  const key = signatureKey(payload, tx.signature);
   if (verifiedSignatures.has(key)) return undefined;
+  const payload = encodeTransactionPayload(tx);
   const record = new Uint8Array(SIGNATURE_RECORD_BYTES);
   record.set(payload);
   record.set(hexToBytes(tx.signature), TRANSACTION_PAYLOAD_BYTES);

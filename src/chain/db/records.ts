@@ -1,11 +1,5 @@
-import {
-  decodeBlock,
-  decodeTransaction,
-  encodeBlock,
-  encodedBlockSize,
-  encodeTransactionPayload,
-} from '../encoding.js';
-import { bytesToHex, hexToBytes, readUint64, writeUint64 } from '../hex.js';
+import { decodeBlock, decodeTransaction, encodedBlockSize, encodeTransactionPayload, writeBlock } from '../encoding.js';
+import { bytesToHex, hexToBytes, readUint64, writeHex, writeUint64 } from '../hex.js';
 import type { AccountState } from '../ledger.js';
 import type { Transaction } from '../types.js';
 import type { StoredBlock } from './model.js';
@@ -67,15 +61,27 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array {
   return Uint8Array.of(0xff, 0xff);
 }
 
+/** A key: the table byte, then the bytes of `hex`, then `tail` (0 or 4) bytes left for the caller. */
+function hexKey(table: number, hex: string, tail = 0): Uint8Array {
+  const bytes = new Uint8Array(1 + (hex.length >>> 1) + tail);
+  bytes[0] = table;
+  writeHex(bytes, 1, hex);
+  return bytes;
+}
+
 export const Keys = {
   meta: (name: string) => key(Table.meta, text.encode(name)),
-  block: (hash: string) => key(Table.block, hexToBytes(hash)),
+  block: (hash: string) => hexKey(Table.block, hash),
   best: (index: number) => key(Table.best, u32(index)),
-  account: (address: string) => key(Table.account, hexToBytes(address)),
-  location: (id: string) => key(Table.location, hexToBytes(id)),
-  history: (address: string, position: number) => key(Table.history, hexToBytes(address), u32(position)),
-  historyLength: (address: string) => key(Table.historyLength, hexToBytes(address)),
-  pending: (id: string) => key(Table.pending, hexToBytes(id)),
+  account: (address: string) => hexKey(Table.account, address),
+  location: (id: string) => hexKey(Table.location, id),
+  history: (address: string, position: number) => {
+    const bytes = hexKey(Table.history, address, 4);
+    view(bytes).setUint32(bytes.length - 4, position);
+    return bytes;
+  },
+  historyLength: (address: string) => hexKey(Table.historyLength, address),
+  pending: (id: string) => hexKey(Table.pending, id),
   peer: (url: string) => key(Table.peer, text.encode(url)),
   /** The first key of a table (its range ends at `prefixEnd`). */
   table: (table: number) => Uint8Array.of(table),
@@ -109,7 +115,10 @@ export function decodeAccount(bytes: Uint8Array): AccountState {
 
 /** Location: block hash 32 | position u32. */
 export function encodeLocation(blockHash: string, position: number): Uint8Array {
-  return concat(hexToBytes(blockHash), u32(position));
+  const bytes = new Uint8Array(36);
+  writeHex(bytes, 0, blockHash);
+  view(bytes).setUint32(32, position);
+  return bytes;
 }
 
 export function decodeLocation(bytes: Uint8Array): { blockHash: string; position: number } {
@@ -137,22 +146,39 @@ export function decodePending(bytes: Uint8Array): { sequence: number; receivedAt
 export function encodeBlockRecord(stored: StoredBlock): Uint8Array {
   let workHex = stored.totalWork.toString(16);
   if (workHex.length % 2 === 1) workHex = `0${workHex}`;
-  const work = hexToBytes(workHex);
-  const undo = stored.undo.flatMap(([address, before]) => [
-    hexToBytes(address),
-    u64(before.balance),
-    u64(before.nonce),
-  ]);
-  const ids = stored.transactionIds.map((id) => hexToBytes(id));
-  return concat(
-    Uint8Array.of(work.length),
-    work,
-    u32(stored.undo.length),
-    ...undo,
-    u32(ids.length),
-    ...ids,
-    encodeBlock(stored.block),
+  const workLength = workHex.length / 2;
+  const { undo, transactionIds, block } = stored;
+  // One buffer written in place (a block's sync writes one record per block: the parts and their concatenation were
+  // most of the store's garbage).
+  const bytes = new Uint8Array(
+    1 +
+      workLength +
+      4 +
+      undo.length * 48 +
+      4 +
+      transactionIds.length * 32 +
+      encodedBlockSize(block.transactions.length),
   );
+  const data = view(bytes);
+  bytes[0] = workLength;
+  writeHex(bytes, 1, workHex);
+  let offset = 1 + workLength;
+  data.setUint32(offset, undo.length);
+  offset += 4;
+  for (const [address, before] of undo) {
+    writeHex(bytes, offset, address);
+    writeUint64(data, offset + 32, before.balance);
+    writeUint64(data, offset + 40, before.nonce);
+    offset += 48;
+  }
+  data.setUint32(offset, transactionIds.length);
+  offset += 4;
+  for (const id of transactionIds) {
+    writeHex(bytes, offset, id);
+    offset += 32;
+  }
+  writeBlock(block, bytes, offset);
+  return bytes;
 }
 
 export function decodeBlockRecord(hash: string, bytes: Uint8Array): StoredBlock {
