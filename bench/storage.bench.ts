@@ -3,8 +3,10 @@
  * in the same run.
  *  1. Insert and index: blocks/s into LMDB (validation, indexes, one durable transaction per 1,000-block batch)
  *     vs the in-memory store (baseline).
- *  2. A real node process serving that data directory: latency of `block(index:)` and `account(address:)` lookups
- *     over HTTP (p50/p99) vs the trivial `{ node { height } }` (baseline), and the process's RSS.
+ *     Also the format 2 → 3 migration: backfilling the block index (every block by height) from the block records.
+ *  2. A real node process serving that data directory: latency of `block(index:)`, `account(address:)`, a page of
+ *     50 headers and `blockTree` over 50 heights over HTTP (p50/p99) vs the trivial `{ node { height } }` (baseline),
+ *     and the process's RSS.
  * Environment: BENCH_BLOCKS (100000), BENCH_QUERIES (1000).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +15,10 @@ import { join } from 'node:path';
 import { GraphQLClient } from 'graphql-request';
 import { createHeaderTemplate } from '../src/chain/block.js';
 import { Chain } from '../src/chain/chain.js';
+import { backfillBlockIndex } from '../src/chain/db/backfillBlockIndex.js';
 import { ChainDb } from '../src/chain/db/chainDb.js';
+import { del } from '../src/chain/db/keyValue.js';
+import { Keys, prefixEnd, Table } from '../src/chain/db/records.js';
 import { createRewardTransaction, signTransaction } from '../src/chain/transaction.js';
 import type { Block, Transaction } from '../src/chain/types.js';
 import { searchProof } from '../src/mining/searchProof.js';
@@ -100,6 +105,13 @@ const dataDir = mkdtempSync(join(tmpdir(), 'bench-storage-'));
 try {
   const store = openDataDirectory(dataDir);
   const lmdbMs = insert(new Chain({ params, clock: () => Date.now(), db: new ChainDb(store.kv) }), blocks);
+  // What a format-2 directory lacks: drop the block index, then time the migration's backfill.
+  const blockAt = Keys.table(Table.blockAt);
+  store.kv.batch([...store.kv.range(blockAt, prefixEnd(blockAt))].map(([key]) => del(key)));
+  const backfillStarted = performance.now();
+  const backfilled = backfillBlockIndex(store.kv);
+  const backfillMs = performance.now() - backfillStarted;
+  if (backfilled !== BLOCKS + 1) throw new Error(`backfilled ${backfilled} of ${BLOCKS + 1} blocks`);
   await store.close();
   printTable(
     `Insert and index ${BLOCKS.toLocaleString('en-US')} blocks (batches of ${BATCH}, validation included)`,
@@ -107,6 +119,12 @@ try {
     [
       ['in memory (baseline)', memoryMs / 1000, (BLOCKS / memoryMs) * 1000, 1],
       ['LMDB on disk (one durable transaction per batch)', lmdbMs / 1000, (BLOCKS / lmdbMs) * 1000, lmdbMs / memoryMs],
+      [
+        'format 2 → 3: backfill of the block index on LMDB (no validation)',
+        backfillMs / 1000,
+        (BLOCKS / backfillMs) * 1000,
+        backfillMs / memoryMs,
+      ],
     ],
   );
 
@@ -124,6 +142,17 @@ try {
       'query($a: String!) { account(address: $a) { balance nonce transactionCount transactions(first: 10) { id blockIndex } } }',
       { a: wallets[random(wallets.length)]!.address },
     ]);
+    const headersPage = await latencies(client, () => [
+      'query($a: String!) { chain { blocks(first: 50, after: $a) { edges { node { hash previousHash isBest totalWork } } } } }',
+      { a: String(random(BLOCKS - 50)) },
+    ]);
+    const tree = await latencies(client, () => {
+      const from = 1 + random(BLOCKS - 50);
+      return [
+        'query($f: Int!, $t: Int!) { blockTree(fromIndex: $f, toIndex: $t) { hash previousHash isBest totalWork } }',
+        { f: from, t: from + 49 },
+      ];
+    });
     const rss = residentMegabytes(node.child.pid!);
     const row = (name: string, samples: number[]) => [
       name,
@@ -138,6 +167,8 @@ try {
         row('{ node { height } } (baseline)', trivial),
         row('block(index: random) { hash transactionCount }', byIndex),
         row('account(address: random) { balance nonce transactionCount transactions(first: 10) }', byAccount),
+        row('chain { blocks(first: 50, after: random) { hash previousHash isBest totalWork } }', headersPage),
+        row('blockTree(50 heights from random) { hash previousHash isBest totalWork }', tree),
       ],
     );
     printTable(
@@ -145,7 +176,7 @@ try {
       ['moment', 'RSS', 'anonymous (heap)', 'file-backed'],
       [
         ['after start (chain opened)', rssAtStart.total, rssAtStart.anonymous, rssAtStart.file],
-        [`after ${QUERIES * 3} queries`, rss.total, rss.anonymous, rss.file],
+        [`after ${QUERIES * 5} queries`, rss.total, rss.anonymous, rss.file],
       ],
     );
   } finally {

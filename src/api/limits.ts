@@ -57,6 +57,11 @@ export const FIXED_API_LIMITS = {
    * blocks, so a sync page fits the default cost limit with its answer under 8 MB (test/api/costMeasurement.test.ts).
    */
   maxEncodedPageChars: 4_000_000,
+  /**
+   * Most heights one blockTree call may span (toIndex - fromIndex + 1): an error above it, never truncation. Its
+   * cost (a block read per stored block) is the tighter bound under the default maxCost: about 120 blocks.
+   */
+  maxBlockTreeRange: 1_000,
   /** Most hashes in a commonAncestor locator (the consensus-side constant). */
   maxLocatorLength: MAX_LOCATOR_LENGTH,
   /** Most confirmations transactionStatus waits for. */

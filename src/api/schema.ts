@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './scalars.js';
 import './errors.js';
 import './types/block.js';
+import './types/blockTree.js';
 import './types/transaction.js';
 import './types/lifecycle.js';
 import './types/account.js';

@@ -1,7 +1,7 @@
 import { Ancestry } from './ancestry.js';
 import { blockHash, blockSize } from './block.js';
 import { ChainDb } from './db/chainDb.js';
-import type { StoredBlock } from './db/model.js';
+import type { BlockArrival, BlockOrigin, StoredBlock } from './db/model.js';
 import { expectedDifficulty, minimumChildTimestamp } from './difficulty.js';
 import { type ChainChange, chooseFork } from './forkChoice.js';
 import { createGenesisBlock } from './genesis.js';
@@ -40,6 +40,8 @@ export const CHAIN_READS = [
   'getBlock',
   'getBlockAt',
   'isBest',
+  'getBlockTreeHashes',
+  'getArrival',
   'locator',
   'findLocatorMatch',
   'getAccount',
@@ -126,6 +128,7 @@ export class Chain {
         connected: [this.genesis],
         accounts: new Map(),
         tipHash: this.genesis.hash,
+        arrival: { source: 'genesis', peer: null, seenAt: this.#clock() },
       });
     } else if (storedGenesis !== this.genesis.hash) {
       throw new GenesisMismatchError(this.genesis.hash, storedGenesis);
@@ -165,6 +168,39 @@ export class Chain {
   isBest(hash: string): boolean {
     const stored = this.#db.getBlock(hash);
     return stored !== undefined && this.#db.getBestHash(stored.block.header.index) === hash;
+  }
+
+  /**
+   * Hashes of every stored block, best chain and side branches, with `fromIndex <= index <= toIndex`: by index
+   * ascending, and within an index the best-chain block first, then side blocks by hash. Reads keys only (no block is
+   * decoded), so its length is a cheap count.
+   */
+  getBlockTreeHashes(fromIndex: number, toIndex: number): string[] {
+    const hashes: string[] = [];
+    let side: string[] = [];
+    let index = 0;
+    let best: string | undefined;
+    for (const entry of this.#db.getBlocksBetween(fromIndex, toIndex)) {
+      if (entry.index !== index) {
+        hashes.push(...side);
+        side = [];
+        index = entry.index;
+        best = this.#db.getBestHash(index);
+      }
+      if (entry.hash === best) hashes.push(entry.hash);
+      else side.push(entry.hash);
+    }
+    hashes.push(...side);
+    return hashes;
+  }
+
+  /**
+   * When and from where a stored block was first stored here (its arrival); undefined when unknown: blocks stored
+   * before the node recorded arrivals (store format 2), and unknown hashes.
+   */
+  getArrival(hash: string): BlockArrival | undefined {
+    const stored = this.#db.getBlock(hash);
+    return stored === undefined ? undefined : this.#db.getArrival(stored.block.header.index, hash);
   }
 
   /** Best-chain hashes at `locatorIndexes(height)`: what this node sends a peer to find their newest shared block. */
@@ -229,17 +265,25 @@ export class Chain {
     };
   }
 
-  /** Validates and adds one block. `claimedHash`, when the sender stated one, must match the header. */
-  addBlock(block: Block, claimedHash?: string): AddBlockResult {
-    return this.addBlocks([block], claimedHash === undefined ? [] : [claimedHash]);
+  /**
+   * Validates and adds one block. `claimedHash`, when the sender stated one, must match the header. `origin` is
+   * recorded with the block, with the clock's time, as its arrival (getArrival).
+   */
+  addBlock(block: Block, claimedHash?: string, origin?: BlockOrigin): AddBlockResult {
+    return this.addBlocks([block], claimedHash === undefined ? [] : [claimedHash], origin);
   }
 
   /**
    * Validates and adds a linked run of blocks (each the parent of the next) all or nothing: when any block breaks a
    * rule nothing is stored. Already-known leading blocks are skipped. The best chain then switches at once if the
-   * run's last block has more cumulative work than the tip.
+   * run's last block has more cumulative work than the tip. `origin` is recorded with each new block, with the
+   * clock's time, as its arrival (getArrival); without it the arrival is unknown.
    */
-  addBlocks(blocks: readonly Block[], claimedHashes: readonly (string | undefined)[] = []): AddBlockResult {
+  addBlocks(
+    blocks: readonly Block[],
+    claimedHashes: readonly (string | undefined)[] = [],
+    origin?: BlockOrigin,
+  ): AddBlockResult {
     if (blocks.length === 0) {
       return { status: 'invalid', position: 0, rejection: reject('MALFORMED_BLOCK', 'no blocks were given') };
     }
@@ -324,7 +368,7 @@ export class Chain {
       added,
       ledger,
     });
-    this.#db.write(batch);
+    this.#db.write(origin === undefined ? batch : { ...batch, arrival: { ...origin, seenAt: now } });
     this.#sideLedger = change.status === 'side' ? { hash: previous.hash, tipHash: batch.tipHash, ledger } : undefined;
     return change;
   }

@@ -6,6 +6,7 @@ import {
   ClientAccountDocument,
   ClientBlockByHashDocument,
   ClientBlockByIndexDocument,
+  ClientBlockTreeDocument,
   ClientChainDocument,
   ClientChainReorganizedDocument,
   ClientCommonAncestorDocument,
@@ -52,6 +53,7 @@ import type {
   Block,
   BlockHeader,
   BlockInput,
+  BlockTreeBlock,
   ChainPage,
   ChainPageRequest,
   ChainReorganization,
@@ -129,6 +131,11 @@ export interface NodeClient {
   lastBlocks(count: number): Promise<readonly BlockHeader[]>;
   /** One block with its transactions, by best-chain index or by hash; null when not found. */
   block(selector: BlockSelector): Promise<Block | null>;
+  /**
+   * Every block the node stores with `fromIndex ≤ index ≤ toIndex`, side branches included: by index, the best block
+   * first at each index, then side blocks by hash. At most `limits.maxBlockTreeRange` (1,000) heights per call.
+   */
+  blockTree(fromIndex: number, toIndex: number): Promise<readonly BlockTreeBlock[]>;
   /** A transaction by id, pending or confirmed; null when unknown. */
   transaction(id: string): Promise<Transaction | null>;
   /** Balances, nonces and a page of the history of an address (newest first, default 20). */
@@ -337,6 +344,7 @@ export function createNodeClient(url: string, options: NodeClientOptions = {}): 
         ? await request(ClientBlockByHashDocument, { hash: selector.hash })
         : await request(ClientBlockByIndexDocument, { index: selector.index })
       ).block,
+    blockTree: async (fromIndex, toIndex) => (await request(ClientBlockTreeDocument, { fromIndex, toIndex })).blockTree,
     transaction: async (id) => (await request(ClientTransactionDocument, { id })).transaction,
     account: async (address, page = {}) => (await request(ClientAccountDocument, { address, ...page })).account,
     pendingTransactions: async (first) =>

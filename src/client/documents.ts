@@ -148,6 +148,25 @@ export const ClientBlockByHashDocument = graphql(`
   }
 `);
 
+/** A block of the fork tree: its header and standing, and how it reached the node. */
+export const BlockTreeFieldsFragmentDocument = graphql(`
+  fragment BlockTreeFields on Block {
+    ...BlockHeaderFields
+    firstSeenAt
+    origin
+    receivedFrom
+  }
+`);
+
+/** Every stored block of an index range, side branches included (best first at each index). */
+export const ClientBlockTreeDocument = graphql(`
+  query ClientBlockTree($fromIndex: Int!, $toIndex: Int!) {
+    blockTree(fromIndex: $fromIndex, toIndex: $toIndex) {
+      ...BlockTreeFields
+    }
+  }
+`);
+
 /** A transaction by id, confirmed or pending. */
 export const ClientTransactionDocument = graphql(`
   query ClientTransaction($id: ID!) {

@@ -1,6 +1,7 @@
 import type {
   BlockFieldsFragment,
   BlockHeaderFieldsFragment,
+  BlockTreeFieldsFragment,
   ClientAccountQuery,
   ClientChainReorganizedSubscription,
   ClientLimitsQuery,
@@ -22,6 +23,7 @@ import type {
 export type {
   BlockAcceptance,
   BlockInput,
+  BlockOrigin,
   BlockTransactionInput,
   ErrorCode,
   PeerStatus,
@@ -34,6 +36,8 @@ export type {
 export type Block = BlockFieldsFragment;
 /** A block's header and standing, without its transactions. */
 export type BlockHeader = BlockHeaderFieldsFragment;
+/** A block of the fork tree (blockTree): its header and standing, and when, how and from whom it arrived. */
+export type BlockTreeBlock = BlockTreeFieldsFragment;
 /** A transfer or a reward, pending or confirmed. */
 export type Transaction = TransactionFieldsFragment;
 /** A registered peer and how it last answered. */

@@ -1,6 +1,6 @@
 import { type AddBlockResult, Chain, type ChainReader } from '../chain/chain.js';
 import type { ChainDb } from '../chain/db/chainDb.js';
-import type { StoredBlock } from '../chain/db/model.js';
+import type { BlockOrigin, StoredBlock } from '../chain/db/model.js';
 import { type DroppedTransaction, Mempool, type MempoolReader, type PendingTransaction } from '../chain/mempool.js';
 import type { ChainParams } from '../chain/params.js';
 import type { TransactionRejection } from '../chain/rejections.js';
@@ -10,6 +10,7 @@ import { checkHeader } from '../chain/validateBlock.js';
 import type { Miner } from '../mining/miner.js';
 import type { PeerApi } from '../peer/peerApi.js';
 import type { PeerRecord, PeerSetReader } from '../peer/peerSet.js';
+import { normalizePeerUrl } from '../peer/peerUrl.js';
 import type { Wallet } from '../wallet/wallet.js';
 import { BlockProducer } from './blockProducer.js';
 import { EventHub, type EventSource } from './events.js';
@@ -133,7 +134,7 @@ export class Node {
         events: this.#events,
         now: () => this.now(),
         log: this.#log,
-        addBlocks: (blocks, source) => this.#addBlocks(blocks, [], source),
+        addBlocks: (blocks, origin) => this.#addBlocks(blocks, [], origin),
         preverify: (blocks) => this.#signatures.preverify(blocks.flatMap((block) => block.transactions)),
         verifyQueued: () => this.#signatures.verifyQueuedBatch(),
         isPending: (id) => this.#mempool.get(id) !== undefined,
@@ -149,7 +150,7 @@ export class Node {
       events: this.#events,
       log: this.#log,
       now: () => this.now(),
-      addMined: (block) => this.#addBlocks([block], [], 'mined'),
+      addMined: (block) => this.#addBlocks([block], [], { source: 'mined', peer: null }),
     });
     this.#syncStatus = this.syncStatus;
     this.#events.on('peerChanged', () => this.#refreshSyncStatus());
@@ -352,14 +353,14 @@ export class Node {
 
   /**
    * Adds a block pushed by a peer or a client. `claimedHash` is checked against the header. When its parent is
-   * unknown and `from` is a registered peer's URL, the node syncs from that peer.
+   * unknown and `from` is a registered peer's URL, the node syncs from that peer. A new block's arrival records
+   * `from` (normalized; null when it is not a peer URL) as the peer that sent it.
    */
   submitBlock(block: Block, claimedHash?: string, from?: string): AddBlockResult {
-    const result = this.#addBlocks(
-      [block],
-      claimedHash === undefined ? [] : [claimedHash],
-      from === undefined ? 'submitted' : `gossip ${from}`,
-    );
+    const peer = from === undefined ? undefined : normalizePeerUrl(from);
+    const origin: BlockOrigin =
+      peer === undefined ? { source: 'submitted', peer: null } : { source: 'gossip', peer: peer.ok ? peer.url : null };
+    const result = this.#addBlocks([block], claimedHash === undefined ? [] : [claimedHash], origin);
     if (result.status === 'orphan') this.#network.sync.onOrphan(from);
     return result;
   }
@@ -453,8 +454,9 @@ export class Node {
     return this.#chain.getTransaction(id) !== undefined;
   }
 
-  #addBlocks(blocks: readonly Block[], hashes: readonly (string | undefined)[], source: string): AddBlockResult {
-    const result = this.#chain.addBlocks(blocks, hashes);
+  #addBlocks(blocks: readonly Block[], hashes: readonly (string | undefined)[], origin: BlockOrigin): AddBlockResult {
+    const result = this.#chain.addBlocks(blocks, hashes, origin);
+    const source = describeOrigin(origin);
     if (result.status === 'extended' || result.status === 'reorg') {
       const isConfirmed = (id: string) => this.#isConfirmed(id);
       this.#recordDropped(this.#mempool.onTipChange(result, this.#chain.ledger(), isConfirmed, this.now()));
@@ -485,5 +487,17 @@ export class Node {
       this.#log('block.rejected', { source, code: result.rejection.code, message: result.rejection.message });
     }
     return result;
+  }
+}
+
+/** How the log names where blocks came from: `mined`, `submitted`, `gossip <url>`, `peer <url>`. */
+function describeOrigin(origin: BlockOrigin): string {
+  switch (origin.source) {
+    case 'gossip':
+      return `gossip ${origin.peer ?? '(unnamed)'}`;
+    case 'sync':
+      return `peer ${origin.peer ?? '(unnamed)'}`;
+    default:
+      return origin.source;
   }
 }

@@ -122,7 +122,7 @@ export class SyncScheduler {
         tip: () => ({ index: chain.height, hash: chain.tip.hash, totalWork: chain.tip.totalWork }),
         hasBlock: (hash) => chain.getBlock(hash) !== undefined,
         locator: () => chain.locator(),
-        addBlocks: (blocks) => this.#host.addBlocks(blocks, `peer ${url}`),
+        addBlocks: (blocks) => this.#host.addBlocks(blocks, { source: 'sync', peer: url }),
         preverify: (blocks) => this.#host.preverify(blocks),
         verifyQueued: () => this.#host.verifyQueued(),
         checkHeader: (block) => {

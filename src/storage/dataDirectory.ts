@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
+import { backfillBlockIndex } from '../chain/db/backfillBlockIndex.js';
 import type { KeyValueStore } from '../chain/db/keyValue.js';
 import { decodeMeta, encodeMeta, Keys } from '../chain/db/records.js';
 import { assertLmdbFile, StoreOpenError } from './lmdbFile.js';
@@ -11,21 +12,23 @@ export { StoreOpenError } from './lmdbFile.js';
 
 /**
  * Format of the data directory. Bump it whenever a stored layout changes, and migrate the previous format in place
- * at open (format 1, a database per table, is migrated by migrateFormat1.ts); other formats are refused.
+ * at open (format 1, a database per table, is migrated by migrateFormat1.ts to format 2; format 2 lacks the blockAt
+ * table of every block by index, which backfillBlockIndex.ts adds); other formats are refused. A node that reads an
+ * older format refuses a newer one, so it never writes blocks that the newer format's tables would miss.
  */
-export const STORE_FORMAT_VERSION = 2;
+export const STORE_FORMAT_VERSION = 3;
 
 /** Name of the database file inside the data directory. */
 export const DATABASE_FILE = 'chain.lmdb';
 
-/** The LMDB database that holds everything in format 2. */
+/** The LMDB database that holds everything since format 2. */
 const CHAIN_DATABASE = 'chain';
 
 /** An open data directory: the key-value store the chain database and the peer store sit on. */
 export interface DataDirectory {
   readonly path: string;
   readonly kv: KeyValueStore;
-  /** The format the directory was migrated from at this open, or null. */
+  /** The format the directory was migrated from at this open (1 or 2), or null. */
   readonly migratedFrom: number | null;
   close(): Promise<void>;
 }
@@ -51,8 +54,9 @@ export function openDataDirectory(dataDir: string): DataDirectory {
       keyEncoding: 'binary',
       encoding: 'binary',
     });
-    const migratedFrom = checkFormat(path, root, db);
-    return { path, kv: new LmdbKeyValueStore(db), migratedFrom, close: () => root.close() };
+    const kv = new LmdbKeyValueStore(db);
+    const migratedFrom = checkFormat(path, root, db, kv);
+    return { path, kv, migratedFrom, close: () => root.close() };
   } catch (error) {
     void root.close();
     if (error instanceof StoreOpenError) throw error;
@@ -60,11 +64,20 @@ export function openDataDirectory(dataDir: string): DataDirectory {
   }
 }
 
-/** Checks (or records) the format version; migrates format 1. Returns the format migrated from, or null. */
-function checkFormat(path: string, root: RootDatabase, db: Database<Buffer, Buffer>): number | null {
+/** Checks (or records) the format version; migrates formats 1 and 2. Returns the format migrated from, or null. */
+function checkFormat(
+  path: string,
+  root: RootDatabase,
+  db: Database<Buffer, Buffer>,
+  kv: LmdbKeyValueStore,
+): number | null {
   const stored = db.get(Buffer.from(Keys.meta('formatVersion')));
   if (stored !== undefined) {
     const version = decodeMeta(stored);
+    if (version === 2) {
+      migrateFormat2(kv);
+      return 2;
+    }
     if (version !== STORE_FORMAT_VERSION) throw otherFormat(path, version);
     return null;
   }
@@ -74,6 +87,7 @@ function checkFormat(path: string, root: RootDatabase, db: Database<Buffer, Buff
   const legacyVersion = legacy?.get('formatVersion');
   if (legacyVersion === 1) {
     migrateFormat1(root, db);
+    migrateFormat2(kv);
     return 1;
   }
   if (legacyVersion !== undefined) throw otherFormat(path, legacyVersion);
@@ -82,6 +96,15 @@ function checkFormat(path: string, root: RootDatabase, db: Database<Buffer, Buff
   }
   db.putSync(Buffer.from(Keys.meta('formatVersion')), Buffer.from(encodeMeta(STORE_FORMAT_VERSION)));
   return null;
+}
+
+/**
+ * Format 2 → 3: adds the blockAt entry of every stored block (their arrival unknown), then records format 3. A crash
+ * part-way leaves format 2, and the next open backfills again (it is idempotent).
+ */
+function migrateFormat2(kv: LmdbKeyValueStore): void {
+  backfillBlockIndex(kv);
+  kv.put(Keys.meta('formatVersion'), encodeMeta(3));
 }
 
 function otherFormat(path: string, version: unknown): StoreOpenError {

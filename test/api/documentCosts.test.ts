@@ -33,8 +33,18 @@ import { relayTransactionsDocument } from '../../src/peer/relayDocuments.js';
  * here.
  */
 
-/** The field costs read the chain parameters from the context: the default network's. */
-const CONTEXT = { node: { chain: { params: defaultChainParams } } };
+/**
+ * The field costs read the chain parameters from the context: the default network's. blockTree's cost counts the
+ * blocks its range holds: here one per height, as on a chain without side branches.
+ */
+const CONTEXT = {
+  node: {
+    chain: {
+      params: defaultChainParams,
+      getBlockTreeHashes: (from: number, to: number) => Array.from({ length: to - from + 1 }, () => ''),
+    },
+  },
+};
 
 /** The page sizes the dashboard always sends (App.ts): its other variables are ids and hashes. */
 const DASHBOARD_VARIABLES = { blocks: RECENT_BLOCKS, pending: PENDING_SHOWN };

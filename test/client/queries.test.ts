@@ -64,6 +64,16 @@ describe('queries of the typed client', () => {
     expect(blocks[0]!.isBest).toBe(true);
   });
 
+  it('reads the block tree of a range with how each block arrived, and refuses a range over the cap', async () => {
+    const tree = await client.blockTree(4, 10);
+    expect(tree.map((block) => block.index)).toEqual([4, 5]);
+    expect(tree[1]!.hash).toBe(served.node.chain.tip.hash);
+    expect(tree[1]!.previousHash).toBe(tree[0]!.hash);
+    expect(tree[1]).toMatchObject({ isBest: true, origin: 'MINED', receivedFrom: null });
+    expect(tree[1]!.firstSeenAt).toBeGreaterThan(0);
+    await expect(client.blockTree(1, 1_001)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
   it('reads a block by index and by hash, with its transactions, and null for one that does not exist', async () => {
     const byIndex = await client.block({ index: 5 });
     expect(byIndex).not.toBeNull();

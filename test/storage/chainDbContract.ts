@@ -125,6 +125,30 @@ export function describeChainDbContract(name: string, createHarness: () => Promi
       expect(snapshot(chainOn(await reopen(), clock))).toEqual(snapshot(direct));
     });
 
+    it('indexes every stored block by height with its arrival, side branches and both sides of a reorganization included', async () => {
+      await open();
+      const clock = createFixedClock();
+      const chain = chainOn(db, clock);
+      const funding = extendChain(chain, { miner: alice });
+      const losing = extendChain(chain, { miner: carol });
+      const winning = buildBranch(asParent(funding.block), 2, { miner: bob });
+      const peer = 'http://127.0.0.1:4001/graphql';
+      expect(chain.addBlocks(winning, [], { source: 'sync', peer }).status).toBe('reorg');
+      // Best first at each index: the winning block, then the one that lost.
+      const tree = [
+        chain.genesis.hash,
+        funding.hash,
+        asParent(winning[0]!).hash,
+        losing.hash,
+        asParent(winning[1]!).hash,
+      ];
+      expect(chain.getBlockTreeHashes(1, 9)).toEqual(tree);
+      const after = chainOn(await reopen(), clock);
+      expect(after.getBlockTreeHashes(1, 9)).toEqual(tree);
+      expect(after.getArrival(asParent(winning[1]!).hash)).toEqual({ source: 'sync', peer, seenAt: clock.now() });
+      expect(after.getArrival(losing.hash)).toBeUndefined();
+    });
+
     it('keeps pending transactions in order and forgets deleted ones', async () => {
       await open();
       const one = { id: idOf(transfer(alice, bob, 1, 0)), transaction: transfer(alice, bob, 1, 0), receivedAt: 10 };

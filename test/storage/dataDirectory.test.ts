@@ -5,8 +5,8 @@ import { open } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Chain } from '../../src/chain/chain.js';
 import { ChainDb } from '../../src/chain/db/chainDb.js';
-import { put } from '../../src/chain/db/keyValue.js';
-import { encodeMeta, Keys } from '../../src/chain/db/records.js';
+import { del, put } from '../../src/chain/db/keyValue.js';
+import { encodeMeta, Keys, prefixEnd, Table } from '../../src/chain/db/records.js';
 import { KeyValuePeerStore } from '../../src/node/peerStore.js';
 import {
   DATABASE_FILE,
@@ -15,9 +15,9 @@ import {
   STORE_FORMAT_VERSION,
   StoreOpenError,
 } from '../../src/storage/dataDirectory.js';
-import { extendChain } from '../helpers/chainBuilder.js';
+import { asParent, buildBranch, extendChain } from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
-import { alice } from '../helpers/keys.js';
+import { alice, bob } from '../helpers/keys.js';
 import { easyParams } from '../helpers/params.js';
 
 import { describeChainDbContract } from './chainDbContract.js';
@@ -91,7 +91,7 @@ describe('the data directory on disk', () => {
     directory.kv.batch([put(Keys.meta('formatVersion'), encodeMeta(STORE_FORMAT_VERSION + 1))]);
     await directory.close();
     expect(() => openDataDirectory(dir)).toThrow(StoreOpenError);
-    expect(() => openDataDirectory(dir)).toThrow(/data format 3; this node reads format 2/);
+    expect(() => openDataDirectory(dir)).toThrow(/data format 4; this node reads format 3/);
   });
 
   it('refuses a file that is not a database', () => {
@@ -113,7 +113,32 @@ describe('the data directory on disk', () => {
     const raw = open({ path: join(dir, DATABASE_FILE), noSubdir: true, maxDbs: 16 });
     await raw.openDB({ name: 'meta' }).put('formatVersion', 7);
     await raw.close();
-    expect(() => openDataDirectory(dir)).toThrow(/data format 7; this node reads format 2/);
+    expect(() => openDataDirectory(dir)).toThrow(/data format 7; this node reads format 3/);
+  });
+
+  it('migrates a format-2 directory in place: every stored block enters the block index, side branches included', async () => {
+    const dir = tempDir();
+    const first = openDataDirectory(dir);
+    const chain = new Chain({ params: easyParams, clock: createFixedClock().now, db: new ChainDb(first.kv) });
+    const trunk = buildBranch(chain.genesis, 3, { miner: alice });
+    const side = buildBranch(asParent(trunk[0]!), 1, { miner: bob });
+    for (const block of [...trunk, ...side]) chain.addBlock(block, undefined, { source: 'mined', peer: null });
+    const expected = chain.getBlockTreeHashes(1, 10);
+    expect(expected).toHaveLength(5);
+    // What format 2 wrote: the same records without the block index.
+    const blockAt = Keys.table(Table.blockAt);
+    const indexKeys = [...first.kv.range(blockAt, prefixEnd(blockAt))].map(([key]) => key);
+    first.kv.batch([...indexKeys.map((key) => del(key)), put(Keys.meta('formatVersion'), encodeMeta(2))]);
+    await first.close();
+
+    const migrated = openDir(dir);
+    expect(migrated.migratedFrom).toBe(2);
+    const db = new ChainDb(migrated.kv);
+    expect(db.getMeta('formatVersion')).toBe(STORE_FORMAT_VERSION);
+    const reopened = new Chain({ params: easyParams, clock: createFixedClock().now, db });
+    expect(reopened.getBlockTreeHashes(1, 10)).toEqual(expected);
+    // The arrivals were never recorded by format 2: unknown.
+    expect(reopened.getArrival(reopened.tip.hash)).toBeUndefined();
   });
 
   it('keeps registered peers in the peer table', async () => {
@@ -150,7 +175,12 @@ describe('the data directory on disk', () => {
       }
       expect(db.pending.list().map(({ id, receivedAt }) => ({ id, receivedAt }))).toEqual(expected.pending);
       expect(new KeyValuePeerStore(directory.kv).listPeers()).toEqual(expected.peers);
-      expect(db.getMeta('formatVersion')).toBe(2);
+      expect(db.getMeta('formatVersion')).toBe(3);
+      // Format 3's block index came with it: the tree holds every block, side branches included.
+      const tree = chain.getBlockTreeHashes(1, expected.height);
+      expect(tree).toHaveLength(expected.height + expected.sideHashes.length);
+      expect(tree).toEqual(expect.arrayContaining([...expected.best, ...expected.sideHashes]));
+      expect(chain.getArrival(chain.tip.hash)).toBeUndefined();
       // Every block still applies: undo records, ids and cumulative work came across intact.
       expect(chain.getBlockAt(expected.height - 1)!.undo.length).toBeGreaterThan(0);
     };

@@ -1,4 +1,4 @@
-import type { StoredBlock } from '../../chain/db/model.js';
+import type { BlockSource, StoredBlock } from '../../chain/db/model.js';
 import type { Block, Transaction } from '../../chain/types.js';
 import { parseHex, withGuard } from '../../guards/guards.js';
 import type { NodeEvents } from '../../node/nodeEvents.js';
@@ -11,6 +11,27 @@ import { badQueryInput } from '../inputErrors.js';
 import { BlockRef, TransactionRef } from '../refs.js';
 import { BigIntScalar, SafeIntScalar } from '../scalars.js';
 import { sharedStream } from '../subscriptionMultiplexer.js';
+
+const BlockOriginEnum = builder.enumType('BlockOrigin', {
+  description: 'How a block reached this node (Block.origin).',
+  values: {
+    GENESIS: { description: 'The genesis block, derived from the chain parameters when the store was created.' },
+    MINED: { description: 'Mined by this node.' },
+    SUBMITTED: { description: 'Pushed with submitBlock without a `from` URL (a client, or a peer that did not say).' },
+    GOSSIP: { description: 'Pushed with submitBlock by a peer naming its URL as `from`.' },
+    SYNC: {
+      description: 'Fetched from a peer while syncing from it (resolve, start-up, an orphan, the resync timer).',
+    },
+  },
+});
+
+const ORIGIN_VALUES = {
+  genesis: 'GENESIS',
+  mined: 'MINED',
+  submitted: 'SUBMITTED',
+  gossip: 'GOSSIP',
+  sync: 'SYNC',
+} as const satisfies Record<BlockSource, typeof BlockOriginEnum.$inferType>;
 
 BlockRef.implement({
   description:
@@ -78,6 +99,32 @@ BlockRef.implement({
       description: 'Best-chain blocks from this one to the tip, itself included; 0 when off the best chain.',
       resolve: (b, _args, context) =>
         context.node.chain.isBest(b.hash) ? context.node.chain.height - b.block.header.index + 1 : 0,
+    }),
+    firstSeenAt: t.field({
+      type: SafeIntScalar,
+      nullable: true,
+      description:
+        "When this node first stored the block, by its clock, in milliseconds since the Unix epoch (the block's own " +
+        '`timestamp` is when its miner says it was mined). Null when unknown: blocks stored by a node version that ' +
+        'did not record it.',
+      resolve: (b, _args, context) => context.node.chain.getArrival(b.hash)?.seenAt ?? null,
+    }),
+    origin: t.field({
+      type: BlockOriginEnum,
+      nullable: true,
+      description: 'How the block reached this node. Null when unknown (see firstSeenAt).',
+      resolve: (b, _args, context) => {
+        const source = context.node.chain.getArrival(b.hash)?.source;
+        return source === undefined ? null : ORIGIN_VALUES[source];
+      },
+    }),
+    receivedFrom: t.string({
+      nullable: true,
+      description:
+        'The GraphQL URL of the peer that sent the block: the peer synced from (origin SYNC), or the URL a pushing ' +
+        "peer named as submitBlock's `from` (origin GOSSIP; not verified). Null for blocks mined here, submitted " +
+        'without `from`, the genesis block, and when unknown.',
+      resolve: (b, _args, context) => context.node.chain.getArrival(b.hash)?.peer ?? null,
     }),
     parent: t.field({
       type: BlockRef,

@@ -61,6 +61,12 @@ LimitsRef.implement({
       description: 'Largest page of chain.encodedBlocks.',
       resolve: () => FIXED_API_LIMITS.maxEncodedBlocksPage,
     }),
+    maxBlockTreeRange: t.int({
+      description:
+        'Most heights one blockTree call may span (toIndex - fromIndex + 1); a wider range is an error, never ' +
+        'truncated. Each block it returns also costs a block read against maxCost.',
+      resolve: () => FIXED_API_LIMITS.maxBlockTreeRange,
+    }),
     maxLocatorLength: t.int({
       description: 'Most hashes in a commonAncestor locator.',
       resolve: () => FIXED_API_LIMITS.maxLocatorLength,

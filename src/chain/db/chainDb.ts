@@ -2,6 +2,7 @@ import { isHex } from '../hex.js';
 import type { AccountState } from '../ledger.js';
 import { del, type KeyValueOperation, type KeyValueStore, MemoryKeyValueStore, put } from './keyValue.js';
 import {
+  type BlockArrival,
   type ChainWriteBatch,
   involvedAddresses,
   type PendingTransaction,
@@ -10,7 +11,9 @@ import {
   type TransactionLocation,
 } from './model.js';
 import {
+  blockOfKey,
   decodeAccount,
+  decodeArrival,
   decodeBlockRecord,
   decodeHash,
   decodeLocation,
@@ -18,6 +21,7 @@ import {
   decodePending,
   decodeU32,
   encodeAccount,
+  encodeArrival,
   encodeBlockRecord,
   encodeHash,
   encodeLocation,
@@ -101,6 +105,27 @@ export class ChainDb {
     return hash === undefined ? undefined : decodeHash(hash);
   }
 
+  /**
+   * Every stored block (best chain and side branches) with `from <= index <= to`, as index and hash, by index then
+   * hash: keys only, nothing decoded.
+   */
+  getBlocksBetween(from: number, to: number): Array<{ index: number; hash: string }> {
+    const low = Math.max(1, Math.trunc(from));
+    const high = Math.min(0xffffffff, Math.trunc(to));
+    if (!(low <= high)) return [];
+    const end = high === 0xffffffff ? prefixEnd(Keys.table(Table.blockAt)) : Keys.blocksFrom(high + 1);
+    const blocks: Array<{ index: number; hash: string }> = [];
+    for (const [key] of this.kv.range(Keys.blocksFrom(low), end)) blocks.push(blockOfKey(key));
+    return blocks;
+  }
+
+  /** When and from where the block `hash` at `index` was first stored; undefined when unknown (or not stored). */
+  getArrival(index: number, hash: string): BlockArrival | undefined {
+    if (!Number.isInteger(index) || index < 1 || index > 0xffffffff || !isHex(hash, 32)) return undefined;
+    const record = this.kv.get(Keys.blockAt(index, hash));
+    return record === undefined ? undefined : decodeArrival(record);
+  }
+
   getTipHash(): string | undefined {
     return this.getMeta('tip') as string | undefined;
   }
@@ -150,7 +175,13 @@ export class ChainDb {
   /** The key-value operations of a chain change: written once for every backend. */
   #operationsFor(batch: ChainWriteBatch): KeyValueOperation[] {
     const operations: KeyValueOperation[] = [];
-    for (const stored of batch.newBlocks) operations.push(put(Keys.block(stored.hash), encodeBlockRecord(stored)));
+    const arrival = encodeArrival(batch.arrival);
+    for (const stored of batch.newBlocks) {
+      operations.push(
+        put(Keys.block(stored.hash), encodeBlockRecord(stored)),
+        put(Keys.blockAt(stored.block.header.index, stored.hash), arrival),
+      );
+    }
     const lengths = new Map<string, number>();
     const lengthOf = (address: string) => lengths.get(address) ?? this.getAccountHistoryLength(address);
     for (const stored of batch.disconnected) {

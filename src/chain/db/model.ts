@@ -14,6 +14,25 @@ export interface StoredBlock {
   readonly undo: BlockUndo;
 }
 
+/**
+ * How a block reached this node: `genesis` (derived from the parameters), `mined` (here), `submitted` (submitBlock
+ * without a sender), `gossip` (submitBlock from a peer naming its URL), `sync` (fetched from a peer while syncing).
+ */
+export type BlockSource = 'genesis' | 'mined' | 'submitted' | 'gossip' | 'sync';
+
+/** Where a block came from: its source and, for gossip and sync, the peer's URL. */
+export interface BlockOrigin {
+  readonly source: BlockSource;
+  /** The peer's GraphQL URL (as the sender named itself, for gossip); null for the node's own or an unnamed one. */
+  readonly peer: string | null;
+}
+
+/** When and from where a block was first stored here. */
+export interface BlockArrival extends BlockOrigin {
+  /** The node's clock (ms since the epoch) when the block was stored. */
+  readonly seenAt: number;
+}
+
 /** Where a best-chain transaction sits. */
 export interface TransactionLocation {
   readonly blockHash: string;
@@ -37,6 +56,8 @@ export interface ChainWriteBatch {
   readonly connected: readonly StoredBlock[];
   readonly accounts: ReadonlyMap<string, AccountState>;
   readonly tipHash: string;
+  /** When and from where `newBlocks` arrived; absent when unknown. */
+  readonly arrival?: BlockArrival;
 }
 
 /**

@@ -2,10 +2,10 @@ import { decodeBlock, decodeTransaction, encodedBlockSize, encodeTransactionPayl
 import { bytesToHex, hexToBytes, readUint64, writeHex, writeUint64 } from '../hex.js';
 import type { AccountState } from '../ledger.js';
 import type { Transaction } from '../types.js';
-import type { StoredBlock } from './model.js';
+import type { BlockArrival, BlockSource, StoredBlock } from './model.js';
 
 /**
- * Key layout and record encodings of the chain database (store format 2). Every key starts with its table's byte;
+ * Key layout and record encodings of the chain database (store format 3). Every key starts with its table's byte;
  * hashes, ids and addresses are their 32 raw bytes; integers are big-endian, so key order is numeric order.
  */
 export const Table = {
@@ -18,6 +18,8 @@ export const Table = {
   historyLength: 0x07,
   pending: 0x08,
   peer: 0x09,
+  /** Every stored block, best chain and side branches, by index then hash (format 3): what blockTree reads. */
+  blockAt: 0x0a,
 } as const;
 
 const text = new TextEncoder();
@@ -83,12 +85,20 @@ export const Keys = {
   historyLength: (address: string) => hexKey(Table.historyLength, address),
   pending: (id: string) => hexKey(Table.pending, id),
   peer: (url: string) => key(Table.peer, text.encode(url)),
+  blockAt: (index: number, hash: string) => key(Table.blockAt, u32(index), hexToBytes(hash)),
+  /** The first blockAt key of `index` (the keys of an index range [a, b] are blocksFrom(a) … blocksFrom(b + 1)). */
+  blocksFrom: (index: number) => key(Table.blockAt, u32(index)),
   /** The first key of a table (its range ends at `prefixEnd`). */
   table: (table: number) => Uint8Array.of(table),
 } as const;
 
 /** The peer URL of a peer key. */
 export const peerUrlOfKey = (peerKey: Uint8Array): string => untext.decode(peerKey.subarray(1));
+/** The index and hash of a blockAt key. */
+export const blockOfKey = (blockAtKey: Uint8Array): { index: number; hash: string } => ({
+  index: view(blockAtKey).getUint32(1),
+  hash: bytesToHex(blockAtKey.subarray(5, 37)),
+});
 /** The transaction id of a pending key. */
 export const idOfPendingKey = (pendingKey: Uint8Array): string => bytesToHex(pendingKey.subarray(1));
 
@@ -137,6 +147,40 @@ export function decodePending(bytes: Uint8Array): { sequence: number; receivedAt
     receivedAt: readUint64(view(bytes), 8),
     transaction: decodeTransaction(bytes.subarray(16, 97), bytes.subarray(97, 161)),
   };
+}
+
+/** Codes of BlockSource in an arrival record (stored: never renumber). */
+const SOURCE_CODES: readonly BlockSource[] = ['genesis', 'mined', 'submitted', 'gossip', 'sync'];
+
+/**
+ * Arrival (the value of a blockAt key): seenAt u64 | source u8 | peer URL (UTF-8, the rest; empty when none). A
+ * record of no bytes is a block whose arrival is unknown (stored before format 3).
+ */
+export function encodeArrival(arrival: BlockArrival | undefined): Uint8Array {
+  if (arrival === undefined) return new Uint8Array(0);
+  return concat(
+    u64(arrival.seenAt),
+    Uint8Array.of(SOURCE_CODES.indexOf(arrival.source)),
+    text.encode(arrival.peer ?? ''),
+  );
+}
+
+export function decodeArrival(bytes: Uint8Array): BlockArrival | undefined {
+  if (bytes.length < 9) return undefined;
+  const source = SOURCE_CODES[bytes[8]!];
+  if (source === undefined) return undefined;
+  const peer = untext.decode(bytes.subarray(9));
+  return { seenAt: readUint64(view(bytes), 0), source, peer: peer === '' ? null : peer };
+}
+
+/** The block index inside a block record, read without decoding the block (the format 3 backfill reads every one). */
+export function indexOfBlockRecord(bytes: Uint8Array): number {
+  const data = view(bytes);
+  let offset = 1 + bytes[0]!;
+  offset += 4 + data.getUint32(offset) * 48;
+  offset += 4 + data.getUint32(offset) * 32;
+  // The block encoding starts with its header, whose first field is the index (u32).
+  return data.getUint32(offset);
 }
 
 /**

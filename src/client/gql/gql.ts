@@ -23,6 +23,8 @@ type Documents = {
     "\n  query ClientChain($first: Int, $after: String, $last: Int, $before: String) {\n    chain {\n      length\n      totalWork\n      genesis {\n        hash\n      }\n      tip {\n        ...BlockHeaderFields\n      }\n      blocks(first: $first, after: $after, last: $last, before: $before) {\n        edges {\n          cursor\n          node {\n            ...BlockHeaderFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          hasPreviousPage\n          startCursor\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.ClientChainDocument,
     "\n  query ClientBlockByIndex($index: Int!) {\n    block(index: $index) {\n      ...BlockFields\n    }\n  }\n": typeof types.ClientBlockByIndexDocument,
     "\n  query ClientBlockByHash($hash: String!) {\n    block(hash: $hash) {\n      ...BlockFields\n    }\n  }\n": typeof types.ClientBlockByHashDocument,
+    "\n  fragment BlockTreeFields on Block {\n    ...BlockHeaderFields\n    firstSeenAt\n    origin\n    receivedFrom\n  }\n": typeof types.BlockTreeFieldsFragmentDoc,
+    "\n  query ClientBlockTree($fromIndex: Int!, $toIndex: Int!) {\n    blockTree(fromIndex: $fromIndex, toIndex: $toIndex) {\n      ...BlockTreeFields\n    }\n  }\n": typeof types.ClientBlockTreeDocument,
     "\n  query ClientTransaction($id: ID!) {\n    transaction(id: $id) {\n      ...TransactionFields\n    }\n  }\n": typeof types.ClientTransactionDocument,
     "\n  query ClientAccount($address: String!, $first: Int, $before: Int) {\n    account(address: $address) {\n      address\n      balance\n      nonce\n      pendingBalance\n      pendingNonce\n      transactionCount\n      transactions(first: $first, before: $before) {\n        ...TransactionFields\n      }\n    }\n  }\n": typeof types.ClientAccountDocument,
     "\n  query ClientPendingNonce($address: String!) {\n    account(address: $address) {\n      pendingNonce\n    }\n  }\n": typeof types.ClientPendingNonceDocument,
@@ -61,6 +63,8 @@ const documents: Documents = {
     "\n  query ClientChain($first: Int, $after: String, $last: Int, $before: String) {\n    chain {\n      length\n      totalWork\n      genesis {\n        hash\n      }\n      tip {\n        ...BlockHeaderFields\n      }\n      blocks(first: $first, after: $after, last: $last, before: $before) {\n        edges {\n          cursor\n          node {\n            ...BlockHeaderFields\n          }\n        }\n        pageInfo {\n          hasNextPage\n          hasPreviousPage\n          startCursor\n          endCursor\n        }\n      }\n    }\n  }\n": types.ClientChainDocument,
     "\n  query ClientBlockByIndex($index: Int!) {\n    block(index: $index) {\n      ...BlockFields\n    }\n  }\n": types.ClientBlockByIndexDocument,
     "\n  query ClientBlockByHash($hash: String!) {\n    block(hash: $hash) {\n      ...BlockFields\n    }\n  }\n": types.ClientBlockByHashDocument,
+    "\n  fragment BlockTreeFields on Block {\n    ...BlockHeaderFields\n    firstSeenAt\n    origin\n    receivedFrom\n  }\n": types.BlockTreeFieldsFragmentDoc,
+    "\n  query ClientBlockTree($fromIndex: Int!, $toIndex: Int!) {\n    blockTree(fromIndex: $fromIndex, toIndex: $toIndex) {\n      ...BlockTreeFields\n    }\n  }\n": types.ClientBlockTreeDocument,
     "\n  query ClientTransaction($id: ID!) {\n    transaction(id: $id) {\n      ...TransactionFields\n    }\n  }\n": types.ClientTransactionDocument,
     "\n  query ClientAccount($address: String!, $first: Int, $before: Int) {\n    account(address: $address) {\n      address\n      balance\n      nonce\n      pendingBalance\n      pendingNonce\n      transactionCount\n      transactions(first: $first, before: $before) {\n        ...TransactionFields\n      }\n    }\n  }\n": types.ClientAccountDocument,
     "\n  query ClientPendingNonce($address: String!) {\n    account(address: $address) {\n      pendingNonce\n    }\n  }\n": types.ClientPendingNonceDocument,
@@ -140,6 +144,14 @@ export function graphql(source: "\n  query ClientBlockByIndex($index: Int!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ClientBlockByHash($hash: String!) {\n    block(hash: $hash) {\n      ...BlockFields\n    }\n  }\n"): (typeof documents)["\n  query ClientBlockByHash($hash: String!) {\n    block(hash: $hash) {\n      ...BlockFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BlockTreeFields on Block {\n    ...BlockHeaderFields\n    firstSeenAt\n    origin\n    receivedFrom\n  }\n"): (typeof documents)["\n  fragment BlockTreeFields on Block {\n    ...BlockHeaderFields\n    firstSeenAt\n    origin\n    receivedFrom\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ClientBlockTree($fromIndex: Int!, $toIndex: Int!) {\n    blockTree(fromIndex: $fromIndex, toIndex: $toIndex) {\n      ...BlockTreeFields\n    }\n  }\n"): (typeof documents)["\n  query ClientBlockTree($fromIndex: Int!, $toIndex: Int!) {\n    blockTree(fromIndex: $fromIndex, toIndex: $toIndex) {\n      ...BlockTreeFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
