@@ -101,6 +101,8 @@ export class Node {
   readonly #log: NodeLogger;
   readonly #producer: BlockProducer;
   readonly #signatures: SignaturePool;
+  /** Settles once the last transfer received over the network was submitted (receiveTransaction keeps their order). */
+  #lastReceived: Promise<void> = Promise.resolve();
   readonly #closed = new AbortController();
   #started = false;
   /** Transactions that left the mempool without a block, newest last, with why (bounded). */
@@ -286,10 +288,19 @@ export class Node {
    * submitTransaction for a transfer that arrives over the network (the API's submitTransaction): its signature is
    * checked on the worker threads first, with the others of its event-loop turn, so that the event loop does not
    * verify every submission itself (~100 µs each). The answer is exactly submitTransaction's.
+   *
+   * Transfers reach the mempool in the order they arrived, whichever worker answers first: a sender's nonce 1 that
+   * overtook its nonce 0 would be refused (NONCE_MISMATCH) although both were sent in order.
    */
-  async receiveTransaction(tx: Transaction): Promise<TransactionSubmission> {
-    await this.#signatures.preverifySoon([tx]);
-    return this.submitTransaction(tx);
+  receiveTransaction(tx: Transaction): Promise<TransactionSubmission> {
+    const received = Promise.all([this.#signatures.preverifySoon([tx]), this.#lastReceived]).then(() =>
+      this.submitTransaction(tx),
+    );
+    this.#lastReceived = received.then(
+      () => undefined,
+      () => undefined,
+    );
+    return received;
   }
 
   /** What submitTransaction would answer, with nothing queued, relayed or written. */

@@ -63,6 +63,7 @@ describe('the cost of every field', () => {
         'ChainBlocksConnection.edges',
         'ChainReorganization.connected',
         'ChainReorganization.disconnected',
+        'Query.blockTree',
         'Query.peers',
         'Query.pendingTransactions',
         'RegisterNodesSuccess.added',

@@ -4,6 +4,7 @@ import { clearSignatureCache } from '../../src/chain/transaction.js';
 import type { Transaction } from '../../src/chain/types.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
 import { Node } from '../../src/node/node.js';
+import { SignaturePool } from '../../src/node/signaturePool.js';
 import { mineBlock, transfer } from '../helpers/chainBuilder.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { alice, bob, carol, testWallet } from '../helpers/keys.js';
@@ -30,6 +31,19 @@ function nodeWithFundedAlice(signatureThreads: number): Node {
   nodes.push(node);
   expect(node.submitBlock(mineBlock({ chain: node.chain, miner: alice })).status).toBe('extended');
   return node;
+}
+
+/** A pool whose checks of each call settle only when the test says, in any order it likes. */
+class HeldSignaturePool extends SignaturePool {
+  readonly held: Array<() => void> = [];
+
+  constructor() {
+    super({ threads: 0 });
+  }
+
+  override preverifySoon(): Promise<void> {
+    return new Promise((release) => this.held.push(release));
+  }
 }
 
 /** Valid transfers, a forged signature, a nonce gap, a replay and an unsigned one, in one burst. */
@@ -85,5 +99,32 @@ describe('Node.receiveTransaction (a submitted transfer, its signature checked o
     expect(await answers(parallel, burst())).toEqual(expected);
     expect(posted).toHaveBeenCalled();
     expect(parallel.mempool.list()).toEqual(sequential.mempool.list().map((entry) => ({ ...entry })));
+  });
+
+  it('queues transfers in the order they arrived, whichever check is answered first', async () => {
+    const pool = new HeldSignaturePool();
+    const node = new Node({
+      params,
+      wallet: testWallet('submissions-held'),
+      miner: new MainThreadMiner(),
+      clock: createFixedClock().now,
+      connectPeer: () => {
+        throw new Error('no peers here');
+      },
+      signaturePool: pool,
+    });
+    nodes.push(node);
+    expect(node.submitBlock(mineBlock({ chain: node.chain, miner: alice })).status).toBe('extended');
+    const inOrder = [transfer(alice, bob, 1, 0), transfer(alice, bob, 1, 1), transfer(alice, carol, 1, 2)];
+    const received = inOrder.map((tx) => node.receiveTransaction(tx));
+    // The last check is answered first, the first one last: nonce 2 and 1 must still wait for nonce 0.
+    for (const release of [...pool.held].reverse()) release();
+    const results = await Promise.all(received);
+    expect(results.map((result) => (result.ok ? 'accepted' : result.rejection.code))).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+    ]);
+    expect(node.mempool.list().map((entry) => entry.transaction.nonce)).toEqual([0, 1, 2]);
   });
 });
