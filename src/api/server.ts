@@ -63,6 +63,11 @@ export async function startServer(
      * each response's body, as yoga does, as benchmarks' baseline.
      */
     rawSse?: boolean;
+    /**
+     * Runs once everything is built, just before the warm-up query and the port opening: the CLI turns on V8's
+     * baseline compiler there, for the request path only (see src/cli/main.ts).
+     */
+    beforeWarmUp?: () => void;
   } & YogaOptions,
 ): Promise<RunningServer> {
   const proxies = options.trustedProxies ?? new TrustedProxies([]);
@@ -123,6 +128,7 @@ export async function startServer(
     }
     webSockets.onUpgrade(req, socket, head);
   });
+  options.beforeWarmUp?.();
   // One query through the whole pipeline before the port opens: it loads what yoga and its plugins import lazily and
   // fills the parse and validation caches' code paths, so the first clients do not queue behind that work. It is the
   // first question of the peer protocol, a trusted document, so a node with trusted documents only runs it too.

@@ -41,7 +41,7 @@ function defaultPublicUrl(host: string, port: number): string | null {
 const COMMANDS_HINT =
   'Other commands: start, devnet, wallet, send, mine, chain, peers, resolve, help (`node-cli <command> --help`).';
 
-async function startNode(argv: readonly string[]): Promise<void> {
+async function startNode(argv: readonly string[], beforeWarmUp?: () => void): Promise<void> {
   const config = parseConfig(argv, process.env);
   if (config === 'help') {
     process.stdout.write(`${USAGE}\n\n${COMMANDS_HINT}\n`);
@@ -84,6 +84,7 @@ async function startNode(argv: readonly string[]): Promise<void> {
     log('chain.verified', { height: verification.height, accounts: verification.accounts, ms: Date.now() - started });
   }
   const server = await startServer(node, {
+    ...(beforeWarmUp === undefined ? {} : { beforeWarmUp }),
     host: config.host,
     port: config.port,
     limits: config.limits,
@@ -179,8 +180,9 @@ class StartupError extends Error {
  * Starts a node from its flags and keeps it running until SIGINT/SIGTERM (exit 0). A refusal to start prints one
  * line and exits 2; anything unexpected prints its stack and exits 1.
  */
-export function runStart(argv: readonly string[]): void {
-  startNode(argv).catch(exitOnStartFailure);
+/** Starts a node from its command line; `beforeWarmUp` runs just before the server's warm-up query (startServer). */
+export function runStart(argv: readonly string[], beforeWarmUp?: () => void): void {
+  startNode(argv, beforeWarmUp).catch(exitOnStartFailure);
 }
 
 function exitOnStartFailure(error: unknown): never {
