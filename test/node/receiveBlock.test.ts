@@ -1,12 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clearSignatureCache } from '../../src/chain/transaction.js';
 import type { Block } from '../../src/chain/types.js';
-import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
-import { Node } from '../../src/node/node.js';
+import type { Node } from '../../src/node/node.js';
 import type { PreverifyOutcome } from '../../src/node/signaturePool.js';
 import { asParent, mineBlock, transfer } from '../helpers/chainBuilder.js';
-import { createFixedClock } from '../helpers/clock.js';
-import { alice, bob, carol, testWallet } from '../helpers/keys.js';
+import { nodeWithFundedAlice } from '../helpers/fundedNode.js';
+import { alice, bob, carol } from '../helpers/keys.js';
 import { createEasyParams } from '../helpers/params.js';
 import { recordPreverified } from '../helpers/preverifySpy.js';
 
@@ -18,20 +17,9 @@ const TRANSFERS = 120;
 
 const nodes: Node[] = [];
 /** A node whose block 2 paid alice, ready for a block of TRANSFERS transfers from her. */
-function nodeWithFundedAlice(signatureThreads: number): Node {
-  const clock = createFixedClock();
-  const node = new Node({
-    params,
-    wallet: testWallet(`receiver-${signatureThreads}`),
-    miner: new MainThreadMiner(),
-    clock: clock.now,
-    connectPeer: () => {
-      throw new Error('no peers here');
-    },
-    signatureThreads,
-  });
+function fundedNode(signatureThreads: number): Node {
+  const node = nodeWithFundedAlice(params, `receiver-${signatureThreads}`, { signatureThreads });
   nodes.push(node);
-  expect(node.submitBlock(mineBlock({ chain: node.chain, miner: alice })).status).toBe('extended');
   return node;
 }
 
@@ -56,7 +44,7 @@ afterEach(() => {
 
 describe('Node.receiveBlock (a submitted block, its signatures checked on worker threads)', () => {
   it('extends the chain as submitBlock does, the workers having verified every transfer', async () => {
-    const node = nodeWithFundedAlice(2);
+    const node = fundedNode(2);
     const block = largeBlock(node);
     const result = await node.receiveBlock(block);
     expect(result.status).toBe('extended');
@@ -64,18 +52,18 @@ describe('Node.receiveBlock (a submitted block, its signatures checked on worker
   });
 
   it('refuses a forged signature in the middle with the rule and message of the sequential path', async () => {
-    const sequential = nodeWithFundedAlice(0);
+    const sequential = fundedNode(0);
     const expected = sequential.submitBlock(largeBlock(sequential, 57));
     expect(expected).toMatchObject({ status: 'invalid', rejection: { code: 'INVALID_SIGNATURE' } });
     clearSignatureCache();
-    const parallel = nodeWithFundedAlice(2);
+    const parallel = fundedNode(2);
     const actual = await parallel.receiveBlock(largeBlock(parallel, 57));
     expect(actual).toEqual(expected);
     expect(preverified.at(-1)).toEqual({ valid: TRANSFERS - 1, invalid: 1, unchecked: 0 });
   });
 
   it('checks no signature of a block whose header fails, whose parent is unknown, or that it already has', async () => {
-    const node = nodeWithFundedAlice(2);
+    const node = fundedNode(2);
     const block = largeBlock(node);
     const belowFloor = { ...block, header: { ...block.header, difficulty: 0 } };
     const wrongHash = await node.receiveBlock(block, 'ab'.repeat(32));

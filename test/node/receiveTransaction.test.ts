@@ -2,12 +2,11 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clearSignatureCache } from '../../src/chain/transaction.js';
 import type { Transaction } from '../../src/chain/types.js';
-import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
-import { Node } from '../../src/node/node.js';
+import type { Node } from '../../src/node/node.js';
 import { SignaturePool } from '../../src/node/signaturePool.js';
-import { mineBlock, transfer } from '../helpers/chainBuilder.js';
-import { createFixedClock } from '../helpers/clock.js';
-import { alice, bob, carol, testWallet } from '../helpers/keys.js';
+import { transfer } from '../helpers/chainBuilder.js';
+import { nodeWithFundedAlice } from '../helpers/fundedNode.js';
+import { alice, bob, carol } from '../helpers/keys.js';
 import { createEasyParams } from '../helpers/params.js';
 
 // A transfer submitted through the API (Node.receiveTransaction) has its signature checked on a worker thread first,
@@ -17,19 +16,9 @@ const params = createEasyParams({ reward: 1_000 });
 
 const nodes: Node[] = [];
 /** A node whose block 2 paid alice. */
-function nodeWithFundedAlice(signatureThreads: number): Node {
-  const node = new Node({
-    params,
-    wallet: testWallet(`submissions-${signatureThreads}`),
-    miner: new MainThreadMiner(),
-    clock: createFixedClock().now,
-    connectPeer: () => {
-      throw new Error('no peers here');
-    },
-    signatureThreads,
-  });
+function fundedNode(signatures: { signatureThreads: number } | { signaturePool: SignaturePool }, label: string): Node {
+  const node = nodeWithFundedAlice(params, label, signatures);
   nodes.push(node);
-  expect(node.submitBlock(mineBlock({ chain: node.chain, miner: alice })).status).toBe('extended');
   return node;
 }
 
@@ -81,7 +70,7 @@ afterEach(() => {
 
 describe('Node.receiveTransaction (a submitted transfer, its signature checked on a worker thread)', () => {
   it('answers a burst exactly as submitTransaction does on the event loop alone', async () => {
-    const sequential = nodeWithFundedAlice(0);
+    const sequential = fundedNode({ signatureThreads: 0 }, 'submissions-0');
     const expected = await answers(sequential, burst());
     expect(expected.map((answer) => ('code' in answer ? answer.code : 'accepted'))).toEqual([
       'accepted',
@@ -94,7 +83,7 @@ describe('Node.receiveTransaction (a submitted transfer, its signature checked o
       'accepted',
     ]);
     clearSignatureCache();
-    const parallel = nodeWithFundedAlice(2);
+    const parallel = fundedNode({ signatureThreads: 2 }, 'submissions-2');
     const posted = vi.spyOn(Worker.prototype, 'postMessage');
     expect(await answers(parallel, burst())).toEqual(expected);
     expect(posted).toHaveBeenCalled();
@@ -103,18 +92,7 @@ describe('Node.receiveTransaction (a submitted transfer, its signature checked o
 
   it('queues transfers in the order they arrived, whichever check is answered first', async () => {
     const pool = new HeldSignaturePool();
-    const node = new Node({
-      params,
-      wallet: testWallet('submissions-held'),
-      miner: new MainThreadMiner(),
-      clock: createFixedClock().now,
-      connectPeer: () => {
-        throw new Error('no peers here');
-      },
-      signaturePool: pool,
-    });
-    nodes.push(node);
-    expect(node.submitBlock(mineBlock({ chain: node.chain, miner: alice })).status).toBe('extended');
+    const node = fundedNode({ signaturePool: pool }, 'submissions-held');
     const inOrder = [transfer(alice, bob, 1, 0), transfer(alice, bob, 1, 1), transfer(alice, carol, 1, 2)];
     const received = inOrder.map((tx) => node.receiveTransaction(tx));
     // The last check is answered first, the first one last: nonce 2 and 1 must still wait for nonce 0.
