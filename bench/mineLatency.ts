@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '../src/api/server.js';
 import type { HeaderTemplate } from '../src/chain/block.js';
 import { ChainDb } from '../src/chain/db/chainDb.js';
-import type { KeyValueOperation, KeyValueStore } from '../src/chain/db/keyValue.js';
+import { del, type KeyValueOperation, type KeyValueStore, put } from '../src/chain/db/keyValue.js';
 import { encodeHeader } from '../src/chain/encoding.js';
 import { createChainParams } from '../src/chain/params.js';
 import type { BlockHeader } from '../src/chain/types.js';
@@ -181,10 +181,10 @@ class TimedKeyValueStore implements KeyValueStore {
     return this.#inner.batchSoon(operations);
   }
   put(key: Uint8Array, value: Uint8Array) {
-    this.batch([{ type: 'put', key, value }]);
+    this.batch([put(key, value)]);
   }
   delete(key: Uint8Array) {
-    this.batch([{ type: 'delete', key }]);
+    this.batch([del(key)]);
   }
 }
 
