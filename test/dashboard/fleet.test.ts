@@ -74,7 +74,7 @@ describe('the fleet view', () => {
 
   it("breaks a tie in this node's favour and says so when no tip is known yet", () => {
     const self = member('self', { kind: 'self', status: 'SELF', tipHash: TIP_B });
-    expect(fleetAgreement([self, member('other', {})]).text).toBe('1 of 2 nodes agree on tip 0000cd34…');
+    expect(fleetAgreement([self, member('other', {})]).text).toBe('1 of 2 nodes agrees on tip 0000cd34…');
     expect(fleetAgreement([member('self', { kind: 'self', status: 'SELF', tipHash: null })]).text).toBe(
       'no tip known yet from 1 node',
     );

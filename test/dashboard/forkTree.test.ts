@@ -5,6 +5,7 @@ import {
   type ForkTreeState,
   layoutForkTree,
   reduceForkTree,
+  returnedTransactions,
   type TreeBlock,
   treeWindow,
 } from '../../src/dashboard/app/forkTree.js';
@@ -120,44 +121,21 @@ describe('the fork tree state', () => {
     expect(layoutForkTree(state)!.rows).toBe(3);
   });
 
-  it('moves the best line on a reorganization, marks the blocks that left and the transactions they returned', () => {
-    const best = chain('a', 1, 5, 'g');
-    let state = withTree(createForkTree(10), 1, 5, best);
-    const connected = chain('b', 4, 6, 'a3').map((b, i) => ({
-      ...b,
-      transactions: [{ id: `reward-b${i}`, isReward: true }, ...(i === 0 ? [{ id: 'tx-kept', isReward: false }] : [])],
-    }));
-    state = reduceForkTree(state, {
-      type: 'reorganization',
-      at: 42,
-      reorganization: {
-        depth: 2,
-        oldTip: { index: 5, hash: 'a5' },
-        newTip: { index: 6, hash: 'b6' },
-        connected,
-        disconnected: [
-          {
-            index: 5,
-            hash: 'a5',
-            transactions: [
-              { id: 'reward-a5', isReward: true },
-              { id: 'tx-returned', isReward: false },
-            ],
-          },
-          {
-            index: 4,
-            hash: 'a4',
-            transactions: [
-              { id: 'reward-a4', isReward: true },
-              { id: 'tx-kept', isReward: false },
-            ],
-          },
-        ],
-      },
-    });
+  it('moves the best line on a reorganization and marks the blocks that left the best chain', () => {
+    let state = withTree(createForkTree(10), 1, 5, chain('a', 1, 5, 'g'));
+    const reorganization = {
+      depth: 2,
+      oldTip: { index: 5, hash: 'a5' },
+      newTip: { index: 6, hash: 'b6' },
+      connected: chain('b', 4, 6, 'a3'),
+      disconnected: [
+        { index: 5, hash: 'a5' },
+        { index: 4, hash: 'a4' },
+      ],
+    };
+    state = reduceForkTree(state, { type: 'reorganization', at: 42, reorganization });
     expect(state.tip).toEqual({ index: 6, hash: 'b6' });
     expect(state.reorganization).toMatchObject({ at: 42, depth: 2, disconnected: ['a5', 'a4'] });
-    expect(state.reorganization!.returnedTransactions).toEqual(['tx-returned']);
     expect(state.refetch).toEqual({ from: 3, to: 6 });
     const rows = rowsByHash(state);
     expect([rows['b4'], rows['b6'], rows['a4'], rows['a5'], rows['a3']]).toEqual([
@@ -172,6 +150,30 @@ describe('the fork tree state', () => {
       'a4',
       'a5',
     ]);
+    // The transactions read afterwards: kept for this reorganization, ignored for one that was replaced.
+    state = reduceForkTree(state, { type: 'returned', newTip: 'b6', transactions: ['tx-returned'] });
+    expect(state.reorganization!.returnedTransactions).toEqual(['tx-returned']);
+    expect(reduceForkTree(state, { type: 'returned', newTip: 'a5', transactions: ['x'] })).toBe(state);
+  });
+
+  it('counts as returned to the mempool the transfers of the blocks that left, not rewards or re-included ones', () => {
+    const left = [
+      [
+        { id: 'reward-a5', isReward: true },
+        { id: 'tx-returned', isReward: false },
+      ],
+      [
+        { id: 'reward-a4', isReward: true },
+        { id: 'tx-kept', isReward: false },
+      ],
+    ];
+    const joined = [
+      [
+        { id: 'reward-b4', isReward: true },
+        { id: 'tx-kept', isReward: false },
+      ],
+    ];
+    expect(returnedTransactions(left, joined)).toEqual(['tx-returned']);
   });
 
   it('shows a branch seen only on a fleet node, ahead of the tip by at most a third of the width, until it is stored here', () => {

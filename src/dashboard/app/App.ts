@@ -129,7 +129,7 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
       pendingTransaction: (transaction) => dispatch({ type: 'pendingTransaction', transaction }),
       chainReorganized: (reorganization) => {
         dispatch({ type: 'chainReorganized', reorganization, at: Date.now() });
-        feedRef.current.dispatch({ type: 'reorganization', reorganization, at: Date.now() });
+        feedRef.current.reorganized(reorganization, Date.now());
         // The list may hold blocks that left the best chain below the ones newBlock replaced: reload it whole.
         void loadSnapshot().catch(() => undefined);
       },

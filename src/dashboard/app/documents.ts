@@ -58,11 +58,16 @@ export const PEER_CHANGED_SUBSCRIPTION = `subscription DashboardPeerChanged {
   peerChanged { ${PEER_FIELDS} }
 }`;
 
+/**
+ * The blocks that joined carry the tree's fields; their transactions (and those of the blocks that left) are read
+ * afterwards with BLOCK_HOVER_QUERY: with them, the subscription's cost estimate (a page of 1,000 blocks per list)
+ * would be over the default maxCost and the node would refuse it.
+ */
 export const CHAIN_REORGANIZED_SUBSCRIPTION = `subscription DashboardChainReorganized {
   chainReorganized {
     depth oldTip { index hash } newTip { index hash }
-    connected { ${TREE_BLOCK} transactions { id isReward } }
-    disconnected { index hash transactions { id isReward } }
+    connected { ${TREE_BLOCK} }
+    disconnected { index hash }
   }
 }`;
 

@@ -175,6 +175,6 @@ export function fleetAgreement(members: readonly FleetMember[]): FleetAgreement 
   const text =
     tipHash === null
       ? `no tip known yet from ${total} ${noun}`
-      : `${agreeing} of ${total} ${noun} agree on tip ${tipHash.slice(0, 8)}…`;
+      : `${agreeing} of ${total} ${noun} ${agreeing === 1 ? 'agrees' : 'agree'} on tip ${tipHash.slice(0, 8)}…`;
   return { agreeing, total, tipHash, text };
 }

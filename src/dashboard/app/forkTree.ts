@@ -44,23 +44,38 @@ export interface TreeReorganization {
   readonly returnedTransactions: readonly string[];
 }
 
-/** A reorganization as chainReorganized reports it (the fields the tree reads). */
+/**
+ * A reorganization as chainReorganized reports it (the fields the tree reads). Transactions are not in it (the
+ * subscription's cost estimate allows a page of blocks, not their transactions): the page reads the blocks that left
+ * and joined afterwards and reports what went back to the mempool with a `returned` action.
+ */
 export interface ReorganizationEvent {
   readonly depth: number;
   readonly oldTip: { readonly index: number; readonly hash: string };
   readonly newTip: { readonly index: number; readonly hash: string };
-  readonly connected: readonly (TreeBlock & { readonly transactions: readonly TransactionRef[] })[];
-  readonly disconnected: readonly {
-    readonly index: number;
-    readonly hash: string;
-    readonly transactions: readonly TransactionRef[];
-  }[];
+  readonly connected: readonly TreeBlock[];
+  readonly disconnected: readonly { readonly index: number; readonly hash: string }[];
 }
 
-/** A transaction as the reorganization event names it. */
+/** A transaction as a block lists it (the fields `returnedTransactions` reads). */
 export interface TransactionRef {
   readonly id: string;
   readonly isReward: boolean;
+}
+
+/**
+ * The transactions a reorganization sent back to the mempool: those of the blocks that left the best chain, except
+ * rewards (they are only valid in their block) and those the new branch includes again.
+ */
+export function returnedTransactions(
+  disconnected: readonly (readonly TransactionRef[])[],
+  connected: readonly (readonly TransactionRef[])[],
+): readonly string[] {
+  const reincluded = new Set(connected.flat().map((transaction) => transaction.id));
+  return disconnected
+    .flat()
+    .filter((transaction) => !transaction.isReward && !reincluded.has(transaction.id))
+    .map((transaction) => transaction.id);
 }
 
 export interface ForkTreeState {
@@ -84,7 +99,9 @@ export type ForkTreeAction =
   | { readonly type: 'remoteTree'; readonly source: string; readonly blocks: readonly TreeBlock[] }
   /** newBlock: a new best-chain block. */
   | { readonly type: 'block'; readonly block: TreeBlock }
-  | { readonly type: 'reorganization'; readonly reorganization: ReorganizationEvent; readonly at: number };
+  | { readonly type: 'reorganization'; readonly reorganization: ReorganizationEvent; readonly at: number }
+  /** What the reorganization to `newTip` sent back to the mempool (see `returnedTransactions`). */
+  | { readonly type: 'returned'; readonly newTip: string; readonly transactions: readonly string[] };
 
 /** The tree shows at least this many and at most this many heights (`?heights=`). */
 export const MIN_TREE_HEIGHTS = 5;
@@ -128,6 +145,10 @@ export function reduceForkTree(state: ForkTreeState, action: ForkTreeAction): Fo
       return prune(addBestBlock(state, action.block));
     case 'reorganization':
       return prune(applyReorganization(state, action.reorganization, action.at));
+    case 'returned':
+      // A later reorganization replaced this one: its list is no longer what the page shows.
+      if (state.reorganization?.newTip.hash !== action.newTip) return state;
+      return { ...state, reorganization: { ...state.reorganization, returnedTransactions: action.transactions } };
   }
 }
 
@@ -180,24 +201,14 @@ function addBestBlock(state: ForkTreeState, block: TreeBlock): ForkTreeState {
 
 function applyReorganization(state: ForkTreeState, event: ReorganizationEvent, at: number): ForkTreeState {
   const blocks = new Map(state.blocks);
-  const reincluded = new Set<string>();
-  for (const block of event.connected) {
-    blocks.set(block.hash, { ...toTreeBlock(block), seenOn: null });
-    for (const transaction of block.transactions) reincluded.add(transaction.id);
-  }
-  const returned: string[] = [];
-  for (const block of event.disconnected) {
-    for (const transaction of block.transactions) {
-      if (!transaction.isReward && !reincluded.has(transaction.id)) returned.push(transaction.id);
-    }
-  }
+  for (const block of event.connected) blocks.set(block.hash, { ...toTreeBlock(block), seenOn: null });
   const reorganization: TreeReorganization = {
     at,
     depth: event.depth,
     oldTip: event.oldTip,
     newTip: event.newTip,
     disconnected: event.disconnected.map((block) => block.hash),
-    returnedTransactions: returned,
+    returnedTransactions: [],
   };
   // The heights both branches cover are read again: the blocks that left stay as a side branch, and anything the
   // events did not carry (a branch longer than the event's lists) is filled in.

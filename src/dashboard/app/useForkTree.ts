@@ -1,13 +1,15 @@
 /// <reference lib="dom" />
 import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
-import { FLEET_NODE_QUERY, type FleetNodeResult } from './documents.js';
+import { BLOCK_HOVER_QUERY, type BlockHoverResult, FLEET_NODE_QUERY, type FleetNodeResult } from './documents.js';
 import { type FleetMember, fleetLabel } from './fleet.js';
 import {
   createForkTree,
   type ForkTreeAction,
   type ForkTreeState,
   type HeightRange,
+  type ReorganizationEvent,
   reduceForkTree,
+  returnedTransactions,
   treeCeiling,
   treeWindow,
 } from './forkTree.js';
@@ -16,6 +18,8 @@ import { requestGraphQL } from './requestGraphQL.js';
 
 /** How often the page reads each `?nodes=` node's tip. */
 const FLEET_POLL_MS = 2_000;
+/** Blocks read on each side of a reorganization for the transactions it returned (deeper ones are rare). */
+const REORGANIZATION_BLOCKS_READ = 20;
 
 /** The fork tree and the `?nodes=` nodes, kept by the page. */
 export interface ForkTreeFeed {
@@ -23,8 +27,10 @@ export interface ForkTreeFeed {
   readonly nodes: readonly FleetMember[];
   /** Reads the tree's window again up to `height` (after the snapshot: on load and every reconnection). */
   reload(height: number): void;
-  /** Passes a live event (newBlock, chainReorganized) to the tree. */
+  /** Passes a live event (newBlock) to the tree. */
   dispatch(action: ForkTreeAction): void;
+  /** Passes chainReorganized to the tree, then reads which transactions it sent back to the mempool. */
+  reorganized(event: ReorganizationEvent, at: number): void;
 }
 
 /**
@@ -133,7 +139,28 @@ export function useForkTree(http: string, heights: number, fleetUrls: readonly s
     };
   }, [http, fleetUrls, heights]);
 
-  return { tree, nodes, reload, dispatch };
+  const reorganized = useCallback(
+    (event: ReorganizationEvent, at: number) => {
+      dispatch({ type: 'reorganization', reorganization: event, at });
+      const transactionsOf = (blocks: readonly { readonly hash: string }[]) =>
+        Promise.all(
+          blocks.slice(0, REORGANIZATION_BLOCKS_READ).map(async (block) => {
+            const { block: read } = await requestGraphQL<BlockHoverResult>(http, BLOCK_HOVER_QUERY, {
+              hash: block.hash,
+            });
+            return read?.transactions ?? [];
+          }),
+        );
+      Promise.all([transactionsOf(event.disconnected), transactionsOf(event.connected)]).then(
+        ([left, joined]) =>
+          dispatch({ type: 'returned', newTip: event.newTip.hash, transactions: returnedTransactions(left, joined) }),
+        () => undefined, // the tree still shows the reorganization; only the list of returned transactions is missing
+      );
+    },
+    [http],
+  );
+
+  return { tree, nodes, reload, dispatch, reorganized };
 }
 
 function checking(url: string): FleetMember {

@@ -12,8 +12,10 @@ const COLUMN = 38;
 const ROW = 40;
 const BLOCK = 22;
 /** Room above the first row for height labels and fleet markers, and left of the first column. */
-const TOP = 40;
+const TOP = 56;
 const LEFT = 20;
+/** Room right of the last column for the labels of the markers at the tip. */
+const RIGHT = 110;
 /** Markers stack upwards from a block by this much. */
 const MARKER_STEP = 11;
 /** Hover details kept (miner and transactions of blocks hovered), oldest dropped first. */
@@ -70,7 +72,7 @@ export function ForkTreePanel(props: {
   // A hovered block that fell off the tree takes its card with it.
   const hoveredPlaced = hovered === null ? null : (layout?.blocks.find((p) => p.block.hash === hoveredHash) ?? null);
 
-  const width = LEFT * 2 + props.heights * COLUMN;
+  const width = LEFT + props.heights * COLUMN + RIGHT;
   const height = TOP + (layout?.rows ?? 1) * ROW + 8;
   const x = (column: number) => LEFT + column * COLUMN + COLUMN / 2;
   const y = (row: number) => TOP + row * ROW + ROW / 2;
