@@ -50,7 +50,7 @@ describe('the fork tree and the fleet view (two node processes, a partition, hea
     a = await startNodeProcess(NODE_FLAGS);
     // The page is served by A and reads B directly (?nodes=): B allows A's origin.
     b = await startNodeProcess([...NODE_FLAGS, '--cors-origin', new URL(a.url).origin]);
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
     page.setDefaultTimeout(5_000);
     page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
@@ -66,8 +66,8 @@ describe('the fork tree and the fleet view (two node processes, a partition, hea
   it('shows both branches of a partition, then the reorganization, and the fleet converging on one tip', async () => {
     await askNode(a.url, REGISTER, { urls: [b.url] });
     await askNode(b.url, REGISTER, { urls: [a.url] });
-    for (let i = 0; i < 3; i++) await mine(a);
-    await expect.poll(async () => (await info(b)).height, { timeout: 10_000 }).toBe(4);
+    for (let i = 0; i < 8; i++) await mine(a);
+    await expect.poll(async () => (await info(b)).height, { timeout: 10_000 }).toBe(9);
 
     await page.goto(`${new URL(a.url).origin}/?heights=20&nodes=${encodeURIComponent(`${b.url},ftp://127.0.0.1:1`)}`, {
       timeout: 10_000,
