@@ -94,7 +94,8 @@ describe('the fork tree and the fleet view (two node processes, a partition, hea
     for (let i = 0; i < 4; i++) branchB.push(await mine(b));
 
     // A's branch is the best line; B's, read from B by the page, is drawn off it (dashed), with B's marker on its tip.
-    for (const mined of branchA) await expect.poll(() => block(mined.hash).getAttribute('data-best')).toBe('true');
+    for (const mined of branchA)
+      await expect.poll(() => block(mined.hash).getAttribute('data-best'), { timeout: 10_000 }).toBe('true');
     for (const mined of branchB) {
       await expect.poll(() => block(mined.hash).getAttribute('data-seen-on'), { timeout: 10_000 }).toBe(b.url);
       expect(Number(await block(mined.hash).getAttribute('data-row'))).toBeGreaterThan(0);
@@ -110,8 +111,12 @@ describe('the fork tree and the fleet view (two node processes, a partition, hea
 
     // Hovering a block shows its hash and miner; clicking it opens the block.
     await block(branchA[1]!.hash).hover();
-    await expect.poll(() => page.getByTestId('tree-card-hash').textContent()).toBe(branchA[1]!.hash);
-    await expect.poll(() => page.getByTestId('tree-card-miner').textContent()).toMatch(/^miner [0-9a-f]{10}…/);
+    await expect
+      .poll(() => page.getByTestId('tree-card-hash').textContent(), { timeout: 5_000 })
+      .toBe(branchA[1]!.hash);
+    await expect
+      .poll(() => page.getByTestId('tree-card-miner').textContent(), { timeout: 5_000 })
+      .toMatch(/^miner [0-9a-f]{10}…/);
     await block(branchA[1]!.hash).click();
     await page.locator('[data-testid="search-result"][data-kind="block"]').waitFor({ timeout: 5_000 });
     expect(await page.getByTestId('result-hash').textContent()).toBe(branchA[1]!.hash);
@@ -125,7 +130,7 @@ describe('the fork tree and the fleet view (two node processes, a partition, hea
     await page.getByTestId('tree-reorganization').waitFor({ timeout: 10_000 });
     for (const mined of branchB) {
       await expect.poll(() => block(mined.hash).getAttribute('data-best'), { timeout: 10_000 }).toBe('true');
-      await expect.poll(() => block(mined.hash).getAttribute('data-seen-on')).toBe('');
+      await expect.poll(() => block(mined.hash).getAttribute('data-seen-on'), { timeout: 10_000 }).toBe('');
       expect(await block(mined.hash).getAttribute('data-row')).toBe('0');
     }
     for (const mined of branchA) {

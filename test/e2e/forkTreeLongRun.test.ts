@@ -62,10 +62,14 @@ describe('the fork tree stays bounded while two nodes mine quickly (real process
 
   it('keeps only the last N heights in the SVG and does not grow the heap while the tip passes N heights four times', async () => {
     const started = Date.now();
-    await page.goto(`${new URL(a.url).origin}/?heights=${HEIGHTS}&nodes=${encodeURIComponent(b.url)}`, {
-      timeout: 10_000,
-    });
+    // Port 1 answers nothing: the page lists that node as unreachable and counts it as not agreeing.
+    const nodes = encodeURIComponent(`${b.url},127.0.0.1:1`);
+    await page.goto(`${new URL(a.url).origin}/?heights=${HEIGHTS}&nodes=${nodes}`, { timeout: 10_000 });
     await page.locator('[data-testid="connection"][data-state="live"]').waitFor({ timeout: 10_000 });
+    await page
+      .locator('[data-testid="fleet-item"][data-key="node http://127.0.0.1:1/graphql"][data-status="UNREACHABLE"]')
+      .waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.getByTestId('fleet-agreement').textContent()).toMatch(/^2 of 3 nodes agree on tip /);
     const heap: number[] = [];
     const documentElements: number[] = [];
     let mostElements = 0;
