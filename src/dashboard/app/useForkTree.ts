@@ -13,7 +13,7 @@ import {
   treeCeiling,
   treeWindow,
 } from './forkTree.js';
-import { readBlockTree } from './readBlockTree.js';
+import { createBlockTreeReader } from './readBlockTree.js';
 import { requestGraphQL } from './requestGraphQL.js';
 
 /** How often the page reads each `?nodes=` node's tip. */
@@ -43,6 +43,7 @@ export function useForkTree(http: string, heights: number, fleetUrls: readonly s
   const current = useRef(tree);
   current.current = tree;
   const [nodes, setNodes] = useState<readonly FleetMember[]>(() => fleetUrls.map(checking));
+  const [reader] = useState(createBlockTreeReader);
   /** One local read at a time; a range asked for meanwhile waits here (widened) and runs next. */
   const reading = useRef<{ busy: boolean; next: HeightRange | null }>({ busy: false, next: null });
 
@@ -57,7 +58,8 @@ export function useForkTree(http: string, heights: number, fleetUrls: readonly s
         return;
       }
       queue.busy = true;
-      readBlockTree(http, range)
+      reader
+        .read(http, range)
         .then(
           (blocks) => dispatch({ type: 'tree', range, blocks }),
           () => undefined, // the connection badge and the snapshot's problem line already say the node is away
@@ -69,7 +71,7 @@ export function useForkTree(http: string, heights: number, fleetUrls: readonly s
           if (next !== null) read(next);
         });
     },
-    [http],
+    [http, reader],
   );
 
   const reload = useCallback(
@@ -77,9 +79,10 @@ export function useForkTree(http: string, heights: number, fleetUrls: readonly s
     [read, heights],
   );
 
+  // A range asked for is read at once, and again with each new tip while it is still wanted (a read that failed).
   useEffect(() => {
     if (tree.refetch !== null) read(tree.refetch);
-  }, [tree.refetch, read]);
+  }, [tree.refetch, tree.tip?.hash, read]);
 
   useEffect(() => {
     if (fleetUrls.length === 0) return;
@@ -109,7 +112,7 @@ export function useForkTree(http: string, heights: number, fleetUrls: readonly s
         const from = Math.max(window.from, to - heights + 1);
         if (from <= to) {
           try {
-            const blocks = await readBlockTree(url, { from, to });
+            const blocks = await reader.read(url, { from, to });
             mergedTip.set(url, tip.hash);
             if (!stopped) dispatch({ type: 'remoteTree', source: url, blocks });
           } catch {
@@ -137,7 +140,7 @@ export function useForkTree(http: string, heights: number, fleetUrls: readonly s
       stopped = true;
       clearInterval(timer);
     };
-  }, [http, fleetUrls, heights]);
+  }, [http, fleetUrls, heights, reader]);
 
   const reorganized = useCallback(
     (event: ReorganizationEvent, at: number) => {
