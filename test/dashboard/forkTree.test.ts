@@ -195,6 +195,17 @@ describe('the fork tree state', () => {
     expect(rowsByHash(state)['a4']).toEqual([3, 1]);
   });
 
+  it("takes the tip from a blockTree answer that reaches the known tip's height, even when the new tip is lower", () => {
+    let state = withTree(createForkTree(10), 1, 5, chain('a', 1, 5, 'g'));
+    // Meanwhile the node switched to a branch of fewer, harder blocks (b4 has more work than a5).
+    state = withTree(state, 1, 5, [...chain('a', 1, 3, 'g'), block(4, 'b4', 'a3')], chain('a', 4, 5, 'a3'));
+    expect(state.tip).toEqual({ index: 4, hash: 'b4' });
+    // An answer below the tip (a newBlock came in during the request) does not move it back.
+    state = reduceForkTree(state, { type: 'block', block: block(5, 'b5', 'b4') });
+    state = withTree(state, 1, 4, [...chain('a', 1, 3, 'g'), block(4, 'b4', 'a3')], [block(4, 'a4', 'a3')]);
+    expect(state.tip).toEqual({ index: 5, hash: 'b5' });
+  });
+
   it('has no layout before the tip is known', () => {
     expect(layoutForkTree(createForkTree(10))).toBeNull();
     expect(treeWindow(createForkTree(10))).toBeNull();

@@ -163,12 +163,18 @@ function mergeLocalTree(
   for (const [hash, block] of blocks) {
     if (block.seenOn === null && block.index >= range.from && block.index <= range.to) blocks.delete(hash);
   }
-  let tip = state.tip;
+  let top: TreeBlock | undefined;
   for (const block of answer) {
     blocks.set(block.hash, { ...toTreeBlock(block), seenOn: null });
-    // The best block at the top of the answer is the tip when it is at least as high as the one the tree knows: a
-    // newBlock event that arrived during the request is not undone, and one missed while away is caught up.
-    if (block.isBest && (tip === null || block.index >= tip.index)) tip = { index: block.index, hash: block.hash };
+    if (block.isBest && (top === undefined || block.index > top.index)) top = block;
+  }
+  // The answer's highest best block is the tip when it is at least as high as the one the tree knows (one missed
+  // while away is caught up), or when the answer reaches the known tip's height (it is authoritative there: a
+  // reorganization to a branch of fewer, harder blocks). A newBlock that arrived during the request, above the range,
+  // is not undone.
+  let tip = state.tip;
+  if (top !== undefined && (tip === null || top.index >= tip.index || range.to >= tip.index)) {
+    tip = { index: top.index, hash: top.hash };
   }
   const covered =
     state.refetch !== null && range.from <= state.refetch.from && range.to >= state.refetch.to ? null : state.refetch;
