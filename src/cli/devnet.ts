@@ -96,8 +96,8 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
   if (values.help) {
     process.stdout.write(
       `Usage: ${usage} ${DEVNET_FLAGS}\n` +
-        'Starts N node processes on consecutive ports in a full mesh, prints their GraphiQL URLs and stops them all ' +
-        'on Ctrl-C.\n' +
+        'Starts N node processes on consecutive ports in a full mesh, prints their GraphiQL URLs and a dashboard URL ' +
+        "showing them all (each node allows the others' dashboards to call it), and stops them all on Ctrl-C.\n" +
         '  --nodes <n>            how many nodes, 1 to 50 (default 3)\n' +
         '  --base-port <port>     port of the first node; the others follow (default 4000)\n' +
         "  --difficulty <bits>    the network's starting difficulty (default 16)\n" +
@@ -160,6 +160,12 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
   /** Whether the devnet runs on without a node that died: once its balancer serves, which routes around it. */
   let toleratesNodeDeath = false;
 
+  // Every node lets the dashboards of the others call its API (README, "Fork tree and fleet view"): the fleet URL
+  // printed below reads each node's tip from one page. Loopback origins only, by number and by name.
+  const dashboardOrigins = Array.from({ length: count }, (_, i) => [
+    `http://127.0.0.1:${basePort + i}`,
+    `http://localhost:${basePort + i}`,
+  ]).flat();
   for (let i = 0; i < count; i++) {
     const port = basePort + i;
     const url = `http://127.0.0.1:${port}/graphql`;
@@ -173,6 +179,8 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
       values.difficulty,
       '--public-url',
       url,
+      '--cors-origin',
+      dashboardOrigins.join(','),
       ...(urls.length > 0 ? ['--peers', urls.join(',')] : []),
       ...(values.mine ? ['--mine'] : []),
     ];
@@ -265,6 +273,15 @@ export async function runDevnet(argv: readonly string[], usage: string): Promise
         ? ''
         : `\n  Balancer: ${balancerUrl}/graphql (HAProxy pid ${children.at(-1)!.pid}, round robin over the ` +
           `${urls.length} nodes; stats at ${balancerUrl}${HAPROXY_STATS_PATH})`;
-    process.stdout.write(`\ndevnet: ${urls.length} nodes up (Ctrl-C stops them all)\n${list}${balancer}\n\n`);
+    const fleet =
+      `\n  Dashboard: http://127.0.0.1:${basePort}/` +
+      (urls.length > 1
+        ? ` (fork tree and fleet of all ${urls.length} nodes: http://127.0.0.1:${basePort}/?nodes=` +
+          `${urls
+            .slice(1)
+            .map((url) => new URL(url).host)
+            .join(',')})`
+        : '');
+    process.stdout.write(`\ndevnet: ${urls.length} nodes up (Ctrl-C stops them all)\n${list}${balancer}${fleet}\n\n`);
   }
 }

@@ -28,6 +28,20 @@ describe('npm run devnet', () => {
       await waitFor('the devnet banner', () => output.includes('devnet: 3 nodes up'), 30_000);
       const urls = [0, 1, 2].map((i) => `http://127.0.0.1:${base + i}/graphql`);
       for (const url of urls) expect(output).toContain(`GraphiQL: ${url}`);
+      // One page shows the fork tree and fleet of all nodes: every node lets the others' dashboards call it.
+      expect(output).toContain(
+        `Dashboard: http://127.0.0.1:${base}/ (fork tree and fleet of all 3 nodes: ` +
+          `http://127.0.0.1:${base}/?nodes=127.0.0.1:${base + 1},127.0.0.1:${base + 2})`,
+      );
+      const preflight = await fetch(urls[2]!, {
+        method: 'OPTIONS',
+        headers: {
+          origin: `http://127.0.0.1:${base}`,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(`http://127.0.0.1:${base}`);
       for (const url of urls) {
         await waitFor(`a full mesh at ${url}`, async () => {
           const { peers } = await new GraphQLClient(url).request<{ peers: Array<{ status: string }> }>(

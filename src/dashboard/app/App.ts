@@ -4,6 +4,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hoo
 import { BlockList } from './components/BlockList.js';
 import { ChartsPanel } from './components/ChartsPanel.js';
 import { ConnectionBadge } from './components/ConnectionBadge.js';
+import { ForkTreePanel } from './components/ForkTreePanel.js';
 import { MempoolPanel } from './components/MempoolPanel.js';
 import { PeersPanel } from './components/PeersPanel.js';
 import { SearchBox } from './components/SearchBox.js';
@@ -12,6 +13,8 @@ import { StatTiles } from './components/StatTiles.js';
 import { connectLive, type LiveConnection } from './connectLive.js';
 import { INITIAL_DASHBOARD_STATE, reduceDashboard } from './dashboardState.js';
 import {
+  BLOCK_HOVER_QUERY,
+  type BlockHoverResult,
   MEMPOOL_QUERY,
   type MempoolResult,
   PENDING_SHOWN,
@@ -21,10 +24,20 @@ import {
   SNAPSHOT_QUERY,
   type SnapshotResult,
 } from './documents.js';
+import {
+  type FleetMember,
+  fleetAgreement,
+  fleetLabel,
+  fleetMembers,
+  parseFleetNodes,
+  placeFleetMarkers,
+} from './fleet.js';
+import { DEFAULT_TREE_HEIGHTS, layoutForkTree, MAX_TREE_HEIGHTS, MIN_TREE_HEIGHTS } from './forkTree.js';
 import { formatInteger, shortHash } from './format.js';
 import type { NodeEndpoint } from './nodeEndpoint.js';
 import { requestGraphQL } from './requestGraphQL.js';
 import { type SearchOutcome, searchChain } from './searchChain.js';
+import { useForkTree } from './useForkTree.js';
 
 /** How often the page re-reads what no subscription reports (mining status, hashrate, peers' heights). */
 const POLL_MS = 3_000;
@@ -49,6 +62,12 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
   const isLive = useRef(false);
   /** Numbers searches, so an answer that arrives after a newer search was started is dropped. */
   const searchSequence = useRef(0);
+  const [heights] = useState(() => treeHeightsOf(location.search));
+  const [fleet] = useState(() => parseFleetNodes(location.search, endpoint.http));
+  const feed = useForkTree(endpoint.http, heights, fleet.urls);
+  /** The feed as of the latest render, for the live handlers set up once per endpoint. */
+  const feedRef = useRef(feed);
+  feedRef.current = feed;
 
   useEffect(() => {
     const loadSnapshot = async (): Promise<number> => {
@@ -58,6 +77,7 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
           pending: PENDING_SHOWN,
         });
         dispatch({ type: 'snapshot', snapshot, at: Date.now() });
+        feedRef.current.reload(snapshot.node.height);
         return snapshot.node.height;
       } catch (error) {
         dispatch({ type: 'problem', message: (error as Error).message });
@@ -101,6 +121,7 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
       connected: loadSnapshot,
       block: (block) => {
         dispatch({ type: 'block', block });
+        feedRef.current.dispatch({ type: 'block', block });
         readMempoolSoon();
       },
       miningProgress: (progress) => dispatch({ type: 'miningProgress', progress, at: Date.now() }),
@@ -108,6 +129,7 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
       pendingTransaction: (transaction) => dispatch({ type: 'pendingTransaction', transaction }),
       chainReorganized: (reorganization) => {
         dispatch({ type: 'chainReorganized', reorganization, at: Date.now() });
+        feedRef.current.reorganized(reorganization, Date.now());
         // The list may hold blocks that left the best chain below the ones newBlock replaced: reload it whole.
         void loadSnapshot().catch(() => undefined);
       },
@@ -170,6 +192,23 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
 
   const { node } = state;
   const problem = endpoint.problem ?? state.problem;
+  const { tree } = feed;
+  const layout = layoutForkTree(tree);
+  const self: FleetMember = {
+    key: 'self',
+    kind: 'self',
+    url: endpoint.http,
+    label: fleetLabel(endpoint.http),
+    status: 'SELF',
+    height: tree.tip?.index ?? null,
+    tipHash: tree.tip?.hash ?? null,
+    problem: null,
+  };
+  const members = fleetMembers(self, feed.nodes, state.peers);
+  const loadDetail = (hash: string) =>
+    requestGraphQL<BlockHoverResult>(tree.blocks.get(hash)?.seenOn ?? endpoint.http, BLOCK_HOVER_QUERY, { hash }).then(
+      (result) => result.block,
+    );
   return h(
     'div',
     { class: 'shell' },
@@ -216,6 +255,17 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
       ? null
       : h(SearchResult, { outcome: search.outcome, now, onSearch: runSearch, onClose: closeSearch }),
     h(StatTiles, { node, blocks: state.blocks, progress: state.progress, now, onSearch: runSearch }),
+    h(ForkTreePanel, {
+      layout,
+      heights,
+      markers: layout === null ? [] : placeFleetMarkers(layout, members),
+      members,
+      refused: fleet.refused,
+      agreement: fleetAgreement(members),
+      reorganization: tree.reorganization,
+      loadDetail,
+      onSearch: runSearch,
+    }),
     h(
       'main',
       { class: 'grid' },
@@ -227,7 +277,12 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
         now,
         onSearch: runSearch,
       }),
-      h(MempoolPanel, { pending: state.pending, count: node?.pendingTransactionCount ?? null, onSearch: runSearch }),
+      h(MempoolPanel, {
+        pending: state.pending,
+        count: node?.pendingTransactionCount ?? null,
+        returned: tree.reorganization?.returnedTransactions ?? [],
+        onSearch: runSearch,
+      }),
       h(PeersPanel, { peers: state.peers, height: node?.height ?? null, now }),
     ),
     h(
@@ -263,6 +318,15 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
           ),
     ),
   );
+}
+
+/** `?heights=N`: how many heights the fork tree shows (DEFAULT_TREE_HEIGHTS when absent or out of range). */
+function treeHeightsOf(search: string): number {
+  const text = new URLSearchParams(search).get('heights');
+  const value = text === null ? Number.NaN : Number(text);
+  return Number.isInteger(value) && value >= MIN_TREE_HEIGHTS && value <= MAX_TREE_HEIGHTS
+    ? value
+    : DEFAULT_TREE_HEIGHTS;
 }
 
 /** The current time, refreshed every `intervalMs` so "12 s ago" keeps counting. */

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 import { type Client, createClient } from 'graphql-ws/client';
 import {
-  type BlockSummary,
   CHAIN_REORGANIZED_SUBSCRIPTION,
   type ChainReorganization,
+  type LiveBlock,
   MINING_PROGRESS_SUBSCRIPTION,
   type MiningProgress,
   NEW_BLOCK_SUBSCRIPTION,
@@ -27,7 +27,7 @@ export interface LiveHandlers {
    * the index of the newest block it has, so `newBlock(afterIndex:)` replays whatever it missed while away.
    */
   connected(): Promise<number | null>;
-  block(block: BlockSummary): void;
+  block(block: LiveBlock): void;
   miningProgress(progress: MiningProgress): void;
   peerChanged(peer: PeerSummary): void;
   chainReorganized(reorganization: ChainReorganization): void;
@@ -121,9 +121,7 @@ export function connectLive(wsUrl: string, handlers: LiveHandlers): LiveConnecti
         },
       );
     };
-    subscribe<{ newBlock: BlockSummary }>(NEW_BLOCK_SUBSCRIPTION, { afterIndex }, (data) =>
-      handlers.block(data.newBlock),
-    );
+    subscribe<{ newBlock: LiveBlock }>(NEW_BLOCK_SUBSCRIPTION, { afterIndex }, (data) => handlers.block(data.newBlock));
     subscribe<{ miningProgress: MiningProgress }>(MINING_PROGRESS_SUBSCRIPTION, {}, (data) =>
       handlers.miningProgress(data.miningProgress),
     );

@@ -2,6 +2,7 @@
  * The GraphQL operations the dashboard sends and the shapes of their answers. Kept as plain strings (no client
  * library in the page); test/e2e/dashboard.test.ts validates every one against schema.graphql so they cannot drift.
  */
+import type { ReorganizationEvent, TreeBlock } from './forkTree.js';
 
 /** How many recent blocks the page keeps: the charts show the time between each of the last 50 and its parent. */
 export const RECENT_BLOCKS = 51;
@@ -42,8 +43,11 @@ export const PENDING_TRANSACTION_SUBSCRIPTION = `subscription DashboardPendingTr
   pendingTransaction { ${TRANSACTION_SUMMARY} }
 }`;
 
+/** The fork tree's fields of a block (blockTree, newBlock, chainReorganized's connected blocks). */
+const TREE_BLOCK = 'index hash previousHash timestamp transactionCount totalWork firstSeenAt origin receivedFrom';
+
 export const NEW_BLOCK_SUBSCRIPTION = `subscription DashboardNewBlock($afterIndex: Int) {
-  newBlock(afterIndex: $afterIndex) { ${BLOCK_SUMMARY} }
+  newBlock(afterIndex: $afterIndex) { ${BLOCK_SUMMARY} ${TREE_BLOCK} }
 }`;
 
 export const MINING_PROGRESS_SUBSCRIPTION = `subscription DashboardMiningProgress {
@@ -54,8 +58,37 @@ export const PEER_CHANGED_SUBSCRIPTION = `subscription DashboardPeerChanged {
   peerChanged { ${PEER_FIELDS} }
 }`;
 
+/**
+ * The blocks that joined carry the tree's fields; their transactions (and those of the blocks that left) are read
+ * afterwards with BLOCK_HOVER_QUERY: with them, the subscription's cost estimate (a page of 1,000 blocks per list)
+ * would be over the default maxCost and the node would refuse it.
+ */
 export const CHAIN_REORGANIZED_SUBSCRIPTION = `subscription DashboardChainReorganized {
-  chainReorganized { depth oldTip { index hash } newTip { index hash } }
+  chainReorganized {
+    depth oldTip { index hash } newTip { index hash }
+    connected { ${TREE_BLOCK} }
+    disconnected { index hash }
+  }
+}`;
+
+/** The fork tree: every block this node stores in a range of heights, side branches included. */
+export const BLOCK_TREE_QUERY = `query DashboardBlockTree($fromIndex: Int!, $toIndex: Int!) {
+  blockTree(fromIndex: $fromIndex, toIndex: $toIndex) { ${TREE_BLOCK} isBest }
+}`;
+
+/** The cost limit blockTree's pieces are sized by (each block returned costs a block read). */
+export const LIMITS_QUERY = `query DashboardLimits {
+  limits { maxCost maxBlockTreeRange }
+}`;
+
+/** A `?nodes=` node's tip, read directly from the page. */
+export const FLEET_NODE_QUERY = `query DashboardFleetNode {
+  node { height tip { hash } }
+}`;
+
+/** What hovering a tree block shows beyond what the tree holds: its miner (the reward's recipient) and transactions. */
+export const BLOCK_HOVER_QUERY = `query DashboardBlockHover($hash: String!) {
+  block(hash: $hash) { hash transactions { id recipient amount isReward } }
 }`;
 
 const BLOCK_DETAIL = `${BLOCK_SUMMARY} previousHash merkleRoot proof confirmations isBest totalWork
@@ -87,6 +120,10 @@ export const ALL_DOCUMENTS: readonly string[] = [
   CHAIN_REORGANIZED_SUBSCRIPTION,
   SEARCH_INDEX_QUERY,
   SEARCH_HEX_QUERY,
+  BLOCK_TREE_QUERY,
+  LIMITS_QUERY,
+  FLEET_NODE_QUERY,
+  BLOCK_HOVER_QUERY,
 ];
 
 export interface BlockSummary {
@@ -96,6 +133,33 @@ export interface BlockSummary {
   readonly difficulty: number;
   readonly transactionCount: number;
   readonly size: number;
+}
+
+/** A newBlock event: the block list's fields and the fork tree's. */
+export interface LiveBlock extends BlockSummary, TreeBlock {}
+
+export interface BlockTreeResult {
+  readonly blockTree: readonly (TreeBlock & { readonly isBest: boolean })[];
+}
+
+export interface LimitsResult {
+  readonly limits: { readonly maxCost: number; readonly maxBlockTreeRange: number };
+}
+
+export interface FleetNodeResult {
+  readonly node: { readonly height: number; readonly tip: { readonly hash: string } };
+}
+
+export interface BlockHoverResult {
+  readonly block: {
+    readonly hash: string;
+    readonly transactions: readonly {
+      readonly id: string;
+      readonly recipient: string;
+      readonly amount: number;
+      readonly isReward: boolean;
+    }[];
+  } | null;
 }
 
 export interface TransactionSummary {
@@ -145,11 +209,7 @@ export interface MiningProgress {
   readonly elapsedMs: number;
 }
 
-export interface ChainReorganization {
-  readonly depth: number;
-  readonly oldTip: { readonly index: number; readonly hash: string };
-  readonly newTip: { readonly index: number; readonly hash: string };
-}
+export type ChainReorganization = ReorganizationEvent;
 
 export interface SnapshotResult {
   readonly node: NodeSummary;

@@ -20,23 +20,29 @@ export function resolveNodeEndpoint(location: Location): NodeEndpoint {
   const own = new URL('/graphql', location.href);
   const requested = new URLSearchParams(location.search).get('node');
   if (requested === null || requested.trim() === '') return endpointOf(own, location.origin, null);
-  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(requested.trim()) ? requested.trim() : `http://${requested.trim()}`;
+  const url = parseNodeUrl(requested.trim());
+  if (typeof url === 'string') return endpointOf(own, location.origin, `?node=${url}; showing this node instead`);
+  return endpointOf(url, location.origin, null);
+}
+
+/**
+ * A node's GraphQL URL from what a user typed: an http(s) URL, or `host:port` (http:// added); `/graphql` added when
+ * the path is empty. Returns why not (starting with the text) when it is no such URL.
+ */
+export function parseNodeUrl(text: string): URL | string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(withScheme);
   } catch {
-    return endpointOf(own, location.origin, `?node=${requested} is not a URL; showing this node instead`);
+    return `${text} is not a URL`;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return endpointOf(
-      own,
-      location.origin,
-      `?node= must be an http(s) URL, got ${url.protocol}; showing this node instead`,
-    );
+    return `${text} must be an http(s) URL, got ${url.protocol}`;
   }
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/graphql';
   url.hash = '';
-  return endpointOf(url, location.origin, null);
+  return url;
 }
 
 function endpointOf(url: URL, pageOrigin: string, problem: string | null): NodeEndpoint {

@@ -8,6 +8,8 @@ import { transactionCells, transactionTableHead } from './transactionCells.js';
 export function MempoolPanel(props: {
   readonly pending: readonly TransactionSummary[];
   readonly count: number | null;
+  /** Ids the latest reorganization sent back to the mempool: their rows are marked. */
+  readonly returned?: readonly string[];
   readonly onSearch: (text: string) => void;
 }) {
   const { pending } = props;
@@ -37,7 +39,14 @@ export function MempoolPanel(props: {
               pending.map((transaction) =>
                 h(
                   'tr',
-                  { key: transaction.id },
+                  props.returned?.includes(transaction.id)
+                    ? {
+                        key: transaction.id,
+                        class: 'returned',
+                        'data-returned': 'true',
+                        title: 'Back in the mempool: its block left the best chain in a reorganization',
+                      }
+                    : { key: transaction.id },
                   ...transactionCells(transaction, props.onSearch),
                   h('td', { class: 'num strong' }, formatInteger(transaction.amount)),
                   h('td', { class: 'num muted' }, String(transaction.nonce)),
