@@ -100,6 +100,8 @@ async function startNode(argv: readonly string[], beforeWarmUp?: () => void): Pr
     ...(process.env['NODE_SUBSCRIPTION_MULTIPLEXING'] === 'off' ? { multiplexSubscriptions: false } : {}),
     // Another: SSE frames streamed through each response's web stream, not written to the socket (rawSse.ts).
     ...(process.env['NODE_RAW_SSE'] === 'off' ? { rawSse: false } : {}),
+    // Another: each shared subscriber read through its own iterator, not written by the shared stream's loop.
+    ...(process.env['NODE_SUBSCRIPTION_SINKS'] === 'off' ? { subscriptionSinks: false } : {}),
   });
   node.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
   const initialSync = node.start(config.peers);

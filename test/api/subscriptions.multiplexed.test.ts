@@ -87,6 +87,8 @@ describe('shared newBlock streams', () => {
     const ws = [openWs(), openWs()];
     // Every subscriber is in (each holds a slot of 127.0.0.1), yet the node has one listener more.
     await waitUntil(() => multiplexer.memberCount === 5, 1_000_000);
+    // Each is written by its transport's sink (rawSse.ts, graphql-ws), in the shared stream's one loop per event.
+    await waitUntil(() => multiplexer.sinkCount === 5, 1_000_000);
     expect(multiplexer.groupCount).toBe(1);
     expect(testNode.node.events.listenerCount('blockConnected')).toBe(listenersBefore + 1);
 
