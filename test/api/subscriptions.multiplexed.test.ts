@@ -88,7 +88,7 @@ function rawSse(port: number): { first: Promise<string>; close: () => void } {
     let text = '';
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
-      const match = /\r\n([0-9a-f]+\r\nevent: next\n[^]*?\n\n\r\n)/.exec(text);
+      const match = /\r\n([0-9a-f]+\r\nevent: next\n[\s\S]*?\n\n\r\n)/.exec(text);
       if (match !== null) resolve(match[1]!);
     });
   });
