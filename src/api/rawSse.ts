@@ -12,7 +12,8 @@ import type { SharedSubscriber, SubscriberSink } from './subscriptionMultiplexer
  *
  * A subscriber is released as soon as its client goes away (the response's `close`). One whose socket holds more
  * than `backlog` unsent frames is ended as one that falls behind its shared stream is (cutOff); the others go on.
- * One timer pings them all, a slice at a time, and only those sent nothing since their last ping (PingWheel).
+ * One timer pings them all, a slice at a time, and only those sent nothing since their last ping (PingWheel). A
+ * subscriber of a shared stream is not read at all: the stream's loop over its subscribers writes it (its sink).
  */
 export function serveSse(
   response: Response,

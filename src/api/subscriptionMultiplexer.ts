@@ -62,6 +62,16 @@ export function sharedSubscriberOf(context: object): SharedSubscriber | undefine
   return subscribersByContext.get(context);
 }
 
+/** One event's fan-out to the sinks of a shared stream, as SubscriptionMultiplexer's `onFanOut` is told of it. */
+export interface FanOut {
+  /** Subscribers written to. */
+  readonly subscribers: number;
+  /** From the event taken from the source (executed) to its payload stamped by the pilot's stream. */
+  readonly stampMs: number;
+  /** The write loop: from the first subscriber's socket write to the last one's. */
+  readonly writeMs: number;
+}
+
 type SubscribeResult = AsyncIterable<ExecutionResult> | ExecutionResult;
 type SubscribeFn = (args: ExecutionArgs) => SubscribeResult | Promise<SubscribeResult>;
 
@@ -77,11 +87,19 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * Each subscriber still takes its slot of its client (SubscriptionRegistry) and has its own backlog: one that falls
  * more than the backlog behind gets its own error and leaves, and the others go on. The last one to leave tears the
  * shared stream down. Each source event is executed on a later turn of the event loop (setImmediate), so neither the
- * execution nor the fan-out runs inside the mutation that connected the block; events stay in order.
+ * execution nor the fan-out runs inside the mutation that connected the block; events stay in order. A transport that
+ * writes to its sockets itself (rawSse.ts, graphql-ws) takes its subscribers over (sharedSubscriberOf): each event is
+ * then written to all of them in one synchronous loop, without a promise per subscriber (see SharedStream).
  */
 export class SubscriptionMultiplexer {
   readonly #groups = new Map<string, SharedStream>();
   readonly #printed = new WeakMap<DocumentNode, string>();
+  readonly #onFanOut: ((fanOut: FanOut) => void) | undefined;
+
+  /** `onFanOut` is told of each event's write loop over the sinks of a shared stream (a benchmark's figure). */
+  constructor(options: { onFanOut?: (fanOut: FanOut) => void } = {}) {
+    this.#onFanOut = options.onFanOut;
+  }
 
   /** Shared streams running now. */
   get groupCount(): number {
@@ -121,7 +139,7 @@ export class SubscriptionMultiplexer {
         if (group === undefined) {
           const created = new SharedStream(() => {
             if (this.#groups.get(key) === created) this.#groups.delete(key);
-          });
+          }, this.#onFanOut);
           this.#groups.set(key, created);
           created.start(subscribeFn, sourceArgs(args));
           group = created;
@@ -227,10 +245,12 @@ class SharedStream {
   /** Subscribers written by a sink. */
   #sinks = 0;
   #pilot: Member | undefined;
+  readonly #onFanOut: ((fanOut: FanOut) => void) | undefined;
   ready: Promise<'stream' | ExecutionResult> = Promise.resolve('stream');
 
-  constructor(onClosed: () => void) {
+  constructor(onClosed: () => void, onFanOut?: (fanOut: FanOut) => void) {
     this.#onClosed = onClosed;
+    this.#onFanOut = onFanOut;
   }
 
   get size(): number {
@@ -313,6 +333,7 @@ class SharedStream {
    * before it was taken, in one loop. A pilot that leaves meanwhile hands the event to the next one.
    */
   async #fanOut(result: ExecutionResult, taken: number): Promise<void> {
+    const started = this.#onFanOut === undefined ? 0 : performance.now();
     for (;;) {
       const pilot = this.#choosePilot();
       if (pilot === undefined) return;
@@ -329,7 +350,14 @@ class SharedStream {
         if (pilot.sink !== undefined) pilot.fail(new Error('shared subscription stream ended early'));
         continue;
       }
-      this.#write(step.value, taken);
+      if (this.#onFanOut === undefined) {
+        this.#write(step.value, taken);
+        return;
+      }
+      const stamped = performance.now();
+      const subscribers = this.#write(step.value, taken);
+      const written = performance.now();
+      this.#onFanOut({ subscribers, stampMs: stamped - started, writeMs: written - stamped });
       return;
     }
   }
@@ -346,11 +374,13 @@ class SharedStream {
     return this.#pilot;
   }
 
-  /** The hot path: one synchronous loop over every sink, no allocation per subscriber. */
-  #write(payload: ExecutionResult, taken: number): void {
+  /** The hot path: one synchronous loop over every sink, no allocation per subscriber. Returns the sinks written. */
+  #write(payload: ExecutionResult, taken: number): number {
+    let written = 0;
     for (const member of this.#members) {
       const sink = member.sink;
       if (sink === undefined || member.joinedAt >= taken) continue;
+      written++;
       let kept: boolean;
       try {
         kept = sink.write(payload);
@@ -360,6 +390,7 @@ class SharedStream {
       // A transport that ends a subscriber itself (rawSse.ts) has left already; any other gets its stream's error.
       if (!kept && this.#members.has(member)) member.overflow();
     }
+    return written;
   }
 }
 
