@@ -53,8 +53,9 @@ interface ModeResult {
   readonly latencies: number[];
   /** Per block, from block.connected to the end of the node's write loop (empty where no loop writes them all). */
   readonly nodeSide: number[];
-  /** Per block, the write loop's own duration. */
+  /** Per block, the write loop's own duration, and the node's CPU time in it. */
   readonly writeLoop: number[];
+  readonly writeLoopCpu: number[];
   readonly missing: number;
   readonly mineAlone: number[];
   readonly mineWithSubscribers: number[];
@@ -88,13 +89,19 @@ async function connectedAt(node: NodeProcess, index: number): Promise<number> {
 }
 
 /** The node's `subscription.fanOut` line that follows block `index`'s `block.connected` line: its time and loop. */
-async function fanOutAfter(node: NodeProcess, index: number): Promise<{ at: number; writeMs: number } | undefined> {
+async function fanOutAfter(
+  node: NodeProcess,
+  index: number,
+): Promise<{ at: number; writeMs: number; writeCpuMs: number } | undefined> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const output = node.output();
     const connected = new RegExp(`^\\S+ block\\.connected index=${index} `, 'm').exec(output);
     if (connected !== null) {
-      const fanOut = /^(\S+) subscription\.fanOut .*writeMs=([\d.]+)/m.exec(output.slice(connected.index));
-      if (fanOut !== null) return { at: Date.parse(fanOut[1]!), writeMs: Number(fanOut[2]) };
+      const fanOut = /^(\S+) subscription\.fanOut .*writeMs=([\d.]+) writeCpuMs=([\d.]+)/m.exec(
+        output.slice(connected.index),
+      );
+      if (fanOut !== null)
+        return { at: Date.parse(fanOut[1]!), writeMs: Number(fanOut[2]), writeCpuMs: Number(fanOut[3]) };
     }
     await sleep(10);
   }
@@ -165,6 +172,7 @@ async function runMode(mode: Mode): Promise<ModeResult> {
     const latencies: number[] = [];
     const nodeSide: number[] = [];
     const writeLoop: number[] = [];
+    const writeLoopCpu: number[] = [];
     const mineWithSubscribers: number[] = [];
     let missing = 0;
     for (let block = 0; block < BLOCKS; block++) {
@@ -179,6 +187,7 @@ async function runMode(mode: Mode): Promise<ModeResult> {
       if (fanOut !== undefined) {
         nodeSide.push(fanOut.at - connected);
         writeLoop.push(fanOut.writeMs);
+        writeLoopCpu.push(fanOut.writeCpuMs);
       }
       await sleep(300);
     }
@@ -187,6 +196,7 @@ async function runMode(mode: Mode): Promise<ModeResult> {
       latencies,
       nodeSide,
       writeLoop,
+      writeLoopCpu,
       missing,
       mineAlone,
       mineWithSubscribers,
@@ -221,7 +231,16 @@ const baselineP99 = percentile(
 printTable(
   `newBlock fan-out: ${SSE_SUBSCRIBERS.toLocaleString('en-US')} SSE + ${WS_SUBSCRIBERS.toLocaleString('en-US')} ` +
     `graphql-ws subscribers, ${BLOCKS} blocks each, from block.connected to receipt (ms)`,
-  ['mode', 'p50', 'p99', 'max', 'p99 vs unshared', 'node: to last write, median / max', 'write loop, median', 'missed'],
+  [
+    'mode',
+    'p50',
+    'p99',
+    'max',
+    'p99 vs unshared',
+    'node: to last write, median / max',
+    'write loop (on CPU), median',
+    'missed',
+  ],
   results.map((result) => {
     const sorted = [...result.latencies].sort((a, b) => a - b);
     const p99 = percentile(sorted, 99);
@@ -233,7 +252,7 @@ printTable(
       sorted.at(-1) ?? 0,
       `${(baselineP99 / p99).toFixed(1)}× faster`,
       noLoop ? '–' : `${median(result.nodeSide)} / ${Math.max(...result.nodeSide)}`,
-      noLoop ? '–' : median(result.writeLoop),
+      noLoop ? '–' : `${median(result.writeLoop)} (${median(result.writeLoopCpu)})`,
       result.missing,
     ];
   }),

@@ -70,6 +70,8 @@ export interface FanOut {
   readonly stampMs: number;
   /** The write loop: from the first subscriber's socket write to the last one's. */
   readonly writeMs: number;
+  /** The process's CPU time (user and system) during the write loop: below writeMs when other processes ran. */
+  readonly writeCpuMs: number;
 }
 
 type SubscribeResult = AsyncIterable<ExecutionResult> | ExecutionResult;
@@ -355,9 +357,16 @@ class SharedStream {
         return;
       }
       const stamped = performance.now();
+      const cpu = process.cpuUsage();
       const subscribers = this.#write(step.value, taken);
       const written = performance.now();
-      this.#onFanOut({ subscribers, stampMs: stamped - started, writeMs: written - stamped });
+      const { user, system } = process.cpuUsage(cpu);
+      this.#onFanOut({
+        subscribers,
+        stampMs: stamped - started,
+        writeMs: written - stamped,
+        writeCpuMs: (user + system) / 1000,
+      });
       return;
     }
   }

@@ -106,6 +106,7 @@ async function startNode(argv: readonly string[], beforeWarmUp?: () => void): Pr
                 subscribers: fanOut.subscribers,
                 stampMs: Number(fanOut.stampMs.toFixed(2)),
                 writeMs: Number(fanOut.writeMs.toFixed(2)),
+                writeCpuMs: Number(fanOut.writeCpuMs.toFixed(2)),
               }),
           }),
         }
