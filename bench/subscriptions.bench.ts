@@ -4,6 +4,9 @@
  * Measured for each mode, interleaved in one run:
  * - **multiplexed** (the default): the subscribers share one source stream and one execution per block, and SSE
  *   frames are written straight to each socket (src/api/rawSse.ts);
+ * - **iterators** (NODE_SUBSCRIPTION_SINKS=off): multiplexed and straight to the socket, but each subscriber read
+ *   through its own chain of async iterators (its slot, the plugins' stamps, its transport's read), as before the
+ *   shared stream wrote every subscriber in one loop;
  * - **web-stream** (NODE_RAW_SSE=off): multiplexed, but each SSE response streamed through its web ReadableStream and
  *   @whatwg-node's pump, as before rawSse.ts;
  * - **unshared** (baseline, NODE_SUBSCRIPTION_MULTIPLEXING=off): every subscription executed and serialised alone.
@@ -13,6 +16,10 @@
  *   the moment the block joins the chain, with a millisecond wall-clock timestamp), to the moment each subscriber's
  *   client process read the block (wall clock, same machine). It includes the client processes' own scheduling on the
  *   shared cores, so it is an upper bound of the node's part;
+ * - the node's part of it, where the shared stream writes every subscriber in one loop: from `block.connected` to the
+ *   end of that loop, when the last subscriber's frame has been handed to the kernel (the node's
+ *   `subscription.fanOut` line, written under NODE_BENCH_FANOUT_LOG=on with the loop's own duration). What the
+ *   receipt p99 adds to it is the kernel's delivery and the client processes' turn on the cores;
  * - `mine` latency: the mutation's round trip with 0 subscribers and with all of them;
  * - memory per idle subscriber: the node's RSS with all subscribers open and idle, minus its RSS before, divided by
  *   their number (after a warm-up block went to all of them).
@@ -30,9 +37,10 @@ const SSE_PROCESSES = 3;
 const BLOCKS = Number(process.env['BENCH_BLOCKS'] ?? 6);
 const MINES_ALONE = 8;
 /** BENCH_MODES=multiplexed runs that mode alone (e.g. with BENCH_CPU_PROF=dir, the node's CPU profile into dir). */
-type Mode = 'multiplexed' | 'web-stream' | 'unshared';
+type Mode = 'multiplexed' | 'iterators' | 'web-stream' | 'unshared';
 const MODES = (process.env['BENCH_MODES']?.split(',') ?? [
   'multiplexed',
+  'iterators',
   'web-stream',
   'unshared',
   'multiplexed',
@@ -43,6 +51,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface ModeResult {
   readonly mode: string;
   readonly latencies: number[];
+  /** Per block, from block.connected to the end of the node's write loop (empty where no loop writes them all). */
+  readonly nodeSide: number[];
+  /** Per block, the write loop's own duration, and the node's CPU time in it. */
+  readonly writeLoop: number[];
+  readonly writeLoopCpu: number[];
   readonly missing: number;
   readonly mineAlone: number[];
   readonly mineWithSubscribers: number[];
@@ -75,6 +88,26 @@ async function connectedAt(node: NodeProcess, index: number): Promise<number> {
   throw new Error(`no block.connected line for block ${index}`);
 }
 
+/** The node's `subscription.fanOut` line that follows block `index`'s `block.connected` line: its time and loop. */
+async function fanOutAfter(
+  node: NodeProcess,
+  index: number,
+): Promise<{ at: number; writeMs: number; writeCpuMs: number } | undefined> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const output = node.output();
+    const connected = new RegExp(`^\\S+ block\\.connected index=${index} `, 'm').exec(output);
+    if (connected !== null) {
+      const fanOut = /^(\S+) subscription\.fanOut .*writeMs=([\d.]+) writeCpuMs=([\d.]+)/m.exec(
+        output.slice(connected.index),
+      );
+      if (fanOut !== null)
+        return { at: Date.parse(fanOut[1]!), writeMs: Number(fanOut[2]), writeCpuMs: Number(fanOut[3]) };
+    }
+    await sleep(10);
+  }
+  return undefined;
+}
+
 function nextMessage<T>(child: ChildProcess): Promise<T> {
   return new Promise((resolve) => child.once('message', (message) => resolve(message as T)));
 }
@@ -101,6 +134,9 @@ async function runMode(mode: Mode): Promise<ModeResult> {
   else delete process.env['NODE_SUBSCRIPTION_MULTIPLEXING'];
   if (mode === 'web-stream') process.env['NODE_RAW_SSE'] = 'off';
   else delete process.env['NODE_RAW_SSE'];
+  if (mode === 'iterators') process.env['NODE_SUBSCRIPTION_SINKS'] = 'off';
+  else delete process.env['NODE_SUBSCRIPTION_SINKS'];
+  process.env['NODE_BENCH_FANOUT_LOG'] = 'on';
   const node = await startNodeProcess(
     ['--difficulty', '8', '--miner-threads', '0', '--max-subscriptions', '10000'],
     20_000,
@@ -134,6 +170,9 @@ async function runMode(mode: Mode): Promise<ModeResult> {
     const rssAfter = rssBytes(node.child.pid!);
 
     const latencies: number[] = [];
+    const nodeSide: number[] = [];
+    const writeLoop: number[] = [];
+    const writeLoopCpu: number[] = [];
     const mineWithSubscribers: number[] = [];
     let missing = 0;
     for (let block = 0; block < BLOCKS; block++) {
@@ -143,11 +182,21 @@ async function runMode(mode: Mode): Promise<ModeResult> {
       const times = await receipts(clients, mined.index, total);
       missing += total - times.length;
       for (const time of times) latencies.push(time - connected);
+      // Only where one loop writes them all (the line is there by the time every client has the block).
+      const fanOut = mode === 'multiplexed' ? await fanOutAfter(node, mined.index) : undefined;
+      if (fanOut !== undefined) {
+        nodeSide.push(fanOut.at - connected);
+        writeLoop.push(fanOut.writeMs);
+        writeLoopCpu.push(fanOut.writeCpuMs);
+      }
       await sleep(300);
     }
     return {
       mode,
       latencies,
+      nodeSide,
+      writeLoop,
+      writeLoopCpu,
       missing,
       mineAlone,
       mineWithSubscribers,
@@ -182,16 +231,28 @@ const baselineP99 = percentile(
 printTable(
   `newBlock fan-out: ${SSE_SUBSCRIBERS.toLocaleString('en-US')} SSE + ${WS_SUBSCRIBERS.toLocaleString('en-US')} ` +
     `graphql-ws subscribers, ${BLOCKS} blocks each, from block.connected to receipt (ms)`,
-  ['mode', 'p50', 'p99', 'max', 'p99 vs unshared', 'missed'],
+  [
+    'mode',
+    'p50',
+    'p99',
+    'max',
+    'p99 vs unshared',
+    'node: to last write, median / max',
+    'write loop (on CPU), median',
+    'missed',
+  ],
   results.map((result) => {
     const sorted = [...result.latencies].sort((a, b) => a - b);
     const p99 = percentile(sorted, 99);
+    const noLoop = result.nodeSide.length === 0;
     return [
       result.mode,
       percentile(sorted, 50),
       p99,
       sorted.at(-1) ?? 0,
       `${(baselineP99 / p99).toFixed(1)}× faster`,
+      noLoop ? '–' : `${median(result.nodeSide)} / ${Math.max(...result.nodeSide)}`,
+      noLoop ? '–' : `${median(result.writeLoop)} (${median(result.writeLoopCpu)})`,
       result.missing,
     ];
   }),

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { COMPLETE, frameOf, PING, PING_EVERY_MS } from './sseFrames.js';
+import type { SharedSubscriber, SubscriberSink } from './subscriptionMultiplexer.js';
 
 /**
  * Server-sent events written straight to the node response: the frames of an sseResponse (sseFrames.ts), without its
@@ -11,13 +12,15 @@ import { COMPLETE, frameOf, PING, PING_EVERY_MS } from './sseFrames.js';
  *
  * A subscriber is released as soon as its client goes away (the response's `close`). One whose socket holds more
  * than `backlog` unsent frames is ended as one that falls behind its shared stream is (cutOff); the others go on.
- * One timer pings them all, a slice at a time, and only those sent nothing since their last ping (PingWheel).
+ * One timer pings them all, a slice at a time, and only those sent nothing since their last ping (PingWheel). A
+ * subscriber of a shared stream is not read at all: the stream's loop over its subscribers writes it (its sink).
  */
 export function serveSse(
   response: Response,
   stream: AsyncIterator<ExecutionResult>,
   res: ServerResponse,
   backlog: number,
+  shared?: SharedSubscriber,
 ): void {
   response.headers.forEach((value, name) => {
     res.setHeader(name, value);
@@ -33,7 +36,12 @@ export function serveSse(
   };
   res.once('close', stop);
   pings.add(subscriber);
-  void (async () => {
+  const cut = () => {
+    res.off('close', stop);
+    stop();
+    cutOff(res, backlog);
+  };
+  const read = async () => {
     try {
       while (!subscriber.closed) {
         const step = await stream.next();
@@ -45,9 +53,7 @@ export function serveSse(
           return;
         }
         if (!subscriber.send(step.value)) {
-          res.off('close', stop);
-          stop();
-          cutOff(res, backlog);
+          cut();
           return;
         }
       }
@@ -55,7 +61,20 @@ export function serveSse(
       // yoga turns a stream's failure into an error payload, so this is unexpected: the client sees its connection cut.
       res.destroy();
     }
-  })();
+  };
+  // A subscriber of a shared stream is written by the stream's loop over all its subscribers (no promise per event);
+  // the end of the stream, whichever it is, is read from the stream as before.
+  const sink: SubscriberSink = {
+    write(result) {
+      if (subscriber.closed || subscriber.send(result)) return true;
+      cut();
+      return false;
+    },
+    resume() {
+      if (!subscriber.closed) void read();
+    },
+  };
+  if (shared?.attach(stream, sink) !== true) void read();
 }
 
 /**
@@ -134,12 +153,19 @@ function chunked(frame: Uint8Array): Uint8Array {
   return chunk;
 }
 
+/** The last payload chunked: a shared stream's loop asks for one payload's chunk once per subscriber in a row. */
+let lastResult: ExecutionResult | undefined;
+let lastChunk: Uint8Array | undefined;
+
 function chunkOf(result: ExecutionResult): Uint8Array {
+  if (result === lastResult) return lastChunk!;
   let chunk = chunks.get(result);
   if (chunk === undefined) {
     chunk = chunked(frameOf(result));
     chunks.set(result, chunk);
   }
+  lastResult = result;
+  lastChunk = chunk;
   return chunk;
 }
 

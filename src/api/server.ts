@@ -18,6 +18,7 @@ import { createNodeMetrics } from './metrics.js';
 import { createRateLimiter, type RateLimiter, type RateLimitRefusal, TrustedProxies } from './rateLimit.js';
 import { serveSse } from './rawSse.js';
 import { sseStreamOf } from './sseFrames.js';
+import { sharedSubscriberOf } from './subscriptionMultiplexer.js';
 import type { TrustedOperations } from './trustedDocuments.js';
 import { createYogaApp, type YogaOptions } from './yoga.js';
 
@@ -64,6 +65,12 @@ export async function startServer(
      */
     rawSse?: boolean;
     /**
+     * Write each payload of a shared subscription to all its SSE and graphql-ws subscribers in one synchronous loop
+     * (subscriptionMultiplexer.ts's sinks; default true). False reads each subscriber's own iterator, as benchmarks'
+     * baseline.
+     */
+    subscriptionSinks?: boolean;
+    /**
      * Runs once everything is built, just before the warm-up query and the port opening: the CLI turns on V8's
      * baseline compiler there, for the request path only (see src/cli/main.ts).
      */
@@ -74,7 +81,12 @@ export async function startServer(
   const yoga = createYogaApp(node, { ...options, trustedProxies: proxies, bodiesReadByServer: true });
   const { maxBodyBytes, rateLimit, subscriptionBacklog } = { ...DEFAULT_API_LIMITS, ...options.limits };
   const backlog = Math.min(subscriptionBacklog, FIXED_API_LIMITS.eventBacklogCeiling);
-  const graphql = readBodiesFirst(yoga, options.rawSse === false ? yoga : withRawSse(yoga, backlog), maxBodyBytes);
+  const sinks = options.subscriptionSinks !== false;
+  const graphql = readBodiesFirst(
+    yoga,
+    options.rawSse === false ? yoga : withRawSse(yoga, backlog, sinks),
+    maxBodyBytes,
+  );
   const metrics = options.metrics === false ? null : createNodeMetrics(node);
   const limiter = rateLimit === null ? null : createRateLimiter(rateLimit, proxies, Date.now);
   // The probes come first and are never rate limited: a load balancer's health check must not take a node out of
@@ -109,7 +121,7 @@ export async function startServer(
   });
   // Each graphql-ws operation (subscribe message) takes a token of its connection's client, as a request does.
   const gate = limiter === null ? undefined : countedGate(limiter, () => metrics?.countRateLimited());
-  const webSockets = lazyWebSockets(yoga, maxBodyBytes, trustedOperations(options), gate);
+  const webSockets = lazyWebSockets(yoga, maxBodyBytes, trustedOperations(options), gate, sinks);
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const hostProblem = refuseHost(req);
     if (hostProblem !== undefined) {
@@ -223,13 +235,19 @@ function readBodiesFirst(
  * frames are written to the response by rawSse.ts instead of streamed through the response's body. Anything else is
  * sent by @whatwg-node's sendNodeResponse, as yoga's listener sends it.
  */
-function withRawSse(yoga: YogaServerInstance<Record<string, never>, ApiContext>, backlog: number): RequestListener {
+function withRawSse(
+  yoga: YogaServerInstance<Record<string, never>, ApiContext>,
+  backlog: number,
+  sinks: boolean,
+): RequestListener {
   return (req, res) => {
+    // The server context yoga's own listener gives: the context reads the client's address from req. It is the
+    // operation's context too (yoga extends it), by which the subscriber of a shared stream is found.
+    const serverContext = { req, res };
     const sent = (async () => {
       let response: Response;
       try {
-        // The server context yoga's own listener gives: the context reads the client's address from req.
-        response = await yoga.handleNodeRequestAndResponse(req, res, { req, res } as never);
+        response = await yoga.handleNodeRequestAndResponse(req, res, serverContext as never);
       } catch (error) {
         response = handleErrorFromRequestHandler(error, yoga.fetchAPI.Response);
       }
@@ -238,7 +256,7 @@ function withRawSse(yoga: YogaServerInstance<Record<string, never>, ApiContext>,
       // A client gone while its subscription was set up: nothing would ever read the stream, so release it now (sent
       // through its body, it was never read either, and held its slot until the server stopped).
       else if (res.destroyed || res.headersSent) void stream.return?.();
-      else serveSse(response, stream, res, backlog);
+      else serveSse(response, stream, res, backlog, sinks ? sharedSubscriberOf(serverContext) : undefined);
     })();
     sent.catch((error: unknown) => {
       process.stderr.write(`Unexpected error while handling request: ${(error as Error)?.message ?? error}\n`);
@@ -336,11 +354,12 @@ function lazyWebSockets(
   maxPayloadBytes: number,
   trusted: TrustedOperations | undefined,
   gate: OperationGate | undefined,
+  sinks: boolean,
 ): { onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void; close: () => Promise<void> } {
   let closed = false;
   const webSockets = loadLater(
     async () =>
-      (await import('./graphqlWebSocket.js')).createGraphQLWebSocketServer(yoga, maxPayloadBytes, trusted, gate),
+      (await import('./graphqlWebSocket.js')).createGraphQLWebSocketServer(yoga, maxPayloadBytes, trusted, gate, sinks),
     PRELOAD_WEBSOCKETS_AFTER_MS,
   );
   const refuse = (socket: Duplex, status: string) => refuseUpgrade(socket, status, {}, '');

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { defaultAllowedHosts } from '../api/hostCheck.js';
 import { TrustedProxies } from '../api/rateLimit.js';
 import { startServer } from '../api/server.js';
+import { SubscriptionMultiplexer } from '../api/subscriptionMultiplexer.js';
 import { loadTrustedDocuments } from '../api/trustedDocuments.js';
 import { GenesisMismatchError, StoreInconsistentError } from '../chain/chain.js';
 import { ChainDb } from '../chain/db/chainDb.js';
@@ -96,10 +97,26 @@ async function startNode(argv: readonly string[], beforeWarmUp?: () => void): Pr
     responseCache: config.responseCacheEntries === 0 ? null : { maxEntries: config.responseCacheEntries },
     ...(config.adminToken === null ? {} : { adminToken: config.adminToken }),
     ...(config.trustedDocuments ? { trustedDocuments: await loadTrustedDocuments() } : {}),
+    // A benchmark's figure (bench/subscriptions.bench.ts): a line per write loop of a shared stream, when it ended.
+    ...(process.env['NODE_BENCH_FANOUT_LOG'] === 'on'
+      ? {
+          multiplexSubscriptions: new SubscriptionMultiplexer({
+            onFanOut: (fanOut) =>
+              log('subscription.fanOut', {
+                subscribers: fanOut.subscribers,
+                stampMs: Number(fanOut.stampMs.toFixed(2)),
+                writeMs: Number(fanOut.writeMs.toFixed(2)),
+                writeCpuMs: Number(fanOut.writeCpuMs.toFixed(2)),
+              }),
+          }),
+        }
+      : {}),
     // A benchmark's baseline (bench/subscriptions.bench.ts): every subscription executed on its own.
     ...(process.env['NODE_SUBSCRIPTION_MULTIPLEXING'] === 'off' ? { multiplexSubscriptions: false } : {}),
     // Another: SSE frames streamed through each response's web stream, not written to the socket (rawSse.ts).
     ...(process.env['NODE_RAW_SSE'] === 'off' ? { rawSse: false } : {}),
+    // Another: each shared subscriber read through its own iterator, not written by the shared stream's loop.
+    ...(process.env['NODE_SUBSCRIPTION_SINKS'] === 'off' ? { subscriptionSinks: false } : {}),
   });
   node.setPublicUrl(config.publicUrl ?? defaultPublicUrl(config.host, server.port));
   const initialSync = node.start(config.peers);

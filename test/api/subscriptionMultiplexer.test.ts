@@ -10,7 +10,12 @@ import {
 } from 'graphql';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventStream } from '../../src/api/eventStream.js';
-import { SubscriptionMultiplexer, sharedStream } from '../../src/api/subscriptionMultiplexer.js';
+import {
+  type SubscriberSink,
+  SubscriptionMultiplexer,
+  sharedStream,
+  sharedSubscriberOf,
+} from '../../src/api/subscriptionMultiplexer.js';
 import { SubscriptionRegistry } from '../../src/api/subscriptionRegistry.js';
 import { EventHub } from '../../src/node/events.js';
 import { waitUntil } from './apiTestKit.js';
@@ -251,5 +256,156 @@ describe('SubscriptionMultiplexer', () => {
     expect(resolved).toBe(0);
     expect((await stream.next()).value.data.tick).toBe('lobby:1');
     expect(resolved).toBe(1);
+  });
+});
+
+/**
+ * A transport that writes a subscriber's payloads itself: its stream stamps each result as the plugins do (a new object
+ * per result it reads), and its sink records what it is given; `keep` says whether the socket keeps up.
+ */
+async function takeOver(
+  multiplexer: SubscriptionMultiplexer,
+  args: ExecutionArgs,
+  keep: (written: number) => boolean = () => true,
+  gate?: () => Promise<void>,
+) {
+  const inner = await open(multiplexer, args);
+  const taken = {
+    written: [] as ExecutionResult[],
+    resumed: 0,
+    stamps: 0,
+    stream: {
+      async next(): Promise<IteratorResult<ExecutionResult>> {
+        const step = await inner.next();
+        await gate?.();
+        if (step.done === true) return step;
+        taken.stamps++;
+        return { done: false, value: { ...step.value, extensions: { stamped: true } } };
+      },
+      return: () => inner.return!(),
+    } as AsyncIterator<ExecutionResult>,
+    sink: {
+      write(result) {
+        taken.written.push(result);
+        return keep(taken.written.length);
+      },
+      resume() {
+        taken.resumed++;
+      },
+    } as SubscriberSink,
+  };
+  opened.push(inner);
+  const shared = sharedSubscriberOf(args.contextValue as object);
+  expect(shared?.attach(taken.stream, taken.sink)).toBe(true);
+  return taken;
+}
+
+describe('SubscriptionMultiplexer with sinks', () => {
+  it("writes each event to every sink in one loop, stamped once through one subscriber's stream", async () => {
+    fresh();
+    const schema = tickSchema(true);
+    const registry = new SubscriptionRegistry(100);
+    const multiplexer = new SubscriptionMultiplexer();
+    const taken = [];
+    for (let i = 0; i < 5; i++)
+      taken.push(await takeOver(multiplexer, argsFor(schema, registry, { clientId: `c${i}` })));
+    expect(multiplexer.sinkCount).toBe(5);
+    await emit(1);
+    await emit(2);
+    expect(resolved).toBe(2);
+    const stamped = (tick: string) => ({ data: { tick }, extensions: { stamped: true } });
+    for (const one of taken) expect(one.written).toEqual([stamped('lobby:1'), stamped('lobby:2')]);
+    // One stamp per event, and the one stamped object to all, so it is serialised once.
+    expect(taken.reduce((stamps, one) => stamps + one.stamps, 0)).toBe(2);
+    for (const one of taken) expect(one.written[1]).toBe(taken[0]!.written[1]);
+  });
+
+  it('ends a subscriber whose sink is behind with its own error, through its own stream; the others still get it', async () => {
+    fresh();
+    const schema = tickSchema(true);
+    const registry = new SubscriptionRegistry(100);
+    const multiplexer = new SubscriptionMultiplexer();
+    const first = await takeOver(multiplexer, argsFor(schema, registry, { clientId: 'first' }));
+    const laggard = await takeOver(
+      multiplexer,
+      argsFor(schema, registry, { clientId: 'laggard', backlog: 2 }),
+      (written) => written < 2,
+    );
+    const last = await takeOver(multiplexer, argsFor(schema, registry, { clientId: 'last' }));
+    await emit(1);
+    await emit(2);
+    // Its transport reads the end from its stream, as one that fell behind its shared stream's queue.
+    expect(laggard.resumed).toBe(1);
+    await expect(laggard.stream.next()).rejects.toThrow(/fell more than 2 events behind/);
+    expect(registry.count('laggard')).toBe(0);
+    expect(multiplexer.memberCount).toBe(2);
+    await emit(3);
+    for (const one of [first, last])
+      expect(one.written.map((result) => result.data?.['tick'])).toEqual(['lobby:1', 'lobby:2', 'lobby:3']);
+    expect(laggard.written).toHaveLength(2);
+  });
+
+  it('hands the stamping of an event to another subscriber when the one stamping it leaves meanwhile', async () => {
+    fresh();
+    const schema = tickSchema(true);
+    const registry = new SubscriptionRegistry(100);
+    const multiplexer = new SubscriptionMultiplexer();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const leaving = await takeOver(
+      multiplexer,
+      argsFor(schema, registry, { clientId: 'leaving' }),
+      undefined,
+      () => gate,
+    );
+    const staying = await takeOver(multiplexer, argsFor(schema, registry, { clientId: 'staying' }));
+    hub.emit('tick', 1);
+    await waitUntil(() => resolved === 1);
+    await leaving.stream.return!();
+    open();
+    await waitUntil(() => staying.written.length === 1);
+    expect(staying.written[0]).toEqual({ data: { tick: 'lobby:1' }, extensions: { stamped: true } });
+    expect(leaving.written).toEqual([]);
+    expect(registry.count('leaving')).toBe(0);
+  });
+
+  it('gives a subscriber that joins between two events only the later one, and keeps their order', async () => {
+    fresh();
+    const schema = tickSchema(true);
+    const registry = new SubscriptionRegistry(100);
+    const multiplexer = new SubscriptionMultiplexer();
+    const early = await takeOver(multiplexer, argsFor(schema, registry, { clientId: 'early' }));
+    await emit(1);
+    const late = await takeOver(multiplexer, argsFor(schema, registry, { clientId: 'late' }));
+    for (let tick = 2; tick <= 4; tick++) hub.emit('tick', tick);
+    await waitUntil(() => early.written.length === 4);
+    await waitUntil(() => late.written.length === 3);
+    expect(early.written.map((result) => result.data?.['tick'])).toEqual(['lobby:1', 'lobby:2', 'lobby:3', 'lobby:4']);
+    expect(late.written.map((result) => result.data?.['tick'])).toEqual(['lobby:2', 'lobby:3', 'lobby:4']);
+  });
+
+  it('does not take over a subscriber whose stream has been read: its queued events would be overtaken', async () => {
+    fresh();
+    const schema = tickSchema(true);
+    const registry = new SubscriptionRegistry(100);
+    const multiplexer = new SubscriptionMultiplexer();
+    const args = argsFor(schema, registry);
+    const stream = await open(multiplexer, args);
+    opened.push(stream);
+    const reading = stream.next();
+    const sink: SubscriberSink = { write: () => true, resume: () => {} };
+    expect(sharedSubscriberOf(args.contextValue as object)?.attach(stream, sink)).toBe(false);
+    await emit(1);
+    expect((await reading).value).toEqual({ data: { tick: 'lobby:1' } });
+    expect(multiplexer.sinkCount).toBe(0);
+  });
+
+  it('leaves a subscription that runs alone to its own stream', async () => {
+    fresh();
+    const registry = new SubscriptionRegistry(100);
+    const multiplexer = new SubscriptionMultiplexer();
+    const args = argsFor(tickSchema(false), registry);
+    opened.push(await open(multiplexer, args));
+    expect(sharedSubscriberOf(args.contextValue as object)).toBeUndefined();
   });
 });

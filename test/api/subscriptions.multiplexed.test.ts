@@ -1,4 +1,5 @@
 import { ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import { type Client, createClient } from 'graphql-ws';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -74,6 +75,41 @@ function openWs(query = NEW_BLOCK): { next: () => Promise<any> } {
   };
 }
 
+/** An SSE subscription over a raw socket: the first payload's HTTP chunk as the server wrote it. */
+function rawSse(port: number): { first: Promise<string>; close: () => void } {
+  const socket = connect({ host: '127.0.0.1', port });
+  socket.on('error', () => undefined);
+  const body = JSON.stringify({ query: NEW_BLOCK });
+  socket.write(
+    'POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  const first = new Promise<string>((resolve) => {
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      const match = /\r\n([0-9a-f]+\r\nevent: next\n[\s\S]*?\n\n\r\n)/.exec(text);
+      if (match !== null) resolve(match[1]!);
+    });
+  });
+  return { first, close: () => socket.destroy() };
+}
+
+/** A graphql-ws subscription over a raw WebSocket: the first `next` message's text as the server sent it. */
+function rawWs(url: string): { first: Promise<string>; close: () => void } {
+  const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  const first = new Promise<string>((resolve) => {
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.on('message', (data: Buffer) => {
+      const text = data.toString('utf8');
+      if (text.startsWith('{"type":"connection_ack"'))
+        socket.send(JSON.stringify({ id: 'sub/1', type: 'subscribe', payload: { query: NEW_BLOCK } }));
+      else if (text.includes('"type":"next"')) resolve(text);
+    });
+  });
+  return { first, close: () => socket.terminate() };
+}
+
 describe('shared newBlock streams', () => {
   it('serve SSE and graphql-ws subscribers of one document from one listener and one execution per block', async () => {
     // What a mine costs in isBest calls with no subscriber: the subscribers add one execution's worth.
@@ -87,6 +123,8 @@ describe('shared newBlock streams', () => {
     const ws = [openWs(), openWs()];
     // Every subscriber is in (each holds a slot of 127.0.0.1), yet the node has one listener more.
     await waitUntil(() => multiplexer.memberCount === 5, 1_000_000);
+    // Each is written by its transport's sink (rawSse.ts, graphql-ws), in the shared stream's one loop per event.
+    await waitUntil(() => multiplexer.sinkCount === 5, 1_000_000);
     expect(multiplexer.groupCount).toBe(1);
     expect(testNode.node.events.listenerCount('blockConnected')).toBe(listenersBefore + 1);
 
@@ -102,6 +140,35 @@ describe('shared newBlock streams', () => {
       extensions: { chain: { height: 3, tipHash: hash }, cost: { estimated: 4 + BLOCK_READ, limit: 50_000 } },
     };
     for (const event of events) expect(event).toEqual(expected);
+  });
+
+  it('writes the same bytes from the shared loop as each subscriber read through its own stream', async () => {
+    // The same node behind a second server that reads every subscriber through its own stream (no sinks).
+    const plainMultiplexer = new SubscriptionMultiplexer();
+    const plain = await startServer(testNode.node, {
+      host: '127.0.0.1',
+      port: 0,
+      graphiql: false,
+      dashboard: false,
+      multiplexSubscriptions: plainMultiplexer,
+      subscriptionSinks: false,
+    });
+    try {
+      const listenersBefore = testNode.node.events.listenerCount('blockConnected');
+      const received = [server, plain].flatMap((one) => [rawSse(one.port), rawWs(one.url)]);
+      await waitUntil(() => multiplexer.sinkCount === 2 && plainMultiplexer.memberCount === 2, 1_000_000);
+      expect(plainMultiplexer.sinkCount).toBe(0);
+      expect(testNode.node.events.listenerCount('blockConnected')).toBe(listenersBefore + 2);
+      await mineQuietly();
+      const [sse, ws, plainSse, plainWs] = await Promise.all(received.map((one) => one.first));
+      expect(sse).toMatch(/^[0-9a-f]+\r\nevent: next\ndata: \{"data":\{"newBlock":\{"index":2,.*\}\n\n\r\n$/);
+      expect(sse).toBe(plainSse);
+      expect(ws).toMatch(/^\{"id":"sub\/1","type":"next","payload":\{"data":\{"newBlock":\{"index":2,.*"cost":/);
+      expect(ws).toBe(plainWs);
+      for (const one of received) one.close();
+    } finally {
+      await plain.close();
+    }
   });
 
   it("writes the mutation's answer before the subscribers' payloads are executed", async () => {

@@ -5,7 +5,11 @@ import type { ExecutionResult } from 'graphql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { serveSse } from '../../src/api/rawSse.js';
 import { type RunningServer, startServer } from '../../src/api/server.js';
-import { SubscriptionMultiplexer } from '../../src/api/subscriptionMultiplexer.js';
+import {
+  type SharedSubscriber,
+  type SubscriberSink,
+  SubscriptionMultiplexer,
+} from '../../src/api/subscriptionMultiplexer.js';
 import { createTestNode } from '../helpers/testNode.js';
 import { gql, MINE, type TestNode, waitUntil } from './apiTestKit.js';
 
@@ -200,6 +204,33 @@ describe('serveSse', () => {
     // The third frame took the socket past two frames unsent: nothing was written or read after it.
     expect(res['socket'].writes).toBe(3);
     expect(stream.asked).toBe(3);
+  });
+
+  it("writes a shared stream's subscriber from its sink, and ends it the same way when its socket backs up", async () => {
+    const res = stuckResponse();
+    const stream = resultStream(10);
+    let sink: SubscriberSink | undefined;
+    const shared: SharedSubscriber = {
+      backlog: 2,
+      attach: (_stream, given) => {
+        sink = given;
+        return true;
+      },
+    };
+    serveSse(new Response(null, { status: 200 }), stream, res as unknown as ServerResponse, 2, shared);
+    const payload = { data: { n: 1 } };
+    expect(sink!.write(payload)).toBe(true);
+    expect(sink!.write(payload)).toBe(true);
+    // The third frame takes the socket past two frames unsent.
+    expect(sink!.write(payload)).toBe(false);
+    expect(String(res['end'].mock.calls[0][0])).toBe(
+      'event: next\ndata: {"errors":[{"message":"subscriber fell more than 2 events behind; resubscribe"}]}\n\n' +
+        'event: complete\ndata:\n\n',
+    );
+    expect(stream.returned).toBe(true);
+    // Its stream was never read: every frame came from the sink.
+    expect(stream.asked).toBe(0);
+    expect(res['socket'].writes).toBe(3);
   });
 
   it('keeps a subscriber whose socket keeps up', async () => {
