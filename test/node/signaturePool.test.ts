@@ -174,6 +174,17 @@ describe('SignaturePool (signature checks on worker threads ahead of validation)
     const expected = sequentialVerdicts(txs);
     await Promise.all(txs.map((tx) => stalled.preverifySoon([tx])));
     expect(cached(txs)).toEqual(expected);
+    expect(stalled.checkedHere).toBe(5);
+  });
+
+  it('leaves submitted checks to a worker that answers in time, verifying none of them on the event loop', async () => {
+    const submissions = pool({ batchChecks: 128, submissionWaitMs: 60_000 });
+    await submissions.start();
+    const txs = transfers(6, [1], 500);
+    const expected = sequentialVerdicts(txs);
+    await Promise.all(txs.map((tx) => submissions.preverifySoon([tx])));
+    expect(cached(txs)).toEqual(expected);
+    expect(submissions.checkedHere).toBe(0);
   });
 
   it('settles submitted checks at once with 0 threads, checking nothing', async () => {
