@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createYogaApp } from '../../src/api/yoga.js';
 import { ChainDb } from '../../src/chain/db/chainDb.js';
 import { type KeyValueOperation, MemoryKeyValueStore } from '../../src/chain/db/keyValue.js';
+import { transactionId } from '../../src/chain/transaction.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
 import { Node, NotStoredError } from '../../src/node/node.js';
 import { relayTransactionsDocument } from '../../src/peer/relayDocuments.js';
@@ -214,5 +215,24 @@ describe('group commit of accepted transfers', () => {
       );
     expect(order).toEqual(['alice 0', 'alice 1', 'node 1', 'alice 2']);
     node.close();
+  });
+
+  it('mines the transfers accepted before the mine call, waiting for their commit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'group-commit-mine-'));
+    const directory = openDataDirectory(dir);
+    const node = createNode(new ChainDb(directory.kv), 'group-commit-mine');
+    try {
+      for (let i = 0; i < 3; i++) await node.mine();
+      const sent = [node.send(bob.address, 1), node.send(bob.address, 1)];
+      const ids = sent.map((result) => (result.ok ? result.pending.id : result.rejection.code));
+      // Not yet written: a block assembled now could not take them.
+      expect(node.mempool.selectForBlock(10)).toEqual([]);
+      const mined = await node.mine();
+      expect(mined.block.transactions.slice(1).map((tx) => transactionId(tx))).toEqual(ids);
+    } finally {
+      node.close();
+      await directory.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
