@@ -10,7 +10,8 @@
  * node starts mining: one block per ring, each paying its reward to the ring's first account, 10 s apart from the
  * genesis timestamp on (the target block time, so the difficulty stays at 16 bits, and hundreds of rings cost seconds
  * of mining instead of hours of retargeted blocks). They reach the node as any pushed block does (submitBlock); then
- * the node mines on top of them (startMining). Every transfer is signed before anything is measured, in this process;
+ * the node mines on top of them (startMining), its difficulty climbing again from 14 bits (fast blocks at first, during
+ * the queries run). Every transfer is signed before anything is measured, in this process;
  * the node's cores only serve.
  * Prints requests/s, latency (p50/p99), errors (non-2xx, timeouts, socket errors), accepted transfers per second at
  * each concurrency and the node's RSS. `BENCH_CPU_PROF=<dir>` writes the node's CPU profile (node --cpu-prof) there.
