@@ -25,6 +25,12 @@ export interface SignaturePoolOptions {
    * itself (default 20 ms).
    */
   readonly submissionWaitMs?: number;
+  /**
+   * Once STARVED_BATCHES submitted batches in a row had to be verified on the event loop (no worker started them in
+   * time), the next ones are verified there at once, without the wait, except one batch every `starvedProbeMs`
+   * (default 100 ms), which goes to the workers to see whether they get CPU again.
+   */
+  readonly starvedProbeMs?: number;
   /** The worker's module (default src/node/signatureWorker.ts, or dist/node/signatureWorker.js when built). */
   readonly workerUrl?: URL;
 }
@@ -39,6 +45,8 @@ export interface PreverifyOutcome {
   readonly unchecked: number;
 }
 
+/** Submitted batches in a row that no worker started in time, after which the event loop stops waiting for them. */
+const STARVED_BATCHES = 3;
 /** After this many worker failures in a row the pool stops starting workers and leaves every check to validation. */
 const MAX_CONSECUTIVE_FAILURES = 3;
 /** Batches a worker holds at a time: one to verify and one waiting, so it never idles between messages. */
@@ -85,6 +93,11 @@ export class SignaturePool {
   readonly #batchChecks: number;
   readonly #workerUrl: URL;
   readonly #submissionWaitMs: number;
+  readonly #starvedProbeMs: number;
+  /** Submitted batches in a row the event loop had to verify itself (see starvedProbeMs). */
+  #starvedInARow = 0;
+  /** When a submitted batch last went to the workers while they were starved. */
+  #lastProbeAt = Number.NEGATIVE_INFINITY;
   /** Submitted transfers' checks of this event-loop turn (preverifySoon), and who waits for them. */
   #soon: SignatureCheck[] = [];
   #soonWaiters: Array<() => void> = [];
@@ -101,6 +114,7 @@ export class SignaturePool {
     this.#batchChecks = Math.max(1, options.batchChecks ?? 128);
     this.#workerUrl = options.workerUrl ?? WORKER_URL;
     this.#submissionWaitMs = options.submissionWaitMs ?? 20;
+    this.#starvedProbeMs = options.starvedProbeMs ?? 100;
   }
 
   /** Signatures verified on the calling thread so far (a worker's batch it claimed, or verifyQueuedBatch's). */
@@ -133,8 +147,9 @@ export class SignaturePool {
    * preverify for one submitted transfer (the API's submitTransaction): the checks of one event-loop turn go to the
    * workers together, in one message however few they are, since under a stream of submissions the event loop, which
    * would verify them one by one (~100 µs each), is what runs out. A batch no worker has answered within
-   * `submissionWaitMs` is verified on the event loop (a worker starved of CPU must not hold submissions up). Settles
-   * once verified or given up; never rejects.
+   * `submissionWaitMs` is verified on the event loop (a worker starved of CPU must not hold submissions up); while the
+   * workers stay starved, batches are verified there at once (see `starvedProbeMs`). Settles once verified or given
+   * up; never rejects.
    */
   preverifySoon(transactions: Iterable<Transaction>): Promise<void> {
     if (!this.active) return Promise.resolve();
@@ -154,9 +169,25 @@ export class SignaturePool {
   /** Sends the turn's submitted checks as batches, and answers their waiters once every batch is settled. */
   #sendSoon(): void {
     const waiters = this.#soonWaiters;
-    const { batches, done } = this.#verifyOnWorkers(this.#soon);
+    const checks = this.#soon;
     this.#soon = [];
     this.#soonWaiters = [];
+    if (this.#starvedInARow >= STARVED_BATCHES) {
+      const now = performance.now();
+      if (now - this.#lastProbeAt < this.#starvedProbeMs) {
+        // The workers have not been getting CPU (a machine busy with other work, they run at nice 10): these would
+        // wait the whole deadline and then be verified here anyway.
+        const { batches, done } = this.#makeBatches(checks);
+        for (const batch of batches) this.#verifyHere(batch);
+        void done.then(() => {
+          for (const resolve of waiters) resolve();
+        });
+        return;
+      }
+      this.#lastProbeAt = now;
+    }
+    const { batches, done } = this.#verifyOnWorkers(checks);
+    let verifiedHere = false;
     let deadline = setTimeout(() => {
       // Verdicts that arrived while the event loop was busy are read first: under load a turn can outlast the wait,
       // and the timer then fires before the worker's answer is delivered.
@@ -166,8 +197,12 @@ export class SignaturePool {
         if (batch.settled()) continue;
         // A batch a worker has started is left to it once more (it is getting CPU); one nobody started is claimed,
         // and the worker then skips it, so no signature is verified twice.
-        if (this.#claim(batch)) this.#verifyHere(batch);
-        else waiting = true;
+        if (this.#claim(batch)) {
+          this.#verifyHere(batch);
+          verifiedHere = true;
+        } else {
+          waiting = true;
+        }
       }
       if (!waiting) return;
       deadline = setTimeout(() => {
@@ -179,6 +214,7 @@ export class SignaturePool {
     deadline.unref();
     void done.then(() => {
       clearTimeout(deadline);
+      this.#starvedInARow = verifiedHere ? this.#starvedInARow + 1 : 0;
       for (const resolve of waiters) resolve();
     });
   }
@@ -207,6 +243,14 @@ export class SignaturePool {
 
   /** Cuts checks into batches for the workers; `done` settles once every batch is answered or given up. */
   #verifyOnWorkers(checks: readonly SignatureCheck[]): { batches: Batch[]; done: Promise<PreverifyOutcome> } {
+    const made = this.#makeBatches(checks);
+    this.#queue.push(...made.batches);
+    this.#pump();
+    return made;
+  }
+
+  /** Cuts checks into batches (not queued); `done` settles once every batch is settled. */
+  #makeBatches(checks: readonly SignatureCheck[]): { batches: Batch[]; done: Promise<PreverifyOutcome> } {
     const batches: Batch[] = [];
     const done = new Promise<PreverifyOutcome>((resolve) => {
       const outcome = { valid: 0, invalid: 0, unchecked: 0 };
@@ -237,8 +281,6 @@ export class SignaturePool {
         });
       }
     });
-    this.#queue.push(...batches);
-    this.#pump();
     return { batches, done };
   }
 
