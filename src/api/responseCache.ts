@@ -170,8 +170,8 @@ export interface ResponseCache {
  * Every tip change and mempool change (INVALIDATING_EVENTS, emitted synchronously with the change) empties it, and an
  * answer computed across a change is not stored, so nothing is ever served past a change. Only answers without errors
  * are stored (never a refusal, a timeout or NODE_BEHIND), and only queries: never mutations or subscriptions.
- * Bounded as an LRU by count and bytes. POST bodies are keyed only when the HTTP server has read them (`req.body`,
- * server.ts); an in-process POST is answered normally.
+ * Bounded as an LRU by count and bytes. POST bodies are keyed only when the HTTP server has read them (`req.bodyText`
+ * or `req.body`, server.ts); an in-process POST is answered normally.
  */
 export function createResponseCache(
   events: EventSource<NodeEvents>,
@@ -307,7 +307,9 @@ export function createResponseCache(
 function requestKey(request: Request, serverContext: unknown): string | undefined {
   let body = '';
   if (request.method === 'POST') {
-    const read = (serverContext as { req?: { body?: unknown } } | undefined)?.req?.body;
+    // The text as read (server.ts keeps it as `bodyText` when it hands yoga the parsed JSON as `body`).
+    const req = (serverContext as { req?: { body?: unknown; bodyText?: unknown } } | undefined)?.req;
+    const read = typeof req?.bodyText === 'string' ? req.bodyText : req?.body;
     if (typeof read !== 'string') return undefined;
     body = read;
   } else if (request.method !== 'GET') {

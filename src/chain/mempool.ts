@@ -92,6 +92,8 @@ export class Mempool {
    * so these are always the queue's newest entries.
    */
   readonly #unstored = new Map<string, UnstoredEntry>();
+  /** The newest accepted transaction's write, settled either way (writes settle in acceptance order). */
+  #lastWrite: Promise<void> = Promise.resolve();
   #ledger: LedgerOverlay;
   #tipLedger: LedgerReader;
 
@@ -150,11 +152,19 @@ export class Mempool {
     // Without a durable copy there is no write to wait for, nor one that can fail.
     if (this.#store === NO_DURABLE_COPY) return { ok: true, pending, durable: Promise.resolve() };
     const durable = new Promise<void>((stored, failed) => this.#unstored.set(checked.id, { stored, failed }));
-    this.#store.put(pending).then(
+    this.#lastWrite = this.#store.put(pending).then(
       () => this.#onStored(checked.id),
       (error: unknown) => this.#withdrawUnstored(checked.id, error),
     );
     return { ok: true, pending, durable };
+  }
+
+  /**
+   * Settles once the write of every transaction accepted so far has settled (stored, or failed and withdrawn): from
+   * then on selectForBlock can take all of them that are still here.
+   */
+  whenStored(): Promise<void> {
+    return this.#lastWrite;
   }
 
   /** A write settled: its submitter may be answered. */

@@ -340,11 +340,14 @@ export class Node {
   }
 
   /**
-   * Mines one block on the current tip with the mempool's transactions and returns it once it is the tip.
+   * Mines one block on the current tip with the mempool's transactions (those accepted before the call included, once
+   * written) and returns it once it is the tip.
    * Requests are served one at a time; a job whose tip changes under it restarts on the new tip.
    */
   mine(): Promise<StoredBlock> {
-    return this.#producer.mine();
+    // A block takes only transfers whose write is durable (Mempool.selectForBlock): those accepted before this call but
+    // still in their group commit (a relay batch that just arrived, say) are waited for, so the block can take them.
+    return this.#mempool.whenStored().then(() => this.#producer.mine());
   }
 
   /** Starts mining block after block until stopMining or close (one loop, however often it is called). */

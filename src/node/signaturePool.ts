@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import {
   recordSignatureVerdict,
   SIGNATURE_RECORD_BYTES,
@@ -9,6 +9,7 @@ import {
   writeSignatureRecord,
 } from '../chain/transaction.js';
 import type { Transaction } from '../chain/types.js';
+import { BATCH_CLAIMED, BATCH_POSTED, type SignatureWorkerData } from './signatureBatchState.js';
 import type { SignatureBatch, SignatureWorkerMessage } from './signatureWorker.js';
 
 /** Options of the signature pool. */
@@ -24,6 +25,12 @@ export interface SignaturePoolOptions {
    * itself (default 20 ms).
    */
   readonly submissionWaitMs?: number;
+  /**
+   * Once STARVED_BATCHES submitted batches in a row had to be verified on the event loop (no worker started them in
+   * time), the next ones are verified there at once, without the wait, except one batch every `starvedProbeMs`
+   * (default 100 ms), which goes to the workers to see whether they get CPU again.
+   */
+  readonly starvedProbeMs?: number;
   /** The worker's module (default src/node/signatureWorker.ts, or dist/node/signatureWorker.js when built). */
   readonly workerUrl?: URL;
 }
@@ -38,6 +45,8 @@ export interface PreverifyOutcome {
   readonly unchecked: number;
 }
 
+/** Submitted batches in a row that no worker started in time, after which the event loop stops waiting for them. */
+const STARVED_BATCHES = 3;
 /** After this many worker failures in a row the pool stops starting workers and leaves every check to validation. */
 const MAX_CONSECUTIVE_FAILURES = 3;
 /** Batches a worker holds at a time: one to verify and one waiting, so it never idles between messages. */
@@ -54,6 +63,8 @@ const WORKER_URL = new URL(
 interface Batch {
   readonly id: number;
   readonly checks: readonly SignatureCheck[];
+  /** Who verifies it, shared with the worker it is posted to (signatureBatchState.ts). */
+  readonly state: Int32Array;
   /** Records the verdicts, or nothing when given undefined (the batch was given up); only the first call counts. */
   readonly settle: (verdicts: Uint8Array | undefined) => void;
   readonly settled: () => boolean;
@@ -61,6 +72,8 @@ interface Batch {
 
 interface PoolWorker {
   readonly worker: Worker;
+  /** The port the worker posts its verdicts on: read as messages arrive, or at once by `#collectAnswers`. */
+  readonly verdicts: MessagePort;
   readonly inFlight: Map<number, Batch>;
   /** Settles once the worker has loaded (true) or failed first (false). */
   readonly ready: Promise<boolean>;
@@ -80,6 +93,11 @@ export class SignaturePool {
   readonly #batchChecks: number;
   readonly #workerUrl: URL;
   readonly #submissionWaitMs: number;
+  readonly #starvedProbeMs: number;
+  /** Submitted batches in a row the event loop had to verify itself (see starvedProbeMs). */
+  #starvedInARow = 0;
+  /** When a submitted batch last went to the workers while they were starved. */
+  #lastProbeAt = Number.NEGATIVE_INFINITY;
   /** Submitted transfers' checks of this event-loop turn (preverifySoon), and who waits for them. */
   #soon: SignatureCheck[] = [];
   #soonWaiters: Array<() => void> = [];
@@ -88,6 +106,7 @@ export class SignaturePool {
   #nextBatchId = 1;
   #failuresInARow = 0;
   #closed = false;
+  #checkedHere = 0;
 
   constructor(options: SignaturePoolOptions = {}) {
     this.threads = Math.max(0, options.threads ?? availableParallelism());
@@ -95,6 +114,12 @@ export class SignaturePool {
     this.#batchChecks = Math.max(1, options.batchChecks ?? 128);
     this.#workerUrl = options.workerUrl ?? WORKER_URL;
     this.#submissionWaitMs = options.submissionWaitMs ?? 20;
+    this.#starvedProbeMs = options.starvedProbeMs ?? 100;
+  }
+
+  /** Signatures verified on the calling thread so far (a worker's batch it claimed, or verifyQueuedBatch's). */
+  get checkedHere(): number {
+    return this.#checkedHere;
   }
 
   /** True when batches can still go to workers (threads, not closed, workers not failing over and over). */
@@ -122,8 +147,9 @@ export class SignaturePool {
    * preverify for one submitted transfer (the API's submitTransaction): the checks of one event-loop turn go to the
    * workers together, in one message however few they are, since under a stream of submissions the event loop, which
    * would verify them one by one (~100 µs each), is what runs out. A batch no worker has answered within
-   * `submissionWaitMs` is verified on the event loop (a worker starved of CPU must not hold submissions up). Settles
-   * once verified or given up; never rejects.
+   * `submissionWaitMs` is verified on the event loop (a worker starved of CPU must not hold submissions up); while the
+   * workers stay starved, batches are verified there at once (see `starvedProbeMs`). Settles once verified or given
+   * up; never rejects.
    */
   preverifySoon(transactions: Iterable<Transaction>): Promise<void> {
     if (!this.active) return Promise.resolve();
@@ -143,21 +169,88 @@ export class SignaturePool {
   /** Sends the turn's submitted checks as batches, and answers their waiters once every batch is settled. */
   #sendSoon(): void {
     const waiters = this.#soonWaiters;
-    const { batches, done } = this.#verifyOnWorkers(this.#soon);
+    const checks = this.#soon;
     this.#soon = [];
     this.#soonWaiters = [];
-    const deadline = setTimeout(() => {
-      for (const batch of batches) if (!batch.settled()) this.#verifyHere(batch);
+    if (this.#starvedInARow >= STARVED_BATCHES) {
+      const now = performance.now();
+      if (now - this.#lastProbeAt < this.#starvedProbeMs) {
+        // The workers have not been getting CPU (a machine busy with other work, they run at nice 10): these would
+        // wait the whole deadline and then be verified here anyway.
+        const { batches, done } = this.#makeBatches(checks);
+        for (const batch of batches) this.#verifyHere(batch);
+        void done.then(() => {
+          for (const resolve of waiters) resolve();
+        });
+        return;
+      }
+      this.#lastProbeAt = now;
+    }
+    const { batches, done } = this.#verifyOnWorkers(checks);
+    let verifiedHere = false;
+    let deadline = setTimeout(() => {
+      // Verdicts that arrived while the event loop was busy are read first: under load a turn can outlast the wait,
+      // and the timer then fires before the worker's answer is delivered.
+      this.#collectAnswers();
+      let waiting = false;
+      for (const batch of batches) {
+        if (batch.settled()) continue;
+        // A batch a worker has started is left to it once more (it is getting CPU); one nobody started is claimed,
+        // and the worker then skips it, so no signature is verified twice.
+        if (this.#claim(batch)) {
+          this.#verifyHere(batch);
+          verifiedHere = true;
+        } else {
+          waiting = true;
+        }
+      }
+      if (!waiting) return;
+      deadline = setTimeout(() => {
+        this.#collectAnswers();
+        for (const batch of batches) if (!batch.settled()) this.#verifyHere(batch);
+      }, this.#submissionWaitMs);
+      deadline.unref();
     }, this.#submissionWaitMs);
     deadline.unref();
     void done.then(() => {
       clearTimeout(deadline);
+      this.#starvedInARow = verifiedHere ? this.#starvedInARow + 1 : 0;
       for (const resolve of waiters) resolve();
     });
   }
 
+  /** Settles every batch whose verdicts a worker has posted but the event loop has not yet delivered. */
+  #collectAnswers(): void {
+    for (const entry of this.#workers) {
+      for (;;) {
+        const received = receiveMessageOnPort(entry.verdicts);
+        if (received === undefined) break;
+        this.#onAnswer(entry, received.message as SignatureWorkerMessage);
+      }
+    }
+  }
+
+  /**
+   * Claims a batch for the calling thread: true when no worker has started it (a queued batch, or one posted but not
+   * taken; its worker then skips it), false when a worker is verifying it.
+   */
+  #claim(batch: Batch): boolean {
+    return (
+      this.#queue.includes(batch) ||
+      Atomics.compareExchange(batch.state, 0, BATCH_POSTED, BATCH_CLAIMED) === BATCH_POSTED
+    );
+  }
+
   /** Cuts checks into batches for the workers; `done` settles once every batch is answered or given up. */
   #verifyOnWorkers(checks: readonly SignatureCheck[]): { batches: Batch[]; done: Promise<PreverifyOutcome> } {
+    const made = this.#makeBatches(checks);
+    this.#queue.push(...made.batches);
+    this.#pump();
+    return made;
+  }
+
+  /** Cuts checks into batches (not queued); `done` settles once every batch is settled. */
+  #makeBatches(checks: readonly SignatureCheck[]): { batches: Batch[]; done: Promise<PreverifyOutcome> } {
     const batches: Batch[] = [];
     const done = new Promise<PreverifyOutcome>((resolve) => {
       const outcome = { valid: 0, invalid: 0, unchecked: 0 };
@@ -168,6 +261,7 @@ export class SignaturePool {
         batches.push({
           id: this.#nextBatchId++,
           checks: batchChecks,
+          state: new Int32Array(new SharedArrayBuffer(4)),
           settled: () => settled,
           settle: (verdicts) => {
             if (settled) return;
@@ -187,8 +281,6 @@ export class SignaturePool {
         });
       }
     });
-    this.#queue.push(...batches);
-    this.#pump();
     return { batches, done };
   }
 
@@ -212,12 +304,14 @@ export class SignaturePool {
     return true;
   }
 
-  /** Verifies a batch on the calling thread (a worker's later answer for it is ignored). */
+  /** Verifies a batch on the calling thread (a worker's later answer for it is ignored; one not started skips it). */
   #verifyHere(batch: Batch): void {
     const queued = this.#queue.indexOf(batch);
     if (queued >= 0) this.#queue.splice(queued, 1);
+    else Atomics.compareExchange(batch.state, 0, BATCH_POSTED, BATCH_CLAIMED);
     const record = new Uint8Array(SIGNATURE_RECORD_BYTES);
     const verdicts = new Uint8Array(batch.checks.length);
+    this.#checkedHere += batch.checks.length;
     for (let i = 0; i < batch.checks.length; i++) {
       writeSignatureRecord(batch.checks[i]!, record, 0);
       verdicts[i] = verifySignatureRecord(record) ? 1 : 0;
@@ -268,39 +362,41 @@ export class SignaturePool {
       }
       idlest.inFlight.set(batch.id, batch);
       if (idlest.inFlight.size === 1) idlest.worker.ref();
-      idlest.worker.postMessage({ id: batch.id, records } satisfies SignatureBatch, [records.buffer]);
+      idlest.worker.postMessage({ id: batch.id, records, state: batch.state } satisfies SignatureBatch, [
+        records.buffer,
+      ]);
     }
   }
 
   #startWorker(): PoolWorker {
     const url = this.#workerUrl;
+    // Verdicts come back on a port of their own, which #collectAnswers can read without waiting for the event loop.
+    const channel = new MessageChannel();
+    const options = {
+      workerData: { verdictPort: channel.port2 } satisfies SignatureWorkerData,
+      transferList: [channel.port2],
+    };
     // From source the worker is TypeScript: a bootstrap registers tsx's loader in the worker, then imports it.
     const worker = url.pathname.endsWith('.ts')
       ? new Worker(
           `import(${JSON.stringify(TSX_API_URL)}).then(({ register }) => { register(); ` +
             `return import(${JSON.stringify(url.href)}); })`,
-          { eval: true },
+          { eval: true, ...options },
         )
-      : new Worker(url);
+      : new Worker(url, options);
     worker.unref();
+    channel.port1.unref();
     let loaded: (ok: boolean) => void = () => {};
     const ready = new Promise<boolean>((resolve) => {
       loaded = resolve;
     });
-    const entry: PoolWorker = { worker, inFlight: new Map(), ready };
+    const entry: PoolWorker = { worker, verdicts: channel.port1, inFlight: new Map(), ready };
+    // A worker that does not know the verdict port (a test's) answers on its own channel, handled the same way.
     worker.on('message', (message: SignatureWorkerMessage) => {
-      if (message.type === 'ready') {
-        loaded(true);
-        return;
-      }
-      const batch = entry.inFlight.get(message.id);
-      if (batch === undefined) return;
-      entry.inFlight.delete(message.id);
-      if (entry.inFlight.size === 0) worker.unref();
-      this.#failuresInARow = 0;
-      batch.settle(message.verdicts);
-      this.#pump();
+      if (message.type === 'ready') loaded(true);
+      else this.#onAnswer(entry, message);
     });
+    channel.port1.on('message', (message: SignatureWorkerMessage) => this.#onAnswer(entry, message));
     const fail = () => {
       loaded(false);
       if (!this.#workers.includes(entry)) return;
@@ -312,7 +408,22 @@ export class SignaturePool {
       this.#pump();
     };
     worker.on('error', fail);
-    worker.on('exit', fail);
+    worker.on('exit', () => {
+      channel.port1.close();
+      fail();
+    });
     return entry;
+  }
+
+  /** Settles the batch a worker answered and hands it the next one. */
+  #onAnswer(entry: PoolWorker, message: SignatureWorkerMessage): void {
+    if (message.type !== 'verdicts') return;
+    const batch = entry.inFlight.get(message.id);
+    if (batch === undefined) return;
+    entry.inFlight.delete(message.id);
+    if (entry.inFlight.size === 0) entry.worker.unref();
+    this.#failuresInARow = 0;
+    batch.settle(message.verdicts);
+    this.#pump();
   }
 }

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/api/server.js';
+import { createYogaApp } from '../../src/api/yoga.js';
 import { createTestNode } from '../helpers/testNode.js';
 
 /**
@@ -60,6 +61,26 @@ function sendChunked(chunks: readonly string[]): Promise<{ status: number; body:
 }
 
 describe('request bodies at the HTTP layer', () => {
+  // The server hands yoga a JSON object body already parsed (server.ts, jsonObjectBody); every other body as text.
+  it.each([
+    ['a JSON object', 'application/json', '{"query":"{ node { height } }"}'],
+    ['a JSON object with a charset', 'application/json; charset=utf-8', '{"query":"{ node { height } }"}'],
+    ['a JSON object as application/graphql+json', 'application/graphql+json', '{"query":"{ node { height } }"}'],
+    ['malformed JSON', 'application/json', '{"query":'],
+    ['a JSON array', 'application/json', '[{"query":"{ node { height } }"}]'],
+    ['an empty JSON object', 'application/json', '{}'],
+    ['JSON null', 'application/json', 'null'],
+    ['a JSON string', 'application/json', '"{ node { height } }"'],
+    ['a JSON object sent as text/plain', 'text/plain', '{"query":"{ node { height } }"}'],
+    ['a query as application/graphql', 'application/graphql', '{ node { height } }'],
+  ])('answers %s exactly as yoga does in process', async (_name, contentType, body) => {
+    const init = { method: 'POST', headers: { 'content-type': contentType }, body };
+    const overHttp = await fetch(server.url, init);
+    const inProcess = await createYogaApp(testNode.node, { graphiql: false }).fetch('http://yoga/graphql', init);
+    expect(overHttp.status).toBe(inProcess.status);
+    expect(await overHttp.text()).toBe(await inProcess.text());
+  });
+
   it('executes a body sent in several chunks', async () => {
     const { status, body } = await sendChunked(['{"query":', '"{ node { ', 'height } }"}']);
     expect(status).toBe(200);

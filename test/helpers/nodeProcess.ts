@@ -20,8 +20,9 @@ export interface NodeProcess {
 }
 
 /**
- * Spawns `node ...nodeOptions dist/cli/main.js --port 0 ...flags` (what `npm start` runs) and waits for the GraphiQL
- * line (`startTimeoutMs`, default 20 s); a node that does not start in time is killed. Without `existingDataDir` it
+ * Spawns `node ...nodeOptions dist/cli/main.js --port 0 ...flags` (what `npm start` runs; `main` names another build, a
+ * bench's baseline) and waits for the GraphiQL line (`startTimeoutMs`, default 20 s); a node that does not start in
+ * time is killed. Without `existingDataDir` it
  * runs on a fresh temporary data directory that `stop` deletes; with one, the directory is used and kept.
  */
 export async function startNodeProcess(
@@ -29,10 +30,11 @@ export async function startNodeProcess(
   startTimeoutMs = 20_000,
   existingDataDir?: string,
   nodeOptions: readonly string[] = [],
+  main: string = BUILT_MAIN,
 ): Promise<NodeProcess> {
   const ownsDataDir = existingDataDir === undefined;
   const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'gql-node-'));
-  const child = spawn(process.execPath, [...nodeOptions, BUILT_MAIN, '--port', '0', '--data-dir', dataDir, ...flags], {
+  const child = spawn(process.execPath, [...nodeOptions, main, '--port', '0', '--data-dir', dataDir, ...flags], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },

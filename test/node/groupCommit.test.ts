@@ -5,10 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { createYogaApp } from '../../src/api/yoga.js';
 import { ChainDb } from '../../src/chain/db/chainDb.js';
 import { type KeyValueOperation, MemoryKeyValueStore } from '../../src/chain/db/keyValue.js';
+import { transactionId } from '../../src/chain/transaction.js';
 import { MainThreadMiner } from '../../src/mining/mainThreadMiner.js';
 import { Node, NotStoredError } from '../../src/node/node.js';
+import { relayTransactionsDocument } from '../../src/peer/relayDocuments.js';
 import { openDataDirectory } from '../../src/storage/dataDirectory.js';
 import type { LmdbKeyValueStore } from '../../src/storage/lmdbKeyValue.js';
+import { signTransfer } from '../../src/wallet/wallet.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { bob, testWallet } from '../helpers/keys.js';
 import { easyParams } from '../helpers/params.js';
@@ -140,5 +143,96 @@ describe('group commit of accepted transfers', () => {
     expect(body.data.send.message).toMatch(/could not be stored \(disk full\); it was not queued/);
     expect(node.mempool.size).toBe(0);
     node.close();
+  });
+
+  it('writes the transfers of a relay batch (aliased submitTransaction fields) in one commit, each answered for its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'group-commit-relay-'));
+    const directory = openDataDirectory(dir);
+    const kv = directory.kv as LmdbKeyValueStore;
+    const node = createNode(new ChainDb(kv), 'group-commit-relay');
+    try {
+      for (let i = 0; i < 4; i++) await node.mine();
+      const yoga = createYogaApp(node, { graphiql: false });
+      const input = (nonce: number, amount = 1) => {
+        const { id: _id, ...fields } = signTransfer(node.wallet, { recipient: bob.address, amount, nonce });
+        return fields;
+      };
+      // The second transfer reuses the first one's nonce: refused, while the ones around it are accepted.
+      const variables = { t0: input(0), t1: input(0, 2), t2: input(1) };
+      const commitsBefore = kv.commits;
+      const { body } = await postGraphQL(yoga, relayTransactionsDocument(3), variables);
+      expect(body.data).toEqual({
+        t0: { __typename: 'TransactionAccepted' },
+        t1: { __typename: 'TransactionRejectedError', code: 'NONCE_MISMATCH' },
+        t2: { __typename: 'TransactionAccepted' },
+      });
+      expect(kv.commits - commitsBefore).toBe(1);
+      expect(node.mempool.list().map((pending) => pending.transaction.nonce)).toEqual([0, 1]);
+    } finally {
+      node.close();
+      await directory.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('receives the submitTransaction fields of a mutation in document order, never ahead of another field', async () => {
+    const node = createNode(new ChainDb(new MemoryKeyValueStore()), 'run-order');
+    for (let i = 0; i < 4; i++) await node.mine();
+    const yoga = createYogaApp(node, { graphiql: false });
+    const alice = testWallet('run-order-alice');
+    const funded = node.send(alice.address, 3);
+    if (!funded.ok) throw new Error(funded.rejection.message);
+    await node.mine();
+    const input = (nonce: number) => {
+      const { id: _id, ...fields } = signTransfer(alice, { recipient: bob.address, amount: 1, nonce });
+      return fields;
+    };
+    const { body } = await postGraphQL(
+      yoga,
+      `mutation ($a: TransactionInput!, $b: TransactionInput!, $c: TransactionInput!) {
+        a: submitTransaction(input: $a) { __typename }
+        bad: submitTransaction(input: { sender: "x", recipient: "y", amount: 1, nonce: 0, signature: "z" }) {
+          __typename ... on Error { code }
+        }
+        b: submitTransaction(input: $b) { __typename }
+        s: send(recipient: "${bob.address}", amount: 1) { __typename }
+        c: submitTransaction(input: $c) { __typename }
+      }`,
+      { a: input(0), b: input(1), c: input(2) },
+    );
+    expect(body.data).toEqual({
+      a: { __typename: 'TransactionAccepted' },
+      bad: { __typename: 'InvalidInputError', code: 'INVALID_INPUT' },
+      b: { __typename: 'TransactionAccepted' },
+      s: { __typename: 'TransactionAccepted' },
+      c: { __typename: 'TransactionAccepted' },
+    });
+    // The node's own transfer (send) sits between b and c, as the fields are written.
+    const order = node.mempool
+      .list()
+      .map(
+        (pending) => `${pending.transaction.sender === alice.address ? 'alice' : 'node'} ${pending.transaction.nonce}`,
+      );
+    expect(order).toEqual(['alice 0', 'alice 1', 'node 1', 'alice 2']);
+    node.close();
+  });
+
+  it('mines the transfers accepted before the mine call, waiting for their commit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'group-commit-mine-'));
+    const directory = openDataDirectory(dir);
+    const node = createNode(new ChainDb(directory.kv), 'group-commit-mine');
+    try {
+      for (let i = 0; i < 3; i++) await node.mine();
+      const sent = [node.send(bob.address, 1), node.send(bob.address, 1)];
+      const ids = sent.map((result) => (result.ok ? result.pending.id : result.rejection.code));
+      // Not yet written: a block assembled now could not take them.
+      expect(node.mempool.selectForBlock(10)).toEqual([]);
+      const mined = await node.mine();
+      expect(mined.block.transactions.slice(1).map((tx) => transactionId(tx))).toEqual(ids);
+    } finally {
+      node.close();
+      await directory.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -174,6 +174,36 @@ describe('SignaturePool (signature checks on worker threads ahead of validation)
     const expected = sequentialVerdicts(txs);
     await Promise.all(txs.map((tx) => stalled.preverifySoon([tx])));
     expect(cached(txs)).toEqual(expected);
+    expect(stalled.checkedHere).toBe(5);
+  });
+
+  it('verifies submitted checks at once while the workers stay starved, sending one batch a probe period to them', async () => {
+    const stalled = pool({ workerUrl: SILENT_WORKER, threads: 1, submissionWaitMs: 1, starvedProbeMs: 60_000 });
+    await stalled.start();
+    const txs = transfers(5, [3], 700);
+    const expected = sequentialVerdicts(txs);
+    // Three batches no worker starts in time (each waits for its deadline, a timer)…
+    for (const tx of txs.slice(0, 3)) await stalled.preverifySoon([tx]);
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    // …then a probe, which goes to the workers and waits for its deadline all the same…
+    await stalled.preverifySoon([txs[3]!]);
+    expect(timers).toHaveBeenCalled();
+    timers.mockClear();
+    // …then, within the probe period, a batch verified at once: no deadline.
+    await stalled.preverifySoon([txs[4]!]);
+    expect(timers).not.toHaveBeenCalled();
+    expect(cached(txs)).toEqual(expected);
+    expect(stalled.checkedHere).toBe(5);
+  });
+
+  it('leaves submitted checks to a worker that answers in time, verifying none of them on the event loop', async () => {
+    const submissions = pool({ batchChecks: 128, submissionWaitMs: 60_000 });
+    await submissions.start();
+    const txs = transfers(6, [1], 500);
+    const expected = sequentialVerdicts(txs);
+    await Promise.all(txs.map((tx) => submissions.preverifySoon([tx])));
+    expect(cached(txs)).toEqual(expected);
+    expect(submissions.checkedHere).toBe(0);
   });
 
   it('settles submitted checks at once with 0 threads, checking nothing', async () => {

@@ -9,6 +9,7 @@ import { badQueryInput } from '../inputErrors.js';
 import { FIXED_API_LIMITS } from '../limits.js';
 import { BlockRef, TransactionRef, type TransactionView } from '../refs.js';
 import { SafeIntScalar } from '../scalars.js';
+import { receiveWithFollowingFields } from '../submissionRun.js';
 
 export const TransactionStatus = builder.enumType('TransactionStatus', {
   description: 'Where a transaction is.',
@@ -173,6 +174,25 @@ function readTransactionInput(input: {
   };
 }
 
+/** TransactionInput as GraphQL hands it over. */
+type TransactionInputFields = Parameters<typeof readTransactionInput>[0];
+
+/**
+ * Offers a transfer that arrived over the API to the node. A failed write of an accepted one is marked handled here,
+ * so that a transfer received ahead of its field (receiveWithFollowingFields) whose field never runs cannot fail the
+ * process; the field's own answer (toReceipt) still sees the failure.
+ */
+function receive(context: ApiContext, tx: Transaction): Promise<TransactionSubmission> {
+  const submission = context.node.receiveTransaction(tx);
+  submission.then(
+    (result) => {
+      if (result.ok) result.durable.catch(() => {});
+    },
+    () => {},
+  );
+  return submission;
+}
+
 /** Turns the node's answer into the mutation's result, or throws the typed refusal. */
 async function toReceipt(
   result: TransactionSubmission,
@@ -257,8 +277,17 @@ builder.mutationFields((t) => ({
       directResult: true,
       union: { name: 'SubmitTransactionResult', description: 'The accepted transaction, or why it was refused.' },
     },
-    resolve: async (_root, { input }, context) =>
-      toReceipt(await context.node.receiveTransaction(readTransactionInput(input))),
+    // The submitTransaction fields that follow this one in the mutation (a relay batch) are received with it, so
+    // their writes share a group commit; each field still answers for its own transfer (see submissionRun.ts).
+    resolve: async (_root, { input }, context, info) =>
+      toReceipt(
+        await receiveWithFollowingFields(
+          context,
+          info,
+          () => receive(context, readTransactionInput(input)),
+          (args) => receive(context, readTransactionInput(args.input as TransactionInputFields)),
+        ),
+      ),
   }),
   send: t.field({
     type: TransactionReceiptRef,
