@@ -13,9 +13,13 @@ export class Gossip {
   readonly #host: Pick<NetworkHost, 'events' | 'isPending' | 'log'>;
   readonly #publicUrl: () => string | null;
   readonly #unsubscribe: Array<() => void> = [];
-  /** Transactions waiting to be relayed, per peer URL (flushed once per event-loop turn). */
-  #relayQueues = new Map<string, Transaction[]>();
-  #relayScheduled = false;
+  /**
+   * Transactions waiting to be relayed, per peer URL. Each peer has at most one relay request in flight: requests sent
+   * side by side may arrive in any order, and a peer refuses a transfer whose nonce comes before its predecessor's.
+   * What is accepted while a request is in flight goes in the next one (RELAY_BATCH at most).
+   */
+  readonly #relays = new Map<string, { queue: Transaction[]; sending: boolean }>();
+  #stopped = false;
 
   constructor(
     contacts: PeerContacts,
@@ -45,7 +49,8 @@ export class Gossip {
   /** Stops listening and drops what waits for the next relay flush: a stopped node sends nothing more. */
   stop(): void {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    this.#relayQueues.clear();
+    this.#stopped = true;
+    this.#relays.clear();
   }
 
   #broadcastBlock(tip: StoredBlock): void {
@@ -69,34 +74,39 @@ export class Gossip {
   }
 
   /**
-   * Queues a transaction for every due peer; the queues are flushed once per event-loop turn, RELAY_BATCH transfers a
-   * request, so a burst of transfers costs each peer a few requests instead of one each.
+   * Queues a transaction for every due peer. A peer's first request waits for the end of the event-loop turn, so a
+   * burst of transfers costs it a few requests instead of one each; while one is in flight, the next fills up.
    */
   #relayTransaction(tx: Transaction): void {
     for (const peer of this.#contacts.due()) {
-      const queue = this.#relayQueues.get(peer.url);
-      if (queue === undefined) this.#relayQueues.set(peer.url, [tx]);
-      else queue.push(tx);
-    }
-    if (!this.#relayScheduled && this.#relayQueues.size > 0) {
-      this.#relayScheduled = true;
-      setImmediate(() => this.#flushRelay());
+      let relay = this.#relays.get(peer.url);
+      if (relay === undefined) {
+        relay = { queue: [], sending: false };
+        this.#relays.set(peer.url, relay);
+      }
+      relay.queue.push(tx);
+      if (!relay.sending) {
+        relay.sending = true;
+        const url = peer.url;
+        setImmediate(() => this.#sendNextRelay(url));
+      }
     }
   }
 
-  #flushRelay(): void {
-    this.#relayScheduled = false;
-    const queues = this.#relayQueues;
-    this.#relayQueues = new Map();
-    for (const [url, txs] of queues) {
-      // A peer removed since the transfer was queued gets nothing.
-      if (this.#contacts.peers.get(url) === undefined) continue;
-      for (let start = 0; start < txs.length; start += RELAY_BATCH) {
-        this.#contacts
-          .client(url)
-          .submitTransactions(txs.slice(start, start + RELAY_BATCH))
-          .catch((error: unknown) => this.#contacts.failedWith(url, error));
-      }
+  /** Sends a peer's next batch, then the one after it once that request is answered, until its queue is empty. */
+  #sendNextRelay(url: string): void {
+    const relay = this.#relays.get(url);
+    if (relay === undefined || this.#stopped) return;
+    // A peer removed since the transfer was queued gets nothing.
+    if (relay.queue.length === 0 || this.#contacts.peers.get(url) === undefined) {
+      this.#relays.delete(url);
+      return;
     }
+    const batch = relay.queue.splice(0, RELAY_BATCH);
+    this.#contacts
+      .client(url)
+      .submitTransactions(batch)
+      .catch((error: unknown) => this.#contacts.failedWith(url, error))
+      .finally(() => this.#sendNextRelay(url));
   }
 }

@@ -99,6 +99,19 @@ describe('gossip', () => {
     node.close();
   });
 
+  it('keeps one relay request in flight per peer, so a peer receives transfers in the order they were accepted', async () => {
+    const { node, fakes } = createNetworkedNode();
+    await node.registerNodes(['127.0.0.1:5001']);
+    for (let i = 0; i < 25; i++) await node.mine();
+    for (let i = 0; i < 25; i++) expect(node.send(bob.address, 1).ok).toBe(true);
+    const fake = fakes.get('http://127.0.0.1:5001/graphql')!;
+    await vi.waitFor(() => expect(fake.pushedTransactions).toHaveLength(25), { timeout: 2_000 });
+    // Sent side by side, the three batches could reach the peer in any order and nonce 10 arrive before nonce 9.
+    expect(fake.maxRelaysInFlight).toBe(1);
+    expect(fake.pushedTransactions.map((tx) => tx.nonce)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    node.close();
+  });
+
   it('sends nothing queued for relay once the node is closed in the same turn', async () => {
     const { node, fakes } = createNetworkedNode();
     await node.registerNodes(['127.0.0.1:5001']);

@@ -67,10 +67,17 @@ export class FakePeer implements PeerApi {
     return 'TransactionAccepted';
   }
 
+  /** The most relay requests that were in flight at once (each takes a timer's turn to answer, as a real one would). */
+  maxRelaysInFlight = 0;
+  #relaysInFlight = 0;
+
   async submitTransactions(txs: readonly Transaction[]) {
     this.#call();
     this.relayRequests += 1;
     this.pushedTransactions.push(...txs);
+    this.maxRelaysInFlight = Math.max(this.maxRelaysInFlight, ++this.#relaysInFlight);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    this.#relaysInFlight--;
     return txs.map(() => 'TransactionAccepted');
   }
 
