@@ -243,7 +243,8 @@ export async function syncFromPeer(
         }
         const chunk = released.slice(releasedStart, end);
         releasedStart = end;
-        if (validated > 0) await yieldToEventLoop();
+        // Every chunk in a turn of its own, the first too: validation is woken in the turn that decoded a page.
+        await yieldToEventLoop();
         if (lookahead !== undefined) await lookahead.ready(validated + chunk.length);
         const result = target.addBlocks(chunk);
         validated += chunk.length;
