@@ -8,9 +8,9 @@
  *     The peer is a process of its own (bench/networkChild.ts), as a real peer is another machine, and all three
  *     sync from that same process: serving pages costs none of them event-loop time (until 2026-12-04 it ran in
  *     this process, where serving took ~18 % of our sync's event loop and shared the baseline's as well). Each sync
- *     runs in a fresh process of its own too (bench/networkFollower.ts, started before the clock starts): in one
- *     process, each sync's leftover heap slowed the ones after it. Each method's time and longest event-loop stall
- *     (monitorEventLoopDelay over the whole sync) are the syncing side's.
+ *     runs in a fresh process of its own too (bench/networkFollower.ts, set up and warmed by an untimed sync of the
+ *     100-block chain before the clock starts): in one process, each sync left its heap to the ones after it. Each
+ *     method's time and longest event-loop stall (monitorEventLoopDelay over the whole sync) are the syncing side's.
  *  2. Bytes moved by a resolve that finds the peer in sync (it synced once before), at 100 and 10,000 blocks, vs
  *     downloading the chain.
  *  3. N real node processes on loopback all mining: time from the moment the last miner stopped to all tips equal.
@@ -50,10 +50,11 @@ const MINING_DIFFICULTY = Number(process.env.BENCH_DIFFICULTY ?? 16);
 const SYNC_DIFFICULTY = 8;
 
 /** One timed sync by `method` in a fresh process (bench/networkFollower.ts). */
-async function followInFreshProcess(method: FollowerMethod, url: string): Promise<FollowerResult> {
+async function followInFreshProcess(method: FollowerMethod, url: string, warmUrl: string): Promise<FollowerResult> {
   const args = [
     method,
     url,
+    warmUrl,
     String(SYNC_DIFFICULTY),
     ...(SIGNATURE_THREADS === undefined ? [] : [String(SIGNATURE_THREADS)]),
   ];
@@ -101,7 +102,7 @@ async function syncBenchmark(): Promise<void> {
     // Rotate the order, so that no method always runs first (or always right after the same one).
     for (let k = 0; k < methods.length; k++) {
       const m = (round + k) % methods.length;
-      runs[m]!.push(await followInFreshProcess(methods[m]!.method, bigUrl));
+      runs[m]!.push(await followInFreshProcess(methods[m]!.method, bigUrl, smallUrl));
     }
   }
   const median = (values: number[]) =>

@@ -3,14 +3,17 @@
  * of every method starts from a fresh heap and fresh compiled code. Run in the bench's own process, each sync left a
  * ~10,000-block in-memory store and tens of MB of promoted blocks behind for the next ones to collect and to grow the
  * heap past, and the rounds differed by far more than the methods: a parallel sync took 1.18 s in the first round,
- * 1.68 and 1.77 s after. Arguments: `<method> <url> <difficulty> [signature threads]`,
- * method `baseline`, `sequential` or `parallel`. It sends the parent one `FollowerResult` and exits.
+ * 1.68 and 1.77 s after. Before the clock starts, the process syncs the same way from the 100-block chain (so the
+ * timed sync runs compiled code, as in a node that has been running) and forgets its signatures. Arguments:
+ * `<method> <url> <warm-up url> <difficulty> [signature threads]`, method `baseline`, `sequential` or `parallel`. It
+ * sends the parent one `FollowerResult` and exits.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { GraphQLClient } from 'graphql-request';
 import { Chain } from '../src/chain/chain.js';
 import type { ChainParams } from '../src/chain/params.js';
+import { clearSignatureCache } from '../src/chain/transaction.js';
 import type { Block } from '../src/chain/types.js';
 import { MainThreadMiner } from '../src/mining/mainThreadMiner.js';
 import { networkParams } from '../src/node/config.js';
@@ -99,15 +102,22 @@ async function timedSync(sync: () => Promise<number>): Promise<{ blocks: number;
   return { blocks, ms, stallMs: stalls.max / 1e6 };
 }
 
-/** One timed sync by `method` from the peer at `url`, everything it needs started first (as in a running node). */
+/**
+ * One timed sync by `method` from the peer at `url`, everything it needs started first (as in a running node) and
+ * its code warmed by one untimed sync from `warmUrl`.
+ */
 export async function followOnce(
   method: FollowerMethod,
   url: string,
+  warmUrl: string,
   params: ChainParams,
   signatureThreads?: number,
 ): Promise<FollowerResult> {
   const counter = countingFetch();
   if (method === 'baseline') {
+    await downloadWholeChain(warmUrl, params, counter.fetch);
+    clearSignatureCache();
+    counter.reset();
     const run = await timedSync(() => downloadWholeChain(url, params, counter.fetch));
     return { ...run, bytes: counter.bytes() };
   }
@@ -117,6 +127,11 @@ export async function followOnce(
       ? new SignaturePool(signatureThreads === undefined ? {} : { threads: signatureThreads })
       : undefined;
   await pool?.start();
+  const warm = createFollower(params, { fetch: counter.fetch, ...(pool === undefined ? {} : { signatures: pool }) });
+  await warm.registerNodes([warmUrl]);
+  await warm.resolve();
+  warm.close();
+  clearSignatureCache();
   const follower = createFollower(params, {
     fetch: counter.fetch,
     ...(pool === undefined ? {} : { signatures: pool }),
@@ -137,13 +152,16 @@ export async function followOnce(
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [method, url, difficulty, threads] = process.argv.slice(2);
-  if (!['baseline', 'sequential', 'parallel'].includes(method ?? '') || url === undefined) {
-    throw new Error('usage: networkFollower.ts <baseline|sequential|parallel> <url> <difficulty> [threads]');
+  const [method, url, warmUrl, difficulty, threads] = process.argv.slice(2);
+  if (!['baseline', 'sequential', 'parallel'].includes(method ?? '') || url === undefined || warmUrl === undefined) {
+    throw new Error(
+      'usage: networkFollower.ts <baseline|sequential|parallel> <url> <warm-up url> <difficulty> [threads]',
+    );
   }
   const result = await followOnce(
     method as FollowerMethod,
     url,
+    warmUrl,
     networkParams(Number(difficulty)),
     threads === undefined ? undefined : Number(threads),
   );
