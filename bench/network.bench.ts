@@ -4,13 +4,15 @@
  *  1. Sync of a 10,000-block chain (a signed transfer in every block) from one peer over loopback: our resolve
  *     (locator + compact pages), with its signatures checked on worker threads ahead of validation and without
  *     (every signature on the event loop), vs the tutorial's approach (download the whole chain as JSON, 100 blocks a
- *     page, then validate). The three run in turn, BENCH_SYNC_ROUNDS times (order rotated); medians are reported.
+ *     page, then validate). The three run in turn, BENCH_SYNC_ROUNDS times (order rotated) after one untimed round;
+ *     medians are reported.
  *     The peer is a process of its own (bench/networkChild.ts), as a real peer is another machine, and all three
  *     sync from that same process: serving pages costs none of them event-loop time (until 2026-12-04 it ran in
  *     this process, where serving took ~18 % of our sync's event loop and shared the baseline's as well). Each sync
  *     runs in a fresh process of its own too (bench/networkFollower.ts, set up and warmed by an untimed sync of the
  *     100-block chain before the clock starts): in one process, each sync left its heap to the ones after it. Each
- *     method's time and longest event-loop stall (monitorEventLoopDelay over the whole sync) are the syncing side's.
+ *     method's time, longest event-loop stall (monitorEventLoopDelay over the whole sync) and CPU time (every thread
+ *     of its process: on a busy machine the CPU a method needs says more than its time) are the syncing side's.
  *  2. Bytes moved by a resolve that finds the peer in sync (it synced once before), at 100 and 10,000 blocks, vs
  *     downloading the chain.
  *  3. N real node processes on loopback all mining: time from the moment the last miner stopped to all tips equal.
@@ -97,7 +99,10 @@ async function syncBenchmark(): Promise<void> {
       method: 'parallel',
     },
   ];
-  const runs = methods.map(() => [] as Array<{ ms: number; stallMs: number; blocks: number; bytes: number }>);
+  const runs = methods.map(() => [] as FollowerResult[]);
+  // One untimed round first: the serving peer's own code warms up on the first pages it encodes (every method's
+  // first round was 0.6-2 s slower than its others).
+  for (const { method } of methods) await followInFreshProcess(method, bigUrl, smallUrl);
   for (let round = 0; round < SYNC_ROUNDS; round++) {
     // Rotate the order, so that no method always runs first (or always right after the same one).
     for (let k = 0; k < methods.length; k++) {
@@ -123,6 +128,7 @@ async function syncBenchmark(): Promise<void> {
       'time ratio to baseline',
       'times faster than baseline',
       'longest event-loop stall ms (any round)',
+      'CPU seconds, all threads (median)',
     ],
     methods.map((method, m) => {
       const ms = median(runs[m]!.map((run) => run.ms));
@@ -136,6 +142,7 @@ async function syncBenchmark(): Promise<void> {
         ms / baselineMs,
         baselineMs / ms,
         Math.max(...runs[m]!.map((run) => run.stallMs)),
+        median(runs[m]!.map((run) => run.cpuMs)) / 1000,
       ];
     }),
   );

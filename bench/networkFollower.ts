@@ -31,6 +31,8 @@ export interface FollowerResult {
   /** Longest the event loop was held during the sync (monitorEventLoopDelay, 1 ms resolution). */
   readonly stallMs: number;
   readonly blocks: number;
+  /** CPU time of the whole process meanwhile (every thread: the event loop, signature workers, the collector). */
+  readonly cpuMs: number;
   /** Request and response bodies moved. */
   readonly bytes: number;
 }
@@ -90,16 +92,20 @@ export async function downloadWholeChain(url: string, params: ChainParams, fetch
 }
 
 /** Runs one sync and returns its time and the longest the event loop was held meanwhile. */
-async function timedSync(sync: () => Promise<number>): Promise<{ blocks: number; ms: number; stallMs: number }> {
+async function timedSync(
+  sync: () => Promise<number>,
+): Promise<{ blocks: number; ms: number; stallMs: number; cpuMs: number }> {
   const stalls = monitorEventLoopDelay({ resolution: 1 });
   stalls.enable();
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const blocks = await sync();
   const ms = performance.now() - started;
+  const { user, system } = process.cpuUsage(cpu);
   // The monitor records a stall when its timer finally fires: give it that turn before reading it.
   await new Promise((resolve) => setTimeout(resolve, 5));
   stalls.disable();
-  return { blocks, ms, stallMs: stalls.max / 1e6 };
+  return { blocks, ms, stallMs: stalls.max / 1e6, cpuMs: (user + system) / 1000 };
 }
 
 /**
