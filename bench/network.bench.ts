@@ -4,11 +4,15 @@
  *  1. Sync of a 10,000-block chain (a signed transfer in every block) from one peer over loopback: our resolve
  *     (locator + compact pages), with its signatures checked on worker threads ahead of validation and without
  *     (every signature on the event loop), vs the tutorial's approach (download the whole chain as JSON, 100 blocks a
- *     page, then validate). The three run in turn, BENCH_SYNC_ROUNDS times (order rotated); medians are reported.
+ *     page, then validate). The three run in turn, BENCH_SYNC_ROUNDS times (order rotated) after one untimed round;
+ *     medians are reported.
  *     The peer is a process of its own (bench/networkChild.ts), as a real peer is another machine, and all three
  *     sync from that same process: serving pages costs none of them event-loop time (until 2026-12-04 it ran in
- *     this process, where serving took ~18 % of our sync's event loop and shared the baseline's as well). Each
- *     method's time and longest event-loop stall (monitorEventLoopDelay over the whole sync) are the syncing side's.
+ *     this process, where serving took ~18 % of our sync's event loop and shared the baseline's as well). Each sync
+ *     runs in a fresh process of its own too (bench/networkFollower.ts, set up and warmed by an untimed sync of the
+ *     100-block chain before the clock starts): in one process, each sync left its heap to the ones after it. Each
+ *     method's time, longest event-loop stall (monitorEventLoopDelay over the whole sync) and CPU time (every thread
+ *     of its process: on a busy machine the CPU a method needs says more than its time) are the syncing side's.
  *  2. Bytes moved by a resolve that finds the peer in sync (it synced once before), at 100 and 10,000 blocks, vs
  *     downloading the chain.
  *  3. N real node processes on loopback all mining: time from the moment the last miner stopped to all tips equal.
@@ -16,25 +20,24 @@
  * ("10,20"), BENCH_MINE_SECONDS (6), BENCH_DIFFICULTY (16).
  */
 import { fork } from 'node:child_process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { GraphQLClient } from 'graphql-request';
-import { Chain } from '../src/chain/chain.js';
-import type { ChainParams } from '../src/chain/params.js';
-import { clearSignatureCache } from '../src/chain/transaction.js';
-import type { Block } from '../src/chain/types.js';
-import { MainThreadMiner } from '../src/mining/mainThreadMiner.js';
 import { networkParams } from '../src/node/config.js';
-import { Node } from '../src/node/node.js';
 import { SignaturePool } from '../src/node/signaturePool.js';
-import { PeerClient } from '../src/peer/peerClient.js';
 import { MAX_CHUNK_TRANSACTIONS } from '../src/peer/syncFromPeer.js';
-import { generateWallet } from '../src/wallet/wallet.js';
 import { type NodeProcess, startNodeProcess } from '../test/helpers/nodeProcess.js';
 import type { ChildReady } from './networkChild.js';
+import {
+  countingFetch,
+  createFollower,
+  downloadWholeChain,
+  type FollowerMethod,
+  type FollowerResult,
+} from './networkFollower.js';
 import { percentile, printTable } from './table.js';
 
 const CHILD = fileURLToPath(new URL('./networkChild.ts', import.meta.url));
+const FOLLOWER = fileURLToPath(new URL('./networkFollower.ts', import.meta.url));
 
 const SYNC_BLOCKS = Number(process.env.BENCH_SYNC_BLOCKS ?? 10_000);
 const SYNC_ROUNDS = Math.max(1, Number(process.env.BENCH_SYNC_ROUNDS ?? 3));
@@ -48,72 +51,20 @@ const MINE_SECONDS = Number(process.env.BENCH_MINE_SECONDS ?? 6);
 const MINING_DIFFICULTY = Number(process.env.BENCH_DIFFICULTY ?? 16);
 const SYNC_DIFFICULTY = 8;
 
-/** Bytes of request and response bodies that went through `fetch` since the last reset. */
-function countingFetch(): { fetch: typeof fetch; bytes: () => number; reset: () => void } {
-  let bytes = 0;
-  const counted: typeof fetch = async (input, init) => {
-    if (typeof init?.body === 'string') bytes += Buffer.byteLength(init.body);
-    const response = await fetch(input, init);
-    const body = Buffer.from(await response.arrayBuffer());
-    bytes += body.byteLength;
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  };
-  return { fetch: counted, bytes: () => bytes, reset: () => (bytes = 0) };
-}
-
-function createNode(params: ChainParams, options: { fetch?: typeof fetch; signatures?: SignaturePool } = {}): Node {
-  return new Node({
-    params,
-    // The sequential follower and in-sync checks verify nothing ahead; the parallel follower gets the started pool.
-    ...(options.signatures === undefined ? { signatureThreads: 0 } : { signaturePool: options.signatures }),
-    wallet: generateWallet(),
-    miner: new MainThreadMiner(),
-    clock: () => Date.now(),
-    connectPeer: (url) =>
-      new PeerClient(url, { timeoutMs: 30_000, maxResponseBytes: 64 * 1024 * 1024, fetch: options.fetch }),
-    network: { gossip: false, syncIntervalMs: 0 },
+/** One timed sync by `method` in a fresh process (bench/networkFollower.ts). */
+async function followInFreshProcess(method: FollowerMethod, url: string, warmUrl: string): Promise<FollowerResult> {
+  const args = [
+    method,
+    url,
+    warmUrl,
+    String(SYNC_DIFFICULTY),
+    ...(SIGNATURE_THREADS === undefined ? [] : [String(SIGNATURE_THREADS)]),
+  ];
+  const child = fork(FOLLOWER, args);
+  return new Promise<FollowerResult>((resolve, reject) => {
+    child.once('message', (message) => resolve(message as FollowerResult));
+    child.once('exit', (code) => reject(new Error(`the ${method} follower exited with ${code} before reporting`)));
   });
-}
-
-/** The tutorial's resolve: download every block as JSON (100 a page) and validate the whole chain. */
-async function downloadWholeChain(url: string, params: ChainParams, fetchImpl: typeof fetch): Promise<number> {
-  const client = new GraphQLClient(url, { fetch: fetchImpl });
-  const chain = new Chain({ params, clock: () => Date.now() });
-  const blocks: Block[] = [];
-  let after = '1';
-  for (;;) {
-    const page = await client.request<any>(
-      `query($after: String!) { chain { blocks(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
-        edges { node { index previousHash timestamp merkleRoot difficulty proof transactions { sender recipient amount nonce signature } } } } } }`,
-      { after },
-    );
-    for (const { node } of page.chain.blocks.edges) {
-      const { transactions, ...header } = node;
-      blocks.push({ header, transactions });
-    }
-    if (!page.chain.blocks.pageInfo.hasNextPage) break;
-    after = page.chain.blocks.pageInfo.endCursor;
-  }
-  const result = chain.addBlocks(blocks);
-  if (result.status !== 'extended') throw new Error(`baseline validation failed: ${result.status}`);
-  return blocks.length;
-}
-
-/**
- * Runs one sync with a cold signature cache (an earlier round verified every signature in this process) and returns
- * its time and the longest the event loop was held meanwhile: what a query to the syncing node waits at worst.
- */
-async function timedSync<T>(sync: () => Promise<T>): Promise<{ result: T; ms: number; stallMs: number }> {
-  const stalls = monitorEventLoopDelay({ resolution: 1 });
-  clearSignatureCache();
-  stalls.enable();
-  const started = performance.now();
-  const result = await sync();
-  const ms = performance.now() - started;
-  // The monitor records a stall when its timer finally fires: give it that turn before reading it.
-  await new Promise((resolve) => setTimeout(resolve, 5));
-  stalls.disable();
-  return { result, ms, stallMs: stalls.max / 1e6 };
 }
 
 /** Forks the serving peer (bench/networkChild.ts) and waits until it serves both chains. */
@@ -135,45 +86,30 @@ async function syncBenchmark(): Promise<void> {
       `${Math.round(peer.buildMs)} ms`,
   );
 
-  const counter = countingFetch();
-  // The parallel follower is a running node: its signature threads were started with it (Node.start), before the sync.
-  const signatures = new SignaturePool(SIGNATURE_THREADS === undefined ? {} : { threads: SIGNATURE_THREADS });
-  await signatures.start();
-  const syncOurs = async (pool: SignaturePool | undefined) => {
-    const follower = createNode(params, { fetch: counter.fetch, ...(pool === undefined ? {} : { signatures: pool }) });
-    await follower.registerNodes([bigUrl]);
-    counter.reset();
-    const run = await timedSync(async () => (await follower.resolve()).outcomes[0]!);
-    follower.close();
-    if (run.result.outcome !== 'ADOPTED') throw new Error(`sync failed: ${run.result.message}`);
-    return { ...run, blocks: run.result.blocksFetched, bytes: counter.bytes() };
-  };
-  const baselineCounter = countingFetch();
-  const syncBaseline = async () => {
-    baselineCounter.reset();
-    const run = await timedSync(() => downloadWholeChain(bigUrl, params, baselineCounter.fetch));
-    return { ...run, blocks: run.result, bytes: baselineCounter.bytes() };
-  };
-  const methods = [
-    { name: 'tutorial: whole chain as JSON, 100/page, then validate (baseline)', run: syncBaseline },
+  // Only to name the parallel method's threads: each follower process starts a pool of its own.
+  const threads = new SignaturePool(SIGNATURE_THREADS === undefined ? {} : { threads: SIGNATURE_THREADS }).threads;
+  const methods: Array<{ name: string; method: FollowerMethod }> = [
+    { name: 'tutorial: whole chain as JSON, 100/page, then validate (baseline)', method: 'baseline' },
     {
       name: `ours, signatures on the event loop: locator + compact pages (≤1000 blocks), chunks of ≤${MAX_CHUNK_TRANSACTIONS} transactions`,
-      run: () => syncOurs(undefined),
+      method: 'sequential',
     },
     {
-      name: `ours, signatures on ${signatures.threads} worker thread${signatures.threads === 1 ? '' : 's'} ahead of validation (pipelined)`,
-      run: () => syncOurs(signatures),
+      name: `ours, signatures on ${threads} worker thread${threads === 1 ? '' : 's'} ahead of validation (pipelined)`,
+      method: 'parallel',
     },
   ];
-  const runs = methods.map(() => [] as Array<{ ms: number; stallMs: number; blocks: number; bytes: number }>);
+  const runs = methods.map(() => [] as FollowerResult[]);
+  // One untimed round first: the serving peer's own code warms up on the first pages it encodes (every method's
+  // first round was 0.6-2 s slower than its others).
+  for (const { method } of methods) await followInFreshProcess(method, bigUrl, smallUrl);
   for (let round = 0; round < SYNC_ROUNDS; round++) {
-    // Rotate the order, so that no method always runs first (or right after another one's garbage).
+    // Rotate the order, so that no method always runs first (or always right after the same one).
     for (let k = 0; k < methods.length; k++) {
       const m = (round + k) % methods.length;
-      runs[m]!.push(await methods[m]!.run());
+      runs[m]!.push(await followInFreshProcess(methods[m]!.method, bigUrl, smallUrl));
     }
   }
-  await signatures.close();
   const median = (values: number[]) =>
     percentile(
       [...values].sort((a, b) => a - b),
@@ -192,6 +128,7 @@ async function syncBenchmark(): Promise<void> {
       'time ratio to baseline',
       'times faster than baseline',
       'longest event-loop stall ms (any round)',
+      'CPU seconds, all threads (median)',
     ],
     methods.map((method, m) => {
       const ms = median(runs[m]!.map((run) => run.ms));
@@ -205,17 +142,20 @@ async function syncBenchmark(): Promise<void> {
         ms / baselineMs,
         baselineMs / ms,
         Math.max(...runs[m]!.map((run) => run.stallMs)),
+        median(runs[m]!.map((run) => run.cpuMs)) / 1000,
       ];
     }),
   );
 
+  const counter = countingFetch();
+  const baselineCounter = countingFetch();
   const rows: Array<Array<string | number>> = [];
   for (const [length, url] of [
     [101, smallUrl],
     [SYNC_BLOCKS + 1, bigUrl],
   ] as const) {
     // A node in sync with the peer: it synced once (not counted), then resolves again.
-    const inSync = createNode(params, { fetch: counter.fetch });
+    const inSync = createFollower(params, { fetch: counter.fetch });
     await inSync.registerNodes([url]);
     await inSync.resolve();
     counter.reset();

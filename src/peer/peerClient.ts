@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { GraphQLClient } from 'graphql-request';
 import { decodeBlock } from '../chain/encoding.js';
@@ -23,6 +24,8 @@ import { relayTransactionsDocument } from './relayDocuments.js';
 import { classifyRequestFailure } from './requestFailure.js';
 
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Blocks of a page decoded in one turn. */
+const DECODE_SLICE = 250;
 
 /** Bounds of every request to a peer. */
 export interface PeerClientOptions {
@@ -77,17 +80,22 @@ export class PeerClient implements PeerApi {
 
   async blocksAfter(afterIndex: number, count: number): Promise<Block[]> {
     const data = await this.#request(PeerEncodedBlocksDocument, { afterIndex, first: count });
-    return expectArray(data.chain?.encodedBlocks, 'chain.encodedBlocks').map((encoded, i) => {
-      const text = expectString(encoded, `chain.encodedBlocks[${i}]`, Number.MAX_SAFE_INTEGER);
+    const encoded = expectArray(data.chain?.encodedBlocks, 'chain.encodedBlocks');
+    const blocks: Block[] = [];
+    for (let i = 0; i < encoded.length; i++) {
+      // A page of 1,000 blocks decodes in ~6 ms: in slices, so that the turn that parsed the answer stays short.
+      if (i > 0 && i % DECODE_SLICE === 0) await yieldToEventLoop();
+      const text = expectString(encoded[i], `chain.encodedBlocks[${i}]`, Number.MAX_SAFE_INTEGER);
       if (text.length % 4 !== 0 || !BASE64_RE.test(text)) {
         throw new PeerProtocolError(`chain.encodedBlocks[${i}] is not base64`);
       }
       try {
-        return decodeBlock(new Uint8Array(Buffer.from(text, 'base64')));
+        blocks.push(decodeBlock(new Uint8Array(Buffer.from(text, 'base64'))));
       } catch (error) {
         throw new PeerProtocolError(`chain.encodedBlocks[${i}] is not a block encoding: ${(error as Error).message}`);
       }
-    });
+    }
+    return blocks;
   }
 
   async submitBlock(block: Block, hash: string, from: string | null): Promise<PushOutcome> {

@@ -24,6 +24,8 @@ interface Piece {
   readonly start: number;
   readonly end: number;
   readonly transactions: number;
+  /** Its blocks until it is handed to `preverify` (then let go: a long sync's blocks are not all held here). */
+  blocks?: readonly Block[];
   done?: Promise<unknown>;
   settled?: boolean;
 }
@@ -37,8 +39,9 @@ export class SignatureLookahead {
   readonly #preverify: Preverify;
   readonly #verifyQueued: VerifyQueued | undefined;
   readonly #limits: LookaheadLimits;
-  readonly #blocks: Block[] = [];
   readonly #pieces: Piece[] = [];
+  /** Blocks added so far. */
+  #added = 0;
   #launched = 0;
   #aheadTransactions = 0;
   #validatedBlocks = 0;
@@ -51,20 +54,21 @@ export class SignatureLookahead {
 
   /** Appends downloaded blocks (in chain order) and starts checking what the bound allows. */
   add(blocks: readonly Block[]): void {
-    let start = this.#blocks.length;
-    this.#blocks.push(...blocks);
-    while (start < this.#blocks.length) {
+    const offset = this.#added;
+    let start = 0;
+    while (start < blocks.length) {
       let end = start;
       let transactions = 0;
-      while (end < this.#blocks.length && end - start < this.#limits.pieceBlocks) {
-        const count = this.#blocks[end]!.transactions.length;
+      while (end < blocks.length && end - start < this.#limits.pieceBlocks) {
+        const count = blocks[end]!.transactions.length;
         if (end > start && transactions + count > this.#limits.pieceTransactions) break;
         transactions += count;
         end += 1;
       }
-      this.#pieces.push({ start, end, transactions });
+      this.#pieces.push({ start: offset + start, end: offset + end, transactions, blocks: blocks.slice(start, end) });
       start = end;
     }
+    this.#added += blocks.length;
     this.#launch(false);
   }
 
@@ -101,9 +105,10 @@ export class SignatureLookahead {
         this.#aheadTransactions + piece.transactions > this.#limits.aheadTransactions
       )
         return;
-      piece.done = this.#preverify(this.#blocks.slice(piece.start, piece.end)).finally(() => {
+      piece.done = this.#preverify(piece.blocks ?? []).finally(() => {
         piece.settled = true;
       });
+      piece.blocks = undefined;
       if (piece.end > this.#validatedBlocks) this.#aheadTransactions += piece.transactions;
       this.#launched += 1;
       if (force) return;

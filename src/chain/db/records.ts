@@ -39,8 +39,19 @@ function key(table: number, ...parts: Uint8Array[]): Uint8Array {
 
 function u32(value: number): Uint8Array {
   const bytes = new Uint8Array(4);
-  new DataView(bytes.buffer).setUint32(0, value);
+  setUint32(bytes, 0, value);
   return bytes;
+}
+
+/**
+ * Writes a big-endian u32 without a DataView: a small typed array's bytes live on V8's heap until its `buffer` is
+ * asked for, which moves them out first, and keys and small records are written by the hundred thousand in a sync.
+ */
+function setUint32(bytes: Uint8Array, offset: number, value: number): void {
+  bytes[offset] = value >>> 24;
+  bytes[offset + 1] = value >>> 16;
+  bytes[offset + 2] = value >>> 8;
+  bytes[offset + 3] = value;
 }
 
 function u64(value: number): Uint8Array {
@@ -79,7 +90,7 @@ export const Keys = {
   location: (id: string) => hexKey(Table.location, id),
   history: (address: string, position: number) => {
     const bytes = hexKey(Table.history, address, 4);
-    view(bytes).setUint32(bytes.length - 4, position);
+    setUint32(bytes, bytes.length - 4, position);
     return bytes;
   },
   historyLength: (address: string) => hexKey(Table.historyLength, address),
@@ -127,7 +138,7 @@ export function decodeAccount(bytes: Uint8Array): AccountState {
 export function encodeLocation(blockHash: string, position: number): Uint8Array {
   const bytes = new Uint8Array(36);
   writeHex(bytes, 0, blockHash);
-  view(bytes).setUint32(32, position);
+  setUint32(bytes, 32, position);
   return bytes;
 }
 
