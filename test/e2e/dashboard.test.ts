@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_DOCUMENTS } from '../../src/dashboard/app/documents.js';
 import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
-import { askNode, launchChromium } from './dashboardBrowser.js';
+import { askNode, launchChromium, watchPageProblems } from './dashboardBrowser.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /**
@@ -60,10 +60,7 @@ describe('the live dashboard at / (a real node process, headless Chromium)', () 
     peer = await startNodeProcess([...NODE_FLAGS, '--cors-origin', origin]);
     page = await browser.newPage({ viewport: { width: 1440, height: 1024 } });
     page.setDefaultTimeout(5_000);
-    page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content[- ]Security[- ]Policy/i.test(message.text())) pageProblems.push(`CSP: ${message.text()}`);
-    });
+    watchPageProblems(page, pageProblems);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** The Chromium the dashboard test drives: Debian's package, or CHROMIUM_PATH. */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -36,4 +36,12 @@ export async function askNode<T>(url: string, query: string, variables: Record<s
   if (body.errors !== undefined || body.data === undefined)
     throw new Error(`${url}: ${JSON.stringify(body.errors ?? body)}`);
   return body.data;
+}
+
+/** Records in `problems` every uncaught error of `page` and every Content-Security-Policy violation it reports. */
+export function watchPageProblems(page: Page, problems: string[]): void {
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
-import { askNode, launchChromium } from './dashboardBrowser.js';
+import { askNode, launchChromium, watchPageProblems } from './dashboardBrowser.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Screenshots go to the system's temporary folder; `UPDATE_SCREENSHOT=1` writes the README's docs/fork-tree.png. */
@@ -52,10 +52,7 @@ describe('the fork tree and the fleet view (two node processes, a partition, hea
     b = await startNodeProcess([...NODE_FLAGS, '--cors-origin', new URL(a.url).origin]);
     page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
     page.setDefaultTimeout(5_000);
-    page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content[- ]Security[- ]Policy/i.test(message.text())) pageProblems.push(`CSP: ${message.text()}`);
-    });
+    watchPageProblems(page, pageProblems);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
-import { askNode, launchChromium } from './dashboardBrowser.js';
+import { askNode, launchChromium, watchPageProblems } from './dashboardBrowser.js';
 
 /**
  * Difficulty 0 (the retarget floor 0): the first blocks take a try or two, and the 2-bit steps every 10 fast blocks
@@ -40,7 +40,7 @@ describe('the fork tree stays bounded while two nodes mine quickly (real process
     await askNode(b.url, REGISTER, { urls: [a.url] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(5_000);
-    page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+    watchPageProblems(page, pageProblems);
     cdp = await page.context().newCDPSession(page);
   }, 60_000);
 

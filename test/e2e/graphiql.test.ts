@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
-import { askNode, launchChromium } from './dashboardBrowser.js';
+import { askNode, launchChromium, watchPageProblems } from './dashboardBrowser.js';
 
 /** Easy blocks (8 bits) mined by one thread: `mine` answers in milliseconds. */
 const NODE_FLAGS = ['--difficulty', '8', '--miner-threads', '1', '--sync-interval', '0'];
@@ -51,10 +51,7 @@ describe('GraphiQL at /graphql, served by the node with every other host blocked
     });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content[- ]Security[- ]Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
-    });
+    watchPageProblems(page, problems);
     page.on('websocket', (socket) => webSockets.push(socket.url()));
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (event) => {

@@ -7,7 +7,7 @@ import { createNodeClient, type NodeClient } from '../../src/client/createNodeCl
 import { assertOk } from '../../src/client/result.js';
 import { generateWallet } from '../../src/wallet/wallet.js';
 import { type NodeProcess, startNodeProcess } from '../helpers/nodeProcess.js';
-import { launchChromium } from './dashboardBrowser.js';
+import { launchChromium, watchPageProblems } from './dashboardBrowser.js';
 
 /**
  * Two real node processes, both started with `--trusted-documents`: they register, sync (resolve), gossip blocks and
@@ -162,10 +162,7 @@ describe('the dashboard of a node with trusted documents only (headless Chromium
     browser = await launchChromium(15_000);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(5_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content[- ]Security[- ]Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
-    });
+    watchPageProblems(page, problems);
     // Every GraphQL answer the page gets over HTTP: none may be a refusal.
     page.on('response', (response) => {
       if (!response.url().endsWith('/graphql')) return;

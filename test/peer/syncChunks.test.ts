@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { blockHash } from '../../src/chain/block.js';
 import type { Chain } from '../../src/chain/chain.js';
 import type { Block } from '../../src/chain/types.js';
-import { type SyncTarget, syncFromPeer } from '../../src/peer/syncFromPeer.js';
+import { syncFromPeer } from '../../src/peer/syncFromPeer.js';
 import {
   addBlockOrThrow,
   asParent,
@@ -12,6 +12,7 @@ import {
   mineBlock,
   transfer,
 } from '../helpers/chainBuilder.js';
+import { chainSyncTarget } from '../helpers/chainSyncTarget.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { alice, bob } from '../helpers/keys.js';
 import { FakePeer } from './fakePeer.js';
@@ -29,25 +30,17 @@ function targetOf(chain: Chain) {
     if (ticking) setImmediate(tick);
   };
   setImmediate(tick);
-  const target: SyncTarget = {
-    genesisHash: chain.genesis.hash,
-    address: 'e'.repeat(64),
-    tip: () => ({ index: chain.tip.block.header.index, hash: chain.tip.hash, totalWork: chain.tip.totalWork }),
-    hasBlock: (hash) => chain.getBlock(hash) !== undefined,
-    locator: () => chain.locator(),
-    addBlocks: (blocks: readonly Block[]) => {
-      const result = chain.addBlocks(blocks);
-      calls.push({
-        size: blocks.length,
-        transactions: blocks.reduce((sum, block) => sum + block.transactions.length, 0),
-        status: result.status,
-        yieldedBefore: ticked,
-      });
-      ticked = false;
-      return result;
-    },
-    checkHeader: () => undefined,
-  };
+  const target = chainSyncTarget(chain, (blocks: readonly Block[]) => {
+    const result = chain.addBlocks(blocks);
+    calls.push({
+      size: blocks.length,
+      transactions: blocks.reduce((sum, block) => sum + block.transactions.length, 0),
+      status: result.status,
+      yieldedBefore: ticked,
+    });
+    ticked = false;
+    return result;
+  });
   return { target, calls, stop: () => (ticking = false) };
 }
 

@@ -5,6 +5,7 @@ import type { Block } from '../../src/chain/types.js';
 import { PeerUnreachableError } from '../../src/peer/peerApi.js';
 import { type SyncOutcome, type SyncTarget, syncFromPeer } from '../../src/peer/syncFromPeer.js';
 import { asParent, buildBranch, buildChain, createTestChain, mineBlock, transfer } from '../helpers/chainBuilder.js';
+import { chainSyncTarget } from '../helpers/chainSyncTarget.js';
 import { createFixedClock } from '../helpers/clock.js';
 import { alice, bob } from '../helpers/keys.js';
 import { FakePeer, type FakePeerBehaviour } from './fakePeer.js';
@@ -53,18 +54,10 @@ class GatedPeer extends FakePeer {
 /** A sync target over a bare chain that records the first block index of each chunk it was given. */
 function targetOf(chain: Chain) {
   const chunks: number[] = [];
-  const target: SyncTarget = {
-    genesisHash: chain.genesis.hash,
-    address: 'e'.repeat(64),
-    tip: () => ({ index: chain.tip.block.header.index, hash: chain.tip.hash, totalWork: chain.tip.totalWork }),
-    hasBlock: (hash) => chain.getBlock(hash) !== undefined,
-    locator: () => chain.locator(),
-    addBlocks: (blocks: readonly Block[]) => {
-      chunks.push(blocks[0]!.header.index);
-      return chain.addBlocks(blocks);
-    },
-    checkHeader: () => undefined,
-  };
+  const target = chainSyncTarget(chain, (blocks: readonly Block[]) => {
+    chunks.push(blocks[0]!.header.index);
+    return chain.addBlocks(blocks);
+  });
   return { target, chunks };
 }
 
