@@ -13,7 +13,7 @@ const TIMING = [
 
 /**
  * Files left out of this run (`TEST_EXCLUDE=a.test.ts,b.test.ts`): vitest's own --exclude does not reach the projects
- * below, which set their own. `npm run test:node20` leaves out what checks the browser rather than the runtime.
+ * below, which set their own. `npm run test:node20` leaves out the Chromium tests of pages, which check the browser rather than the runtime.
  */
 const EXCLUDED = (process.env['TEST_EXCLUDE'] ?? '').split(',').filter((file) => file !== '');
 
