@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { h } from 'preact';
-import { useCallback, useEffect, useReducer, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { BlockList } from './components/BlockList.js';
 import { ChartsPanel } from './components/ChartsPanel.js';
 import { ConnectionBadge } from './components/ConnectionBadge.js';
@@ -77,7 +77,6 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
           pending: PENDING_SHOWN,
         });
         dispatch({ type: 'snapshot', snapshot, at: Date.now() });
-        feedRef.current.reload(snapshot.node.height);
         return snapshot.node.height;
       } catch (error) {
         dispatch({ type: 'problem', message: (error as Error).message });
@@ -118,7 +117,12 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
         isLive.current = connection.kind === 'live';
         dispatch({ type: 'connection', state: connection });
       },
-      connected: loadSnapshot,
+      connected: async () => {
+        const height = await loadSnapshot();
+        // A (re)connection reads the whole tree window; a reorganization re-reads only the range it names.
+        feedRef.current.reload(height);
+        return height;
+      },
       block: (block) => {
         dispatch({ type: 'block', block });
         feedRef.current.dispatch({ type: 'block', block });
@@ -193,18 +197,23 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
   const { node } = state;
   const problem = endpoint.problem ?? state.problem;
   const { tree } = feed;
-  const layout = layoutForkTree(tree);
-  const self: FleetMember = {
-    key: 'self',
-    kind: 'self',
-    url: endpoint.http,
-    label: fleetLabel(endpoint.http),
-    status: 'SELF',
-    height: tree.tip?.index ?? null,
-    tipHash: tree.tip?.hash ?? null,
-    problem: null,
-  };
-  const members = fleetMembers(self, feed.nodes, state.peers);
+  // The page renders every second (the clock) and on every miningProgress: lay the tree out only when it changed.
+  const layout = useMemo(() => layoutForkTree(tree), [tree]);
+  const members = useMemo(() => {
+    const self: FleetMember = {
+      key: 'self',
+      kind: 'self',
+      url: endpoint.http,
+      label: fleetLabel(endpoint.http),
+      status: 'SELF',
+      height: tree.tip?.index ?? null,
+      tipHash: tree.tip?.hash ?? null,
+      problem: null,
+    };
+    return fleetMembers(self, feed.nodes, state.peers);
+  }, [endpoint.http, tree.tip, feed.nodes, state.peers]);
+  const markers = useMemo(() => (layout === null ? [] : placeFleetMarkers(layout, members)), [layout, members]);
+  const agreement = useMemo(() => fleetAgreement(members), [members]);
   const loadDetail = (hash: string) =>
     requestGraphQL<BlockHoverResult>(tree.blocks.get(hash)?.seenOn ?? endpoint.http, BLOCK_HOVER_QUERY, { hash }).then(
       (result) => result.block,
@@ -258,10 +267,10 @@ export function App(props: { readonly endpoint: NodeEndpoint }) {
     h(ForkTreePanel, {
       layout,
       heights,
-      markers: layout === null ? [] : placeFleetMarkers(layout, members),
+      markers,
       members,
       refused: fleet.refused,
-      agreement: fleetAgreement(members),
+      agreement,
       reorganization: tree.reorganization,
       loadDetail,
       onSearch: runSearch,
