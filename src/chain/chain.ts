@@ -196,9 +196,11 @@ export class Chain {
 
   /**
    * When and from where a stored block was first stored here (its arrival); undefined when unknown: blocks stored
-   * before the node recorded arrivals (store format 2), and unknown hashes.
+   * before the node recorded arrivals (store format 2), and unknown hashes. A caller that holds the block gives its
+   * `index`, which saves reading the block to find it.
    */
-  getArrival(hash: string): BlockArrival | undefined {
+  getArrival(hash: string, index?: number): BlockArrival | undefined {
+    if (index !== undefined) return this.#db.getArrival(index, hash);
     const stored = this.#db.getBlock(hash);
     return stored === undefined ? undefined : this.#db.getArrival(stored.block.header.index, hash);
   }

@@ -19,7 +19,6 @@ export class Gossip {
    * What is accepted while a request is in flight goes in the next one (RELAY_BATCH at most).
    */
   readonly #relays = new Map<string, { queue: Transaction[]; sending: boolean }>();
-  #stopped = false;
 
   constructor(
     contacts: PeerContacts,
@@ -49,7 +48,6 @@ export class Gossip {
   /** Stops listening and drops what waits for the next relay flush: a stopped node sends nothing more. */
   stop(): void {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    this.#stopped = true;
     this.#relays.clear();
   }
 
@@ -96,7 +94,8 @@ export class Gossip {
   /** Sends a peer's next batch, then the one after it once that request is answered, until its queue is empty. */
   #sendNextRelay(url: string): void {
     const relay = this.#relays.get(url);
-    if (relay === undefined || this.#stopped) return;
+    // After stop() the queues are gone: a request answered since sends nothing more.
+    if (relay === undefined) return;
     // A peer removed since the transfer was queued gets nothing.
     if (relay.queue.length === 0 || this.#contacts.peers.get(url) === undefined) {
       this.#relays.delete(url);

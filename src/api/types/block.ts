@@ -107,14 +107,14 @@ BlockRef.implement({
         "When this node first stored the block, by its clock, in milliseconds since the Unix epoch (the block's own " +
         '`timestamp` is when its miner says it was mined). Null when unknown: blocks stored by a node version that ' +
         'did not record it.',
-      resolve: (b, _args, context) => context.node.chain.getArrival(b.hash)?.seenAt ?? null,
+      resolve: (b, _args, context) => context.node.chain.getArrival(b.hash, b.block.header.index)?.seenAt ?? null,
     }),
     origin: t.field({
       type: BlockOriginEnum,
       nullable: true,
       description: 'How the block reached this node. Null when unknown (see firstSeenAt).',
       resolve: (b, _args, context) => {
-        const source = context.node.chain.getArrival(b.hash)?.source;
+        const source = context.node.chain.getArrival(b.hash, b.block.header.index)?.source;
         return source === undefined ? null : ORIGIN_VALUES[source];
       },
     }),
@@ -124,7 +124,7 @@ BlockRef.implement({
         'The GraphQL URL of the peer that sent the block: the peer synced from (origin SYNC), or the URL a pushing ' +
         "peer named as submitBlock's `from` (origin GOSSIP; not verified). Null for blocks mined here, submitted " +
         'without `from`, the genesis block, and when unknown.',
-      resolve: (b, _args, context) => context.node.chain.getArrival(b.hash)?.peer ?? null,
+      resolve: (b, _args, context) => context.node.chain.getArrival(b.hash, b.block.header.index)?.peer ?? null,
     }),
     parent: t.field({
       type: BlockRef,

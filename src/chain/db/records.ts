@@ -96,7 +96,14 @@ export const Keys = {
   historyLength: (address: string) => hexKey(Table.historyLength, address),
   pending: (id: string) => hexKey(Table.pending, id),
   peer: (url: string) => key(Table.peer, text.encode(url)),
-  blockAt: (index: number, hash: string) => key(Table.blockAt, u32(index), hexToBytes(hash)),
+  blockAt: (index: number, hash: string) => {
+    // Written in place, as hexKey's keys are: one per stored block during a sync.
+    const bytes = new Uint8Array(5 + (hash.length >>> 1));
+    bytes[0] = Table.blockAt;
+    setUint32(bytes, 1, index);
+    writeHex(bytes, 5, hash);
+    return bytes;
+  },
   /** The first blockAt key of `index` (the keys of an index range [a, b] are blocksFrom(a) … blocksFrom(b + 1)). */
   blocksFrom: (index: number) => key(Table.blockAt, u32(index)),
   /** The first key of a table (its range ends at `prefixEnd`). */
