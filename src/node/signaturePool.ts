@@ -231,14 +231,16 @@ export class SignaturePool {
   }
 
   /**
-   * Claims a batch for the calling thread: true when no worker has started it (a queued batch, or one posted but not
+   * Claims a batch for the calling thread (a queued one leaves the queue): true when no worker has started it (queued, or posted but not
    * taken; its worker then skips it), false when a worker is verifying it.
    */
   #claim(batch: Batch): boolean {
-    return (
-      this.#queue.includes(batch) ||
-      Atomics.compareExchange(batch.state, 0, BATCH_POSTED, BATCH_CLAIMED) === BATCH_POSTED
-    );
+    const queued = this.#queue.indexOf(batch);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      return true;
+    }
+    return Atomics.compareExchange(batch.state, 0, BATCH_POSTED, BATCH_CLAIMED) === BATCH_POSTED;
   }
 
   /** Cuts checks into batches for the workers; `done` settles once every batch is answered or given up. */
@@ -306,9 +308,7 @@ export class SignaturePool {
 
   /** Verifies a batch on the calling thread (a worker's later answer for it is ignored; one not started skips it). */
   #verifyHere(batch: Batch): void {
-    const queued = this.#queue.indexOf(batch);
-    if (queued >= 0) this.#queue.splice(queued, 1);
-    else Atomics.compareExchange(batch.state, 0, BATCH_POSTED, BATCH_CLAIMED);
+    this.#claim(batch); // forced: verified here even when a worker has it (the first verdict settles the batch)
     const record = new Uint8Array(SIGNATURE_RECORD_BYTES);
     const verdicts = new Uint8Array(batch.checks.length);
     this.#checkedHere += batch.checks.length;
