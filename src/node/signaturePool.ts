@@ -231,8 +231,8 @@ export class SignaturePool {
   }
 
   /**
-   * Claims a batch for the calling thread (a queued one leaves the queue): true when no worker has started it (queued, or posted but not
-   * taken; its worker then skips it), false when a worker is verifying it.
+   * Claims a batch for the calling thread (a queued one leaves the queue): true when no worker has started it (queued,
+   * or posted but not taken; its worker then skips it), false when a worker is verifying it.
    */
   #claim(batch: Batch): boolean {
     const queued = this.#queue.indexOf(batch);
